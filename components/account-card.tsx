@@ -31,9 +31,16 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
         <h2 id={headingId} className="text-xl font-semibold">
           {account.name} <span className="font-normal text-slate-600">{account.number}</span>
         </h2>
-        <Link href={`/accounts/${account.number}`} className="text-sm text-blue-800 underline">
-          {t('viewAccount')}
-        </Link>
+        <div className="flex flex-wrap gap-x-4 gap-y-2">
+          <Link href={`/accounts/${account.number}`} className="text-sm text-blue-800 underline">
+            {t('viewAccount')}
+          </Link>
+          {/* Past blocks, their timelines and decisions (the account page's history, app/accounts/
+              [number]/page.tsx): a plain link, no read of its own on the dashboard. */}
+          <Link href={`/accounts/${account.number}#history`} className="text-sm text-blue-800 underline">
+            {t('history')}
+          </Link>
+        </div>
       </div>
       {block ? (
         <div className="mt-3 rounded-md border border-red-300 bg-red-50 p-3">

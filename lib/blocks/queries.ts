@@ -370,28 +370,48 @@ type OpenBlockRow = {
 };
 
 /**
+ * The keyset of a list of an account's blocks newest first (placedAt, then id, both descending),
+ * shared by every such list whose URL carries the last listed block's id as its cursor (the block
+ * page's `?others=`, the account page's `?history=`: one way to page blocks). `after` is that id,
+ * already checked with isRowId (lib/server/row-id.ts), or null for the first page. `join` adds the
+ * cursor block `c` (LEFT JOIN, in any status: one lifted meanwhile keeps its place), looked up only
+ * among the blocks of the account whose id is the column `account` (e.g. `b."accountId"`);
+ * `past(row)` is the ` AND (…)` that keeps the blocks aliased `row` listed after it, and lets every
+ * block through when `c` is no block of that account (the list starts with the newest). Both are
+ * empty without a cursor. Only aliases are written into the text (`account` and `row` are the
+ * caller's own, never input); the id is a parameter.
+ */
+export function blocksAfterCursor(after: string | null, account: string) {
+  return {
+    join:
+      after === null
+        ? Prisma.empty
+        : Prisma.sql`LEFT JOIN "Block" c ON c."id" = ${after} AND c."accountId" = ${Prisma.raw(account)}`,
+    past: (row: string) =>
+      after === null
+        ? Prisma.empty
+        : Prisma.raw(`AND (c."id" IS NULL OR ${row}."placedAt" < c."placedAt"
+          OR (${row}."placedAt" = c."placedAt" AND ${row}."id" < c."id"))`),
+  };
+}
+
+/**
  * The statement of otherOpenBlocksForUser (exported for its plan's test): a page of the open blocks
  * `o` of the account of block `b` besides `b`, the account one of the user's (membership `m`), after
- * the cursor block `c`; the calls counted for the listed rows only; `total` and `remaining` counted
- * once each (not correlated with the rows). Only the aliases are written into the text; every value
- * is a parameter.
+ * the cursor block `c` (blocksAfterCursor); the calls counted for the listed rows only; `total` and
+ * `remaining` counted once each (not correlated with the rows). Only the aliases are written into
+ * the text; every value is a parameter.
  */
 export function otherOpenBlocksSql(userId: string, blockId: string, after: string | null, shown: number) {
   const open = (o: 'o' | 'r') =>
     Prisma.raw(`${o}."accountId" = b."accountId" AND ${o}."id" <> b."id"
       AND ${o}."status" IN ('active', 'lift_pending')`);
-  const past = (o: 'o' | 'r') =>
-    after === null
-      ? Prisma.empty
-      : Prisma.raw(`AND (c."id" IS NULL OR ${o}."placedAt" < c."placedAt"
-          OR (${o}."placedAt" = c."placedAt" AND ${o}."id" < c."id"))`);
+  const cursor = blocksAfterCursor(after, 'b."accountId"');
+  const past = cursor.past;
   const mine = Prisma.sql`"Block" b
       JOIN "Membership" m ON m."accountId" = b."accountId" AND m."userId" = ${userId}`;
   // The cursor: a block of the same account, in any status (one lifted meanwhile keeps its place).
-  const fromCursor =
-    after === null
-      ? mine
-      : Prisma.sql`${mine} LEFT JOIN "Block" c ON c."id" = ${after} AND c."accountId" = b."accountId"`;
+  const fromCursor = after === null ? mine : Prisma.sql`${mine} ${cursor.join}`;
   const remaining =
     after === null
       ? Prisma.sql`0`

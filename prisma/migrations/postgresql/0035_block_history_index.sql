@@ -1,0 +1,11 @@
+-- 0035: an account's blocks newest first, whatever their status: the account page's "Block history"
+-- (lib/accounts/block-history.ts), ten a page, keyset on (placedAt, id) after the last block listed.
+-- The (accountId, status, placedAt) index of 0028 orders the blocks of one status only: for a page of
+-- every status it read all the account's blocks and sorted them to list ten (a fraud wave places
+-- thousands on one account). With this one a page is a walk from the account's newest entry that stops
+-- after ten, and the history's counts read the index alone. The id orders blocks placed at the same
+-- instant (a switch that writes whole seconds) as the keyset does. SQLite, which has no statistics
+-- here, also lists the block page's other open blocks through it (tests/integration/
+-- open-blocks-plan.test.ts has the measurements). The build reads "Block" once and holds writes to it
+-- while it runs (SHARE on PostgreSQL): docs/operations.md, "Migrations that hold up writes".
+CREATE INDEX "Block_accountId_placedAt_id_idx" ON "Block"("accountId", "placedAt", "id");
