@@ -2,7 +2,6 @@ import 'server-only';
 import { z } from 'zod';
 import { memberOf } from '@/lib/accounts/queries';
 import { audit } from '@/lib/audit/log';
-import { consume } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
@@ -22,6 +21,7 @@ import { queueMail } from '@/lib/mail/queue';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 import { latestBlockInForce } from './blocked';
+import { countRequest } from '@/lib/requests/submit';
 
 // A customer asks for a destination allowance from the block page (issue 16). Nothing reaches the
 // switch here: support calls the account holder back and decides (lib/allowances/decide.ts).
@@ -63,7 +63,9 @@ export type AllowanceOutcome = Outcome<{ allowanceId: string }>;
  * field's problem at once (`invalid`) when a field breaks its rule: the country unknown or the
  * account's own, the callback number one support must not call (lib/phone/callback.ts, as for a
  * misdial), and the form's own rules (requestAllowanceSchema); as a conflict when an allowance for
- * that country is already asked for or in force. Filed under the account's newest block in force
+ * that country is already asked for or in force; as `throttled` over the request limits
+ * (lib/requests/submit.ts countRequest, counted on the block it is filed under; a request not filed
+ * is not counted). Filed under the account's newest block in force
  * (blocked.ts latestBlockInForce), whichever block's page it was asked from. The callback number is
  * stored in E.164. Audited as `allowance.requested` (without the number), and the caller is sent
  * a receipt (`allowance_received`) queued in the same transaction.
@@ -90,12 +92,37 @@ export async function requestAllowance(
   );
   if (!checked.ok) return fail('invalid', 'outcome.correctFields', undefined, checked.fieldErrors);
   const input = checked.data;
-  if ((await consume('unblockRequest', user.id)).rejected)
-    return fail('throttled', 'outcome.request.tooMany');
+  // Counted on the block it will be filed under (below), whichever block's page it was asked from.
+  const counted = await countRequest(user, {
+    id: (await latestBlockInForce(db, block.accountId)) ?? block.id,
+    accountId: block.accountId,
+  });
+  if (!counted.ok) return counted.refusal;
+  let filed = false;
+  try {
+    const r = await fileRequest(user, block.accountId, input, locale, meta);
+    filed = r.ok;
+    return r;
+  } finally {
+    if (!filed) await counted.giveBack();
+  }
+}
+
+/**
+ * requestAllowance's write, under the account's lock: the allowance `input` for account `accountId`,
+ * its audit row and its receipt, or the conflict / refusal that files nothing.
+ */
+async function fileRequest(
+  user: CurrentUser,
+  accountId: string,
+  input: z.output<typeof requestAllowanceSchema>,
+  locale: string,
+  meta: RequestMeta,
+): Promise<AllowanceOutcome> {
   return db.$transaction(async (tx): Promise<AllowanceOutcome> => {
-    await lockAccount(tx, block.accountId);
+    await lockAccount(tx, accountId);
     const open = await tx.destinationAllowance.findFirst({
-      where: { accountId: block.accountId, country: input.country, status: { in: [...OPEN_STATUSES] } },
+      where: { accountId, country: input.country, status: { in: [...OPEN_STATUSES] } },
     });
     if (open)
       return fail('conflict', 'outcome.allowance.open', {
@@ -107,11 +134,11 @@ export async function requestAllowance(
     // customer would read "waiting for support to call you back" for a request nobody can grant.
     // None in force any more (a lift committed since the read above): nothing to make an exception
     // to; filed under the lifted block, it read "waiting for support" on an unblocked account.
-    const blockId = await latestBlockInForce(tx, block.accountId);
+    const blockId = await latestBlockInForce(tx, accountId);
     if (!blockId) return fail('refused', 'outcome.allowance.blockNotActive');
     const a = await tx.destinationAllowance.create({
       data: {
-        accountId: block.accountId,
+        accountId,
         blockId,
         country: input.country,
         hours: input.hours,
@@ -124,7 +151,7 @@ export async function requestAllowance(
       {
         action: 'allowance.requested',
         actor: user,
-        accountId: block.accountId,
+        accountId,
         target: { type: 'destination_allowance', id: a.id },
         detail: { blockId, country: input.country, hours: input.hours, reason: input.reason },
         meta,

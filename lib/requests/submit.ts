@@ -2,7 +2,11 @@ import 'server-only';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
-import { consume } from '@/lib/server/rate-limit';
+import { consumeAll, LIMITS, reward, type LimitName } from '@/lib/server/rate-limit';
+import { env } from '@/lib/server/env';
+import { requestFormatTag } from '@/lib/i18n/request-locale';
+import { catalogueLocale } from '@/lib/i18n/locales';
+import { formatWhen } from '@/lib/time/format';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { CurrentUser } from '@/lib/auth/session';
 import { memberOf } from '@/lib/accounts/queries';
@@ -148,6 +152,82 @@ export const firewallSchema = z.object({
 /** A filed request's id, or why not (not_found: not a block of the caller's accounts; notes under outcome.request). */
 export type SubmitResult = Outcome<{ requestId: string }>;
 
+/**
+ * A request counted on the request limits (countRequest): `giveBack()` returns its points, best effort,
+ * when it is then not filed; `refusal`, instead, when a limit refused it (nothing counted).
+ */
+export type CountedRequest =
+  { ok: true; giveBack: () => Promise<void> } | { ok: false; refusal: Outcome<never> };
+
+/**
+ * Counts a request `user` is about to file about `block` (its id and account) on the request limits
+ * (lib/server/rate-limit.ts LIMITS: `requestPerBlock`, key "<user id> <block id>", then
+ * `requestPerLogin`, key the user id), before anything is written, so a burst sent in parallel cannot
+ * pass them all; unblock and allowance requests count together. Accepted: the caller must call
+ * `giveBack()` when the request is not filed after all (already open, block lifted, an error), so
+ * only filed requests count (each mails a receipt and waits in support's queue); a filed one stays
+ * counted when it is later withdrawn, denied or closed by a lift. Refused (`throttled`): every point
+ * this attempt counted is given back, and the note says what is true now, times in the user's zone
+ * and language (formatWhen) and the provider's SUPPORT_CONTACT as `support`:
+ * `outcome.request.waiting` when a request of theirs on this account still waits for support (`sent`:
+ * when the newest was sent; support will call about it), else `outcome.request.tooManyBlock` or
+ * `tooManyLogin` (the limit that refused); `at` is when the refusing window ends. Throws what the
+ * database throws (nothing then stays counted: consumeAll).
+ */
+export async function countRequest(
+  user: CurrentUser,
+  block: { id: string; accountId: string },
+): Promise<CountedRequest> {
+  const keys: { name: LimitName; key: string }[] = [
+    { name: 'requestPerBlock', key: `${user.id} ${block.id}` },
+    { name: 'requestPerLogin', key: user.id },
+  ];
+  const giveBack = (upTo: number) =>
+    Promise.all(keys.slice(0, upTo).map((k) => reward(k.name, k.key))).then(
+      () => undefined,
+      () => undefined,
+    );
+  const { over } = await consumeAll(keys);
+  if (!over) return { ok: true, giveBack: () => giveBack(keys.length) };
+  // The refused attempt counted on the counters up to the one that refused it: a refusal spends nothing.
+  await giveBack(keys.findIndex((k) => k.name === over.name) + 1);
+  const retryAfterSec = over.status.limited ? over.status.retryAfterSec : LIMITS[over.name].duration;
+  const tag = await requestFormatTag(catalogueLocale(user.locale), user);
+  const when = (at: Date) => formatWhen(at, user.timeZone, { locale: tag });
+  const values = { at: when(new Date(Date.now() + retryAfterSec * 1000)), support: env().SUPPORT_CONTACT };
+  const sent = await newestWaiting(user.id, block.accountId);
+  if (sent)
+    return {
+      ok: false,
+      refusal: fail('throttled', 'outcome.request.waiting', { ...values, sent: when(sent) }),
+    };
+  const key =
+    over.name === 'requestPerBlock' ? 'outcome.request.tooManyBlock' : 'outcome.request.tooManyLogin';
+  return { ok: false, refusal: fail('throttled', key, values) };
+}
+
+/**
+ * When the newest request `userId` sent about account `accountId` that still waits for support was
+ * sent, or null: an unblock request `pending`, or an allowance `requested` (one being sent to the
+ * switch was decided already). Support calls back about each of these.
+ */
+async function newestWaiting(userId: string, accountId: string): Promise<Date | null> {
+  const [request, allowance] = await Promise.all([
+    db.unblockRequest.findFirst({
+      where: { accountId, submittedById: userId, status: 'pending' },
+      orderBy: { createdAt: 'desc' },
+      select: { createdAt: true },
+    }),
+    db.destinationAllowance.findFirst({
+      where: { accountId, requestedById: userId, status: 'requested' },
+      orderBy: { createdAt: 'desc' },
+      select: { createdAt: true },
+    }),
+  ]);
+  const times = [request?.createdAt, allowance?.createdAt].filter((t): t is Date => !!t);
+  return times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : null;
+}
+
 /** A block of the user's accounts that a customer request can be about: in force and not placed by support. */
 async function openBlock(userId: string, blockId: string) {
   return db.block.findFirst({
@@ -168,7 +248,8 @@ type Checked =
  * Files a request of `kind` about the caller's block `blockId`: the block must be theirs (else
  * not_found), in force and not placed by support (else refused); `check` then checks every field
  * of the posted form against the block's rules at once (an `invalid` refusal with all their notes);
- * then the rate limit, and the request is written under the account's lock.
+ * then the request limits (countRequest: a request not filed after all is not counted), and the
+ * request is written under the account's lock.
  */
 async function create(
   user: CurrentUser,
@@ -197,8 +278,9 @@ async function create(
     localeOf(user),
   );
   if (!checked.ok) return fail('invalid', 'outcome.correctFields', undefined, checked.fieldErrors);
-  if ((await consume('unblockRequest', user.id)).rejected)
-    return fail('throttled', 'outcome.request.tooMany');
+  const counted = await countRequest(user, block);
+  if (!counted.ok) return counted.refusal;
+  let filed = false;
   try {
     const request = await db.$transaction(async (tx) => {
       // Under the account's lock, as the lifts that close a block's requests take it: a lift that
@@ -244,10 +326,13 @@ async function create(
       });
       return r;
     });
+    filed = !!request;
     return request ? succeed({ requestId: request.id }) : fail('refused', 'outcome.request.notActive');
   } catch (e) {
     if (isUniqueViolation(e)) return fail('conflict', 'outcome.request.alreadyOpen');
     throw e;
+  } finally {
+    if (!filed) await counted.giveBack();
   }
 }
 

@@ -67,7 +67,19 @@ export const LIMITS = {
   passwordCheckUser: { points: 30, duration: 15 * 60 },
   /** Candidate passwords scored for one client address (IPv4, or IPv6 /64), whoever asks. */
   passwordCheckAddress: { points: 120, duration: 15 * 60 },
-  unblockRequest: { points: 5, duration: 24 * 60 * 60 },
+  // Customer requests to support: unblock (misdial, firewall) and country allowance requests together,
+  // counted when one is filed (it mails a receipt and waits in support's queue); one that is not filed
+  // (already open, block lifted, refused by these limits) is given back (lib/requests/submit.ts
+  // countRequest). Keys are the login's own: no stranger can spend them, and another member of the
+  // account has their own. docs/operations.md, "Rate limits on customer requests".
+  /**
+   * Requests one login files about one block (key "<user id> <block id>"). One unblock request per
+   * block waits at a time (its open key), so this bounds the file-withdraw-file loop and allowance
+   * requests for country after country; a new block is a new situation and starts at 0.
+   */
+  requestPerBlock: { points: 5, duration: 24 * 60 * 60 },
+  /** Requests one login files about all its blocks together (key: the user id): a ceiling for floods. */
+  requestPerLogin: { points: 20, duration: 24 * 60 * 60 },
   /** Enrolment codes mailed to one login (lib/auth/mfa/enrol-proof.ts): each replaces the last. */
   enrolProof: { points: 5, duration: 60 * 60 },
   /** …and per day, so a session left open cannot keep guessing (5 tries a code) hour after hour. */
@@ -199,7 +211,10 @@ export async function consumeAll(
   return { over: null, last, lastBy };
 }
 
-/** Gives back one point (a successful attempt that was counted in advance). */
+/**
+ * Gives back one point: an attempt counted in advance that is not to count after all (a success, or a
+ * request that was not filed: lib/requests/submit.ts countRequest).
+ */
 export async function reward(name: LimitName, key: string): Promise<void> {
   await limiter(name).reward(k(key), 1);
 }

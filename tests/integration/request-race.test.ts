@@ -17,11 +17,11 @@ vi.mock('@/lib/server/rate-limit', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/lib/server/rate-limit')>();
   return {
     ...real,
-    consume: async (...args: Parameters<typeof real.consume>) => {
+    consumeAll: async (...args: Parameters<typeof real.consumeAll>) => {
       const run = between.run;
       between.run = null;
       await run?.();
-      return real.consume(...args);
+      return real.consumeAll(...args);
     },
   };
 });
