@@ -168,9 +168,11 @@ export function EndRefusedLine({
  * customer about each, ClaimCard), allowances in force, a grant form. A waiting request whose asker no
  * longer speaks for the account (allowancesForStaff `requesterLeft`) says so, and offers the account's
  * number on file (`account.phone`) and its current members (`account.members`) instead of the number
- * the asker gave. An allowance whose end is waiting for the switch (`endingSince`) says so and since
- * when, and offers no second "End now"; one whose end the switch refused says so (EndRefusedLine), and
- * one still in force offers "End now" again.
+ * the asker gave, and that such a request is not approved (lib/allowances/decide.ts approveAllowance
+ * refuses it): the agent denies it and, after a call with a current member, grants one. An allowance
+ * whose end is waiting for the switch (`endingSince`) says so and since when, and offers no second "End
+ * now"; one whose end the switch refused says so (EndRefusedLine), and one still in force offers "End
+ * now" again.
  */
 export async function StaffAllowances({
   user,
@@ -238,6 +240,11 @@ export async function StaffAllowances({
                     who={a.requestedBy ? displayEmail(a.requestedBy) : null}
                     since={a.requesterLeft.since ? at(a.requesterLeft.since) : null}
                   />
+                ) : null}
+                {a.requesterLeft ? (
+                  // Said before the agent calls and clicks: the server refuses the approval then
+                  // (lib/allowances/decide.ts approveAllowance), and this is the way that remains.
+                  <p>{t('askerLeftNoApproval')}</p>
                 ) : null}
                 {a.requesterLeft ? (
                   // Not the number the asker gave: the account's, and who may answer for it now.

@@ -26,8 +26,12 @@ const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-
  * account "Approve and lift block" or "Deny" acts on; the buttons' names stay as CONTRACTS §6 fixes them.
  * `customer` null: nobody who speaks for the account asked (the sender is no longer a member of it,
  * their login is disabled or gone: lib/requests/detail.ts submittedBy); the line is then a warning, in
- * red, not to act on their word and to tick "I spoke with the account holder" only after a call with
- * a current member at the number on file, and it describes that checkbox too.
+ * red, not to act on their word and to approve only after a call with a current member at the number
+ * on file, and the approval has a second box, "I spoke with a current member of the account, not the
+ * person who asked" (`attestCurrentMember`, which the server then requires: lib/requests/decide.ts
+ * approveRequest); the warning describes both boxes (aria-describedby, with each box's error). A
+ * sender who left after the page was drawn is caught by the server all the same: its refusal redraws
+ * the page, which then shows the warning and the box.
  * `closed`: the request is no longer pending (the page renders this component either way, at the same
  * place, so that after a refused decision and the refresh that comes with it the refusal stays in its
  * live region: ActionForm `closed`); nothing is offered then. `queueFilter`: the queue's filter the page
@@ -68,6 +72,10 @@ export function DecisionForms({
   const shut = over && !closed;
   const box = useRef<HTMLFieldSetElement>(null);
   useClosedForms(box, shut, ['decision-stale']);
+  // The sender no longer speaks for the account: the warning line is read with each box (and its error).
+  const senderLeft = !subject.customer && !closed;
+  const withWarning = (id: string, errors?: string[]) =>
+    ['decision-subject', errors?.length ? `${id}-error` : null].filter(Boolean).join(' ');
   return (
     // No legend: the section's heading ("Decision") names what it holds; the fieldset is there to
     // close the forms when the watch finds the request decided elsewhere (useClosedForms).
@@ -129,17 +137,20 @@ export function DecisionForms({
               errors={state?.fieldErrors?.attest}
               // When the person who asked no longer speaks for the account, the box is read with the
               // line that says who may be the one it attests (and with its error, as Checkbox does).
-              {...(!subject.customer && !closed
-                ? {
-                    'aria-describedby': [
-                      'decision-subject',
-                      state?.fieldErrors?.attest?.length ? 'attest-error' : null,
-                    ]
-                      .filter(Boolean)
-                      .join(' '),
-                  }
+              {...(senderLeft
+                ? { 'aria-describedby': withWarning('attest', state?.fieldErrors?.attest) }
                 : {})}
             />
+            {senderLeft ? (
+              // Only when the page knows the sender left: the server requires it then, and only then.
+              <Checkbox
+                name="attestCurrentMember"
+                label={t('attestCurrentMember')}
+                defaultChecked={echoed(state, 'attestCurrentMember') === 'on'}
+                errors={state?.fieldErrors?.attestCurrentMember}
+                aria-describedby={withWarning('attestCurrentMember', state?.fieldErrors?.attestCurrentMember)}
+              />
+            ) : null}
             <Field
               as="textarea"
               label={t('note')}

@@ -11,6 +11,7 @@ import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { lockAccount } from '@/lib/server/db/lock';
 import { countryName } from '@/lib/phone/format';
 import { NO_CLAIM } from '@/lib/requests/claim-columns';
+import { askerGone, askerGoneRefusal } from '@/lib/requests/decide';
 import { AWAITS_SWITCH, type AwaitsSwitch } from '@/lib/switch/awaits-switch';
 import { accountBlocked as blocked, latestBlockInForce } from './blocked';
 import { endingOnSwitch, queueAllowanceDelete, queueAllowancePut } from './operations';
@@ -99,6 +100,12 @@ const loadAccount = (input: { accountNumber: string }) =>
 /**
  * Approves a requested allowance after the agent attests the callback: it runs for its requested
  * hours from now and is queued for the switch. Exactly one of two agents deciding at once wins.
+ * Refused (conflict `outcome.allowance.askerLeft`, values `who` and `why` as lib/requests/decide.ts
+ * askerGone gives them; nothing changes) when the customer who asked no longer speaks for the account:
+ * removed from it, their login disabled or gone, read under the account's lock, so also when that
+ * happened after the page was drawn. An allowance is then never approved on their word: the agent
+ * denies the request and, after a call with a current member, grants one from the account page
+ * (grantAllowance, a decision of the agent's own).
  */
 export const approveAllowance = staffDecision(
   loadAllowance,
@@ -120,6 +127,10 @@ export const approveAllowance = staffDecision(
       return refuse('conflict', 'outcome.allowance.endingOnSwitch', {
         country: countryName(a.country, localeOf(user)),
       });
+    // The asker may have been removed (or their login disabled) since they asked, or since the page
+    // was drawn: calls to a country through a fraud block are never opened on their word alone.
+    const gone = a.requestedById ? await askerGone(tx, a.accountId, a.requestedById) : null;
+    if (gone) return askerGoneRefusal(gone, 'outcome.allowance.askerLeft');
     const now = new Date();
     const until = hoursFrom(now, a.hours);
     const won = await tx.destinationAllowance.updateMany({

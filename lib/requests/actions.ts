@@ -120,7 +120,7 @@ export const approveAction = staffAction(
     if (r.ok && r.data?.liftQueued) sendSwitchOutboxSoon();
     return decided(r, input.requestId, 'approved', { kind, reason, taken });
   },
-  { echo: ['note', 'attest', 'alsoLift[]'] },
+  { echo: ['note', 'attest', 'attestCurrentMember', 'alsoLift[]'] },
 );
 
 export const denyAction = staffAction(

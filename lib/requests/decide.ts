@@ -15,6 +15,7 @@ import type { Outcome } from '@/lib/server/outcome';
 import { postedId, postedList } from '@/lib/server/form-issues';
 import { requestFormatTag } from '@/lib/i18n/request-locale';
 import { catalogueLocale } from '@/lib/i18n/locales';
+import type { LeftWhy } from '@/lib/accounts/left-at';
 
 // Deciding an unblock request. The decision is one conditional update ("only if still pending"):
 // of two agents deciding at once exactly one update matches, so exactly one decision, one email and
@@ -25,6 +26,12 @@ export const approveSchema = z.object({
   requestId: postedId,
   attest: z.literal('on', 'outcome.field.attestCallback'),
   note: z.string().trim().min(5, 'outcome.field.callNote').max(2000),
+  /**
+   * Posted (`on`) only by the box the request page shows when the sender no longer speaks for the
+   * account: "I spoke with a current member of the account, not the person who asked". Needed then
+   * (approveRequest), ignored otherwise.
+   */
+  attestCurrentMember: z.literal('on', 'outcome.field.attestCurrentMember').optional(),
   /** Other blocks of the account the agent reviewed and decided to lift too (a lift is account-wide). */
   'alsoLift[]': postedList().pipe(z.array(postedId).max(50)).optional(),
 });
@@ -53,6 +60,61 @@ export type DecideOutcome = Outcome<Decided>;
 const load = (input: { requestId: string }) =>
   db.unblockRequest.findUnique({ where: { id: input.requestId }, include: { block: true } });
 type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
+
+/**
+ * Why the person who asked (an unblock request's sender, an allowance's asker) no longer speaks for the
+ * account, as lib/requests/detail.ts `senderLeft.why` says it: `removed` (no longer a member of it),
+ * `disabled` (their login is disabled), `deleted` (their login no longer exists).
+ */
+export type AskerGone = LeftWhy | 'deleted';
+
+/**
+ * Whether user `askerId` still speaks for account `accountId`, read in the caller's transaction: null
+ * while they are a member of it with a login that is not disabled, else `why` not (AskerGone) and
+ * `who` (their address as displayEmail writes it; '' when their login is gone). One statement on the
+ * user's primary key and the membership's (userId, accountId) key. Call it under the account's lock
+ * (lockAccount): the operator's remove-member takes that lock too, so no removal commits between this
+ * read and the decision's commit. A "Disable login" does not take it; one that commits in that
+ * instant is taken as coming after the decision.
+ */
+export async function askerGone(
+  tx: Tx,
+  accountId: string,
+  askerId: string,
+): Promise<{ why: AskerGone; who: string } | null> {
+  const u = await tx.user.findUnique({
+    where: { id: askerId },
+    select: {
+      email: true,
+      disabled: true,
+      memberships: { where: { accountId }, select: { id: true }, take: 1 },
+    },
+  });
+  if (!u) return { why: 'deleted', who: '' };
+  if (!u.memberships.length) return { why: 'removed', who: displayEmail(u.email) };
+  return u.disabled ? { why: 'disabled', who: displayEmail(u.email) } : null;
+}
+
+/**
+ * The refusal of an approval on the word of someone who no longer speaks for the account (`gone`, as
+ * askerGone says it): conflict `key` with values `who` and `why`, and, when `field` is given, the field
+ * error `outcome.field.attestCurrentMember` on it (the box "I spoke with a current member of the
+ * account, not the person who asked"). A conflict because the page may have been drawn before they
+ * left: the action then draws it again (lib/requests/actions.ts `decided`, lib/switch/send-soon.ts
+ * refreshesAccountPage), and it says who left (and offers the box). Nothing of the approval stays
+ * (decideOnce rolls the transaction back).
+ */
+export const askerGoneRefusal = <T>(
+  gone: { why: AskerGone; who: string },
+  key: string,
+  field?: string,
+): Decision<T> =>
+  refuse(
+    'conflict',
+    key,
+    gone,
+    field ? { fieldErrors: { [field]: [{ key: 'outcome.field.attestCurrentMember' }] } } : {},
+  );
 
 /** Mails the decision to whoever asked, while still a member (else every member): queueMailToAsker. */
 const notifySubmitter = (
@@ -148,6 +210,12 @@ async function closeLifted(tx: Tx, r: Loaded, attempted: 'approve' | 'deny'): Pr
  * through the outbox, and mails the submitter that the lift is on its way. Refused while a lift of the
  * block is already on its way (nothing of the approval stays); a block already lifted closes the
  * request instead (closeLifted: success with `blockStatus: 'lifted'`, note outcome.decision.alreadyLifted).
+ * When the sender no longer speaks for the account (askerGone, read under the account's lock: removed
+ * from it, login disabled or gone, even after the page was drawn), the approval also needs
+ * `attestCurrentMember: 'on'` (the agent spoke with a current member, whom the note names); without
+ * it, conflict `outcome.decision.senderLeft` (values `who`, `why`) with the same refusal on the field
+ * `attestCurrentMember`, and nothing changes. The audit row of such an approval adds `senderLeft`
+ * (AskerGone) and `attestedCurrentMember: true`.
  */
 export const approveRequest = staffDecision(
   load,
@@ -167,6 +235,11 @@ export const approveRequest = staffDecision(
     // the switch answers: a confirmed lift closes the request by itself, a refused one leaves the
     // block in force and the request pending.
     if (before.status === 'lift_pending') return refuse('conflict', 'outcome.decision.liftOnItsWay');
+    // The sender may have been removed (or their login disabled) since they asked, or since the page
+    // was drawn: their word alone lifts nothing. Read under the account's lock, as a removal takes it.
+    const senderLeft = await askerGone(tx, r.accountId, r.submittedById);
+    if (senderLeft && input.attestCurrentMember !== 'on')
+      return askerGoneRefusal(senderLeft, 'outcome.decision.senderLeft', 'attestCurrentMember');
     // A lift is account-wide: it may only cover blocks the agent has looked at, and never a manual one.
     const lift = await requestLift(tx, {
       accountId: r.accountId,
@@ -198,6 +271,8 @@ export const approveRequest = staffDecision(
       attestedCallback: true,
       note: input.note,
       liftQueued,
+      // Approved on a current member's word, the sender having left: the note names whom the agent called.
+      ...(senderLeft ? { senderLeft: senderLeft.why, attestedCurrentMember: true } : {}),
     };
     const target = { type: 'unblock_request', id: r.id };
     return done({ action: 'request.approved', accountId: r.accountId, target, detail }, undefined, {

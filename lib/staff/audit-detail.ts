@@ -115,6 +115,9 @@ const FIELDS: Record<string, Spec> = {
   host: f('host', 'code'),
   reason: f('blockReason', TERM.blockReason),
   attestedCallback: f('attestedCallback', 'yesNo'),
+  // An approval on the word of a sender who had left the account (lib/requests/decide.ts askerGone).
+  senderLeft: f('senderLeft', 'term:audit.term.senderLeft'),
+  attestedCurrentMember: f('attestedCurrentMember', 'yesNo'),
   note: f('note', 'text'),
   attempted: f('attempted', 'term:audit.term.decision'),
   found: f('found', TERM.requestStatus),

@@ -287,15 +287,15 @@ describe.each(dialects())('a request whose sender left the account, on %s', (dia
     expect(after).not.toContain(ivan);
     expect(after).toContain(
       'The person who asked no longer speaks for the account (no longer a member, or their login is disabled: ' +
-        'see “Sent by” above): do not act on their word. Tick “I spoke with the account holder” only after a ' +
-        'call with a current member at the account’s number on file.',
+        'see “Sent by” above): do not act on their word. Approve only after a call with a current member at ' +
+        'the account’s number on file: tick both boxes and name the member you spoke with in the note.',
     );
     // The checkbox is read with that line.
     const attest = (page: string) => page.match(/<input type="checkbox"[^>]*name="attest"[^>]*>/)![0];
     expect(attest(after)).toContain('aria-describedby="decision-subject"');
     expect(attest(before)).not.toContain('aria-describedby');
     expect(forms(r, 'es')).toContain(
-      'Marque «He hablado con el titular de la cuenta» solo después de hablar con un miembro actual',
+      'Apruebe solo después de hablar con un miembro actual en el número registrado de la cuenta: marque las dos casillas',
     );
   });
 });

@@ -398,7 +398,20 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(await sent(denied.request.id)).toEqual([`request_denied ${denied.colleague.email}`]);
 
     const approved = await removedFrom();
-    expect(await approve(await staff(), approved.request.id)).toMatchObject({ ok: true });
+    // Approved after a call with the colleague: the sender left, so the agent confirms it (since
+    // 2026-12-06, tests/integration/approve-sender-left.test.ts).
+    expect(
+      await approveRequest(
+        await staff(),
+        {
+          requestId: approved.request.id,
+          attest: 'on',
+          attestCurrentMember: 'on',
+          note: 'Spoke with the colleague on the number on file.',
+        },
+        meta,
+      ),
+    ).toMatchObject({ ok: true });
     const op = await db.switchOperation.findFirstOrThrow({
       where: { accountNumber: approved.account.number, kind: 'lift' },
     });
