@@ -48,6 +48,13 @@ export type AllowanceView = {
    * allowance as "ended" (stillOnSwitch).
    */
   stillOnSwitch: { until: Date | null } | null;
+  /**
+   * Why it ended, as stored (lib/allowances/operations.ts EndReason: `expired`, `ended_on_switch`,
+   * `ended_by_staff`, `new_block`, `block_lifted`; GAVE_UP for a grant given up), null while it has
+   * not: the block page says it after "ended" (components/allowance/block-allowances.tsx), as the
+   * allowance_ended mail does.
+   */
+  endReason: string | null;
 };
 
 /** The switch's final refusal of an allowance's DELETE, as endsOnSwitch reads it from the outbox. */
@@ -160,10 +167,7 @@ const shownStatus = (a: { status: string; endReason: string | null }): string =>
  * outbox says of its end (`end`, endsOnSwitch) at `now`.
  */
 const view = (
-  r: Omit<AllowanceView, 'denial' | 'endingSince' | 'stillOnSwitch'> & {
-    decisionNote: string | null;
-    endReason: string | null;
-  },
+  r: Omit<AllowanceView, 'denial' | 'endingSince' | 'stillOnSwitch'> & { decisionNote: string | null },
   status: string,
   end: EndOnSwitch | undefined,
   now: Date,
@@ -180,6 +184,7 @@ const view = (
   denial: status === 'denied' ? r.decisionNote : null,
   endingSince: end?.waitingSince ?? null,
   stillOnSwitch: stillOnSwitch(r, end, now),
+  endReason: r.endReason,
 });
 
 /**

@@ -134,6 +134,15 @@ const ENDED = {
   en: 'SO: the allowance ended on ENDED. Calls there are blocked again.',
   es: 'SO: el permiso terminó el ENDED. Las llamadas a ese país vuelven a estar bloqueadas.',
 };
+/** What the block page adds to ENDED for why it ended (allowance.endCause). */
+const BY_STAFF = {
+  en: ' Support ended it before its end time.',
+  es: ' Soporte lo finalizó antes de la hora prevista.',
+};
+const NEW_BLOCK = {
+  en: ' It was ended early because a new block was placed on the account: our fraud monitoring saw suspicious calls again.',
+  es: ' Se finalizó antes de tiempo porque se aplicó un nuevo bloqueo a la cuenta: nuestra vigilancia antifraude volvió a detectar llamadas sospechosas.',
+};
 
 describe.each(dialects())('an allowance DELETE the switch refuses for good, on %s', (dialect) => {
   beforeAll(async () => {
@@ -169,7 +178,7 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     expect(await syncIssues(account.id)).toEqual([]);
     const [shown] = await allowancesForBlockPage(member.id, account.id);
     expect(shown).toMatchObject({ status: 'ended', endingSince: null, stillOnSwitch: null });
-    expect(line(shown!, 'en')).toBe(ENDED.en);
+    expect(line(shown!, 'en')).toBe(ENDED.en + BY_STAFF.en);
   });
 
   it('refused, and the switch has no such account (404): the end is true', async () => {
@@ -204,8 +213,8 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     expect(await syncIssues(account.id)).toEqual([]);
     const [shown] = await allowancesForBlockPage(member.id, account.id);
     expect(shown).toMatchObject({ status: 'ended', endingSince: null, stillOnSwitch: null });
-    expect(line(shown!, 'en')).toBe(ENDED.en);
-    expect(line(shown!, 'es')).toBe(ENDED.es);
+    expect(line(shown!, 'en')).toBe(ENDED.en + NEW_BLOCK.en);
+    expect(line(shown!, 'es')).toBe(ENDED.es + NEW_BLOCK.es);
     expect((await staffWords(agent, account.id, 'en')).status).toBe('Ended');
   });
 
@@ -289,7 +298,7 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     });
     const [later] = await allowancesForBlockPage(member.id, account.id);
     expect(later).toMatchObject({ status: 'ended', stillOnSwitch: null });
-    expect(line(later!, 'en')).toBe(ENDED.en);
+    expect(line(later!, 'en')).toBe(ENDED.en + NEW_BLOCK.en);
     expect((await staffWords(agent, account.id, 'en')).status).toBe('Ended');
   });
 
@@ -375,7 +384,7 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     expect(await endRefusedAudits(allowanceId)).toEqual([expect.objectContaining({ listedUntil: past })]);
     const [shown] = await allowancesForBlockPage(member.id, account.id);
     expect(shown).toMatchObject({ status: 'ended', stillOnSwitch: null });
-    expect(line(shown!, 'en')).toBe(ENDED.en);
+    expect(line(shown!, 'en')).toBe(ENDED.en + NEW_BLOCK.en);
     expect((await staffWords(agent, account.id, 'en')).status).toBe('Ended');
   });
 
@@ -505,7 +514,7 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     expect((await deleteOps(ending.account.number)).map((o) => o.status)).toEqual(['failed']);
     const [over] = await allowancesForBlockPage(ending.member.id, ending.account.id);
     expect(over).toMatchObject({ status: 'ended', stillOnSwitch: null, endingSince: null });
-    expect(line(over!, 'en')).toBe(ENDED.en);
+    expect(line(over!, 'en')).toBe(ENDED.en + BY_STAFF.en);
     const [staffView] = await allowancesForStaff(ending.agent, ending.account.id);
     expect(staffView).toMatchObject({ status: 'ended', stillOnSwitch: null, endRefused: null });
     expect(await staffWords(ending.agent, ending.account.id, 'en')).toMatchObject({
@@ -551,8 +560,8 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     expect((await deleteOps(account.number))[0]).toMatchObject({ status: 'done', lastError: del!.lastError });
     const [shown] = await allowancesForBlockPage(member.id, account.id);
     expect(shown).toMatchObject({ status: 'ended', stillOnSwitch: null });
-    expect(line(shown!, 'en')).toBe(ENDED.en);
-    expect(line(shown!, 'es')).toBe(ENDED.es);
+    expect(line(shown!, 'en')).toBe(ENDED.en + NEW_BLOCK.en);
+    expect(line(shown!, 'es')).toBe(ENDED.es + NEW_BLOCK.es);
     expect(await staffWords(agent, account.id, 'en')).toMatchObject({ status: 'Ended', refusal: '' });
     // Audited once; the "Out of sync" entry resolved by Tollgate, with the read in its note.
     const confirmed = await getDb().auditLog.findMany({
@@ -604,6 +613,6 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     expect(await simAllowances(account.number)).toEqual([]);
     const [shown] = await allowancesForBlockPage(member.id, account.id);
     expect(shown).toMatchObject({ status: 'ended', stillOnSwitch: null, endingSince: null });
-    expect(line(shown!, 'en')).toBe(ENDED.en);
+    expect(line(shown!, 'en')).toBe(ENDED.en + NEW_BLOCK.en);
   });
 });

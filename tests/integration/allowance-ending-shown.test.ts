@@ -132,7 +132,7 @@ describe.each(dialects())('an allowance whose end waits for the switch, on %s', 
     expect(await outbox()).toBe(1);
     expect(await staffView(somalia)).toMatchObject({ status: 'ended', endingSince: null });
     expect(line(await pageView(somalia), 'en')).toBe(
-      'SO: the allowance ended on ENDED. Calls there are blocked again.',
+      'SO: the allowance ended on ENDED. Calls there are blocked again. Support ended it before its end time.',
     );
   });
 
@@ -151,8 +151,8 @@ describe.each(dialects())('an allowance whose end waits for the switch, on %s', 
         es: 'finalizado por Tollgate: se impuso un nuevo bloqueo',
       },
       ended: {
-        en: 'SO: the allowance ended on ENDED. Calls there are blocked again.',
-        es: 'SO: el permiso terminó el ENDED. Las llamadas a ese país vuelven a estar bloqueadas.',
+        en: 'SO: the allowance ended on ENDED. Calls there are blocked again. It was ended early because a new block was placed on the account: our fraud monitoring saw suspicious calls again.',
+        es: 'SO: el permiso terminó el ENDED. Las llamadas a ese país vuelven a estar bloqueadas. Se finalizó antes de tiempo porque se aplicó un nuevo bloqueo a la cuenta: nuestra vigilancia antifraude volvió a detectar llamadas sospechosas.',
       },
     },
     {
@@ -163,7 +163,10 @@ describe.each(dialects())('an allowance whose end waits for the switch, on %s', 
         en: 'ended by Tollgate: the block was lifted',
         es: 'finalizado por Tollgate: se levantó el bloqueo',
       },
-      ended: { en: 'SO: the allowance ended on ENDED.', es: 'SO: el permiso terminó el ENDED.' },
+      ended: {
+        en: 'SO: the allowance ended on ENDED. It was ended because the block it was granted under was lifted.',
+        es: 'SO: el permiso terminó el ENDED. Se finalizó porque se levantó el bloqueo con el que se concedió.',
+      },
     },
   ])(
     'an allowance $cause ended while its grant was on the wire reads "being removed", not "ended", until the switch confirms its DELETE',
