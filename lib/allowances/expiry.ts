@@ -66,9 +66,15 @@ export async function watchAllowances(
     if (!isDue(number, allowances, clock().getTime())) continue;
     if (over() || switchQuietMs() > 0) break;
     const state = await client.getAccount(number);
+    // Any answer of the switch counts as a read (WATCH_EVERY_MS): an account whose answer cannot tell
+    // (no `allowances`, how a refusal with no end arises) is not read again on every 3-second pass.
+    if (state.ok || state.kind === 'not_found') lastRead.set(number, clock().getTime());
+    // No such account on the switch: no allowance there either, as a refused DELETE reads it
+    // (operations.ts refusedDelete). Its refusals are settled; an allowance in force is left to a read.
+    if (!state.ok && state.kind === 'not_found')
+      for (const r of refusals.get(number) ?? []) await settleRefusedEnd(r, clock());
     if (!state.ok || state.value.allowances === undefined) continue;
     const now = clock();
-    lastRead.set(number, now.getTime());
     // First the refusals, so that one of an allowance in force the same read no longer lists is
     // settled before the allowance ends below.
     for (const r of refusals.get(number) ?? [])

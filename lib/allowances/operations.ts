@@ -61,6 +61,12 @@ export type AllowanceDeletePayload = {
    * true at last. Absent otherwise.
    */
   goneAt?: string;
+  /**
+   * The id of a later DELETE of the same allowance that settled it (confirmed, found gone, or refused
+   * in its turn), when this refusal was marked `done` for it (supersedeRefusals): only the newest
+   * refusal of an allowance stands. Absent otherwise.
+   */
+  supersededBy?: string;
 };
 
 /**
@@ -409,6 +415,7 @@ async function goneFromSwitch(
       },
       tx,
     );
+    await supersedeRefusals(tx, op.accountNumber, p.allowanceId, op.id);
     const a = await tx.destinationAllowance.findUnique({ where: { id: p.allowanceId } });
     if (a) await endLocked(tx, a, p.cause ?? 'ended_by_staff');
   });
@@ -439,6 +446,7 @@ async function keptOnSwitch(
       stillListed: { until: seen.until },
     };
     await tx.switchOperation.update({ where: { id: op.id }, data: { payload: JSON.stringify(marked) } });
+    await supersedeRefusals(tx, op.accountNumber, p.allowanceId, op.id);
     await audit(
       {
         action: 'allowance.end_refused',
@@ -449,6 +457,17 @@ async function keptOnSwitch(
       tx,
     );
     const values = { country: p.country, actor: p.actor, error: error.slice(0, 200) };
+    // One open entry per account and country: a switch that refuses every new block's DELETE again
+    // (endAllowancesWithBlock) lists the account once, as docs/switch-api.md says, not once a block.
+    const listed = await tx.syncIssue.count({
+      where: {
+        accountId: p.accountId,
+        action: 'allowance_end_refused',
+        resolvedAt: null,
+        detail: { contains: `"country":${JSON.stringify(p.country)}` },
+      },
+    });
+    if (listed > 0) return;
     await openSyncIssue(tx, p.accountId, {
       portalState: (await accountBlocked(tx, p.accountId)) ? 'blocked' : 'allowed',
       switchState: seen.switchState,
@@ -476,7 +495,7 @@ export type StandingRefusedEnd = {
 };
 
 /**
- * The standing refused ends (StandingRefusedEnd) at `now`, at most `max` (default 200), oldest first,
+ * The standing refused ends (StandingRefusedEnd) at `now`, at most `max` (default 200), newest first,
  * of every account or of `accountNumber`'s (on its (accountNumber, status) index), read in `tx` when
  * given: failed
  * DELETEs are rare (a final 4xx), and this reads them on the (status, createdAt) index, then their
@@ -497,7 +516,9 @@ export async function standingRefusedEnds(
       ...(opts.accountNumber ? { accountNumber: opts.accountNumber } : {}),
     },
     select: { id: true, accountNumber: true, payload: true, completedAt: true, createdAt: true },
-    orderBy: { createdAt: 'asc' },
+    // Newest first: a refusal whose `until` has passed stays `failed` until retention deletes it, and
+    // must not crowd the newest out of the bound.
+    orderBy: { createdAt: 'desc' },
     take: opts.max ?? 200,
   });
   const read = ops.map((op) => ({ op, p: JSON.parse(op.payload) as AllowanceDeletePayload }));
@@ -550,6 +571,13 @@ export async function settleRefusedEnd(r: StandingRefusedEnd, readAt: Date): Pro
       data: { status: 'done', payload: JSON.stringify(marked) },
     });
     if (moved.count !== 1) return false;
+    // Ended in Tollgate before, but on the switch until this read (or just before it): the pages'
+    // "ended on" is when calls there were blocked again, so it says the switch's removal, not the
+    // earlier end the switch refused.
+    await tx.destinationAllowance.updateMany({
+      where: { id: r.allowanceId, status: { not: 'active' }, endedAt: { lt: readAt } },
+      data: { endedAt: readAt },
+    });
     await audit(
       {
         action: 'allowance.end_confirmed',
@@ -591,6 +619,45 @@ export async function settleRefusedEnd(r: StandingRefusedEnd, readAt: Date): Pro
     }
     return true;
   });
+}
+
+/**
+ * Marks `done` every earlier refused DELETE (`stillListed`) of allowance `allowanceId` on account
+ * `accountNumber`, other than `opId`, the DELETE that settles it now (confirmed, found gone, or
+ * refused in its turn: only the newest refusal of an allowance stands), with `supersededBy: opId`,
+ * inside the caller's transaction (which holds the account's lock). Before (review, 2026-12-06) a
+ * refusal that a later confirmed DELETE overtook stayed `failed` for good: it counted as the
+ * account's standing refusal, held its "Out of sync" entry open and, kept by retention with no end,
+ * filled the allowance watch's reads. Returns how many it marked.
+ */
+async function supersedeRefusals(
+  tx: Tx,
+  accountNumber: string,
+  allowanceId: string,
+  opId: string,
+): Promise<number> {
+  const rows = await tx.switchOperation.findMany({
+    where: {
+      accountNumber,
+      status: 'failed',
+      kind: 'allowance_delete',
+      id: { not: opId },
+      AND: [{ payload: { contains: '"stillListed"' } }, { payload: { contains: allowanceId } }],
+    },
+    select: { id: true, payload: true },
+  });
+  let marked = 0;
+  for (const row of rows) {
+    const p = JSON.parse(row.payload) as AllowanceDeletePayload;
+    if (p.allowanceId !== allowanceId) continue;
+    const next: AllowanceDeletePayload = { ...p, supersededBy: opId };
+    const moved = await tx.switchOperation.updateMany({
+      where: { id: row.id, status: 'failed' },
+      data: { status: 'done', payload: JSON.stringify(next) },
+    });
+    marked += moved.count;
+  }
+  return marked;
 }
 
 async function finish(
@@ -693,7 +760,13 @@ export async function endAllowance(
     const a = await tx.destinationAllowance.findUnique({ where: { id: allowanceId } });
     if (!a) return false;
     await lockAccount(tx, a.accountId);
-    if (op) await finish(op, 'done', null, tx);
+    if (op && (await finish(op, 'done', null, tx))) {
+      const { accountNumber } = await tx.switchOperation.findUniqueOrThrow({
+        where: { id: op.id },
+        select: { accountNumber: true },
+      });
+      await supersedeRefusals(tx, accountNumber, a.id, op.id);
+    }
     return endLocked(tx, a, endReason);
   });
 }

@@ -6,7 +6,11 @@ import { AllowanceStatus } from '@/components/allowance/block-allowances';
 import { AllowanceFacts, EndRefusedLine, staffStatusKey } from '@/components/allowance/staff-allowances';
 import { endAllowanceEarly, grantAllowance } from '@/lib/allowances/decide';
 import { watchAllowances } from '@/lib/allowances/expiry';
-import { ALLOWANCE_GIVE_UP_MS, sendAllowanceOperation } from '@/lib/allowances/operations';
+import {
+  ALLOWANCE_GIVE_UP_MS,
+  sendAllowanceOperation,
+  standingRefusedEnds,
+} from '@/lib/allowances/operations';
 import { allowancesForBlockPage, allowancesForStaff, type AllowanceView } from '@/lib/allowances/queries';
 import type { CurrentUser } from '@/lib/auth/session';
 import { CATALOGUES, translator } from '@/lib/i18n/translate';
@@ -502,7 +506,8 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
       ok: true,
     });
     expect(await outbox()).toBe(1);
-    expect((await deleteOps(ending.account.number)).map((o) => o.status)).toEqual(['failed', 'done']);
+    // The confirmed end settles the refusal before it too (supersededBy): it no longer stands.
+    expect((await deleteOps(ending.account.number)).map((o) => o.status)).toEqual(['done', 'done']);
 
     await retention();
     // The refusal the page reads stays, so it does not turn into "Ended" once retention passes…
@@ -510,8 +515,8 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     const [still] = await allowancesForBlockPage(ended.member.id, ended.account.id);
     expect(still).toMatchObject({ status: 'ended', stillOnSwitch: { until: null } });
     expect(line(still!, 'en')).toMatch(/the switch refused to remove it/);
-    // …and the confirmed end is deleted while the refusal before it stays, which no page reads again.
-    expect((await deleteOps(ending.account.number)).map((o) => o.status)).toEqual(['failed']);
+    // …and the confirmed end is deleted with the refusal it settled: nothing is revived.
+    expect((await deleteOps(ending.account.number)).map((o) => o.status)).toEqual([]);
     const [over] = await allowancesForBlockPage(ending.member.id, ending.account.id);
     expect(over).toMatchObject({ status: 'ended', stillOnSwitch: null, endingSince: null });
     expect(line(over!, 'en')).toBe(ENDED.en + BY_STAFF.en);
@@ -522,6 +527,7 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
       refusal: '',
     });
   });
+
   it('refused, the GET could not tell, and the switch’s engineers remove it later: the allowance watch makes the end true', async () => {
     const { account, member, agent, allowanceId } = await endedByTollgate();
     await refuseDeletes(account.number);
@@ -558,6 +564,8 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     const later = new Date(Date.now() + 60_000);
     await watchAllowances({ client: client(), now: () => later });
     expect((await deleteOps(account.number))[0]).toMatchObject({ status: 'done', lastError: del!.lastError });
+    // "Ended on" is when the switch was found without it, not the end it refused earlier.
+    expect((await allowanceRow(allowanceId)).endedAt).toEqual(later);
     const [shown] = await allowancesForBlockPage(member.id, account.id);
     expect(shown).toMatchObject({ status: 'ended', stillOnSwitch: null });
     expect(line(shown!, 'en')).toBe(ENDED.en + NEW_BLOCK.en);
@@ -584,6 +592,7 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
       await getDb().auditLog.count({ where: { targetId: allowanceId, action: 'allowance.end_confirmed' } }),
     ).toBe(1);
   });
+
   it('refused and maybe still on the switch: a new block asks the switch again to remove it', async () => {
     const { account, member, allowanceId } = await endedByTollgate();
     await refuseDeletes(account.number);
@@ -609,10 +618,80 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
 
     await dueNow(account.number);
     await outbox();
-    expect((await deleteOps(account.number)).map((o) => o.status)).toEqual(['failed', 'done']);
+    // Confirmed: the refusal it followed is settled with it.
+    expect((await deleteOps(account.number)).map((o) => o.status)).toEqual(['done', 'done']);
     expect(await simAllowances(account.number)).toEqual([]);
     const [shown] = await allowancesForBlockPage(member.id, account.id);
     expect(shown).toMatchObject({ status: 'ended', stillOnSwitch: null, endingSince: null });
     expect(line(shown!, 'en')).toBe(ENDED.en + NEW_BLOCK.en);
+  });
+
+  it('refused again under a new block: only the newest refusal stands, and support is told once', async () => {
+    const { account, allowanceId } = await endedByTollgate();
+    await refuseDeletes(account.number);
+    const silent = withGet(async (n, opts) => {
+      const res = await client().getAccount(n, opts);
+      return res.ok ? { ok: true, value: { ...res.value, allowances: undefined } } : res;
+    });
+    await outbox(silent);
+    const [first] = await deleteOps(account.number);
+    // Two more fraud blocks, each DELETE refused again by a switch that still cannot tell.
+    for (const to of ['+252611234568', '+252611234569']) {
+      expect((await deliver(placedEvent(account.number, { to }))).status).toBe(200);
+      await dueNow(account.number);
+      await outbox(silent);
+    }
+    const ops = await deleteOps(account.number);
+    expect(ops.map((o) => o.status)).toEqual(['done', 'done', 'failed']);
+    expect(JSON.parse(ops[0]!.payload)).toMatchObject({ allowanceId, supersededBy: ops[1]!.id });
+    expect(JSON.parse(ops[1]!.payload)).toMatchObject({ allowanceId, supersededBy: ops[2]!.id });
+    expect(ops[0]!.id).toBe(first!.id);
+    // Audited each time, listed once.
+    expect(await endRefusedAudits(allowanceId)).toHaveLength(3);
+    expect((await syncIssues(account.id)).filter((i) => i.action === 'allowance_end_refused')).toHaveLength(
+      1,
+    );
+  });
+
+  it('a confirmed DELETE after a refusal settles the refusal too; a switch without the account settles one', async () => {
+    const { account, allowanceId } = await endedByTollgate();
+    await refuseDeletes(account.number);
+    const silent = withGet(async (n, opts) => {
+      const res = await client().getAccount(n, opts);
+      return res.ok ? { ok: true, value: { ...res.value, allowances: undefined } } : res;
+    });
+    await outbox(silent);
+    // The switch takes the next block's DELETE: the earlier refusal is no longer standing.
+    await sim.control(
+      'DELETE',
+      `/_sim/faults/${encodeURIComponent(`${account.number}/destination-allowances`)}`,
+    );
+    expect((await deliver(placedEvent(account.number, { to: '+252611234568' }))).status).toBe(200);
+    await dueNow(account.number);
+    await outbox();
+    const ops = await deleteOps(account.number);
+    expect(ops.map((o) => o.status)).toEqual(['done', 'done']);
+    expect(JSON.parse(ops[0]!.payload)).toMatchObject({ supersededBy: ops[1]!.id });
+    expect((await standingRefusedEnds(new Date(), { accountNumber: account.number })).length).toBe(0);
+
+    // Another account: refused with no end, then the switch answers 404 for it: settled by the watch.
+    const other = await endedByTollgate();
+    await refuseDeletes(other.account.number);
+    await outbox(silent);
+    const gone = withGet(async () => ({
+      ok: false,
+      kind: 'not_found',
+      status: 404,
+      code: 'account_not_found',
+      message: 'HTTP 404 account_not_found: no such account',
+    }));
+    await watchAllowances({ client: gone, now: () => new Date(Date.now() + 120_000) });
+    expect((await deleteOps(other.account.number)).map((o) => o.status)).toEqual(['done']);
+    expect(
+      await getDb().auditLog.count({
+        where: { targetId: other.allowanceId, action: 'allowance.end_confirmed' },
+      }),
+    ).toBe(1);
+    expect(allowanceId).not.toBe(other.allowanceId);
   });
 });
