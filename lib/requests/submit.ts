@@ -402,7 +402,7 @@ export async function withdrawRequest(
 ): Promise<Outcome<{ blockId: string }>> {
   const r = await db.unblockRequest.findFirst({ where: { id: requestId, account: memberOf(user.id) } });
   if (!r) return missing();
-  return db.$transaction(async (tx) => {
+  const out = await db.$transaction(async (tx) => {
     const done = await tx.unblockRequest.updateMany({
       where: { id: r.id, status: 'pending' },
       // Whoever had taken it (lib/requests/claim.ts) holds it no longer.
@@ -422,4 +422,21 @@ export async function withdrawRequest(
     );
     return succeed({ blockId: r.blockId });
   });
+  // Withdrawn by another member: the request spends none of its sender's (countRequest), or one
+  // member withdrawing another's five times would hold the sender back on the block for a day
+  // (review, 2026-12-06).
+  if (out.ok && r.submittedById !== user.id) await giveBackRequest(r.submittedById, r.blockId);
+  return out;
+}
+
+/**
+ * Gives back the request login `userId` spent on block `blockId` (countRequest's two counters), for a
+ * request of theirs another member withdrew. Best effort: a counter store that fails leaves the point
+ * spent, never a request refused for it.
+ */
+async function giveBackRequest(userId: string, blockId: string): Promise<void> {
+  await Promise.all([
+    reward('requestPerBlock', `${userId} ${blockId}`),
+    reward('requestPerLogin', userId),
+  ]).catch(() => undefined);
 }

@@ -191,7 +191,7 @@ describe.each(dialects())('approving on the word of someone who left the account
     );
     expect(said.fieldErrors).toEqual({
       attestCurrentMember: [
-        'La persona que hizo la solicitud ya no habla por la cuenta: confirme que habló con un miembro actual y escriba su nombre en la nota.',
+        'La persona que hizo la solicitud ya no representa a la cuenta: confirme que habló con un miembro actual y escriba su nombre en la nota.',
       ],
     });
   });

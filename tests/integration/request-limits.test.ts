@@ -185,6 +185,23 @@ describe.each(dialects())('request limits on %s', (dialect) => {
     },
   );
 
+  it('another member withdrawing a request spends none of its sender’s: five rounds, and a sixth is filed', async () => {
+    const { account, creds } = await makeAccount({ members: [] });
+    const [mona, ivan] = [await member(account.id), await member(account.id)];
+    const block = await blockOn(account, creds[0]!.username);
+    for (let i = 0; i < 6; i++) {
+      as(mona);
+      const filed = dataOf(await misdial(block)).requestId;
+      // Ivan withdraws each: before, Mona's sixth was refused for the day.
+      expect(said(await withdrawRequest(ivan, filed, meta))).toBe('ok');
+    }
+    // Her own withdrawals still count: five more of those and she is held back on the block.
+    as(mona);
+    for (let i = 0; i < 5; i++)
+      expect(said(await withdrawRequest(mona, dataOf(await misdial(block)).requestId, meta))).toBe('ok');
+    expect(said(await misdial(block))).toBe('outcome.request.tooManyBlock');
+  });
+
   it('with a request of theirs waiting, the refusal says support will call about it, sent at …', async () => {
     const { account, creds } = await makeAccount({ members: [] });
     const bea = await member(account.id, 'Europe/Madrid', 'es');
