@@ -2,7 +2,14 @@ import 'server-only';
 import { db } from '@/lib/server/db';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { switchQuietMs } from '@/lib/switch/quiet';
-import { endAllowance, settleRefusedEnd, standingRefusedEnds, type StandingRefusedEnd } from './operations';
+import { answersAccountReads } from '@/lib/switch/answered';
+import {
+  endAllowance,
+  refusedEndsRecorded,
+  settleRefusedEnd,
+  standingRefusedEnds,
+  type StandingRefusedEnd,
+} from './operations';
 import { tickDeadline } from '@/lib/server/tick-budget';
 
 /** An allowance this close to its `until` (ms), or past it, has its account read on every pass. */
@@ -14,6 +21,15 @@ export const WATCH_EVERY_MS = 15_000;
 // an allowance far from its `until` is read every 15 s, not on every 3-second pass. Per process:
 // another instance keeps its own, and a restart reads every account at its first pass.
 const lastRead = new Map<string, number>();
+
+// The standing refused ends (standingRefusedEnds) this process last read, when (ms on the passes'
+// `now`) and at which refusedEndsRecorded(): read once per WATCH_EVERY_MS, not on every 3-second pass,
+// since an account with one is read no more often than that, and at once after this process records a
+// new one. Each read walks every failed change the outbox keeps (RETENTION_DAYS of refused lifts and
+// grants in a fraud wave) to find the rare refused removal among them. One settled meanwhile is
+// skipped by settleRefusedEnd (the op must still be `failed`); one another instance recorded is read
+// within WATCH_EVERY_MS, when its account would be due anyway.
+let refusalsRead: { at: number; recorded: number; list: StandingRefusedEnd[] } | null = null;
 
 /**
  * One pass of the allowance watcher (a worker, lib/server/workers.ts): reads `GET /v1/accounts/{n}`
@@ -36,7 +52,8 @@ const lastRead = new Map<string, number>();
  *
  * The same reads follow removals the switch refused (standingRefusedEnds, since 2026-12-06): an
  * account with one is due as one with an allowance in force far from its `until` (every
- * WATCH_EVERY_MS), and a GET that no longer lists the allowance settles the refusal
+ * WATCH_EVERY_MS; the refusals themselves are read once per WATCH_EVERY_MS), and a GET that no longer
+ * lists the allowance settles the refusal
  * (settleRefusedEnd): both pages then say "Ended", not "the switch may still have it", which before
  * stood until a person resolved it, after the switch's engineers had removed it.
  */
@@ -54,7 +71,12 @@ export async function watchAllowances(
   const byAccount = new Map<string, typeof active>(); // Map.groupBy needs Node 21
   for (const a of active) byAccount.set(a.account.number, [...(byAccount.get(a.account.number) ?? []), a]);
   const refusals = new Map<string, StandingRefusedEnd[]>();
-  for (const r of await standingRefusedEnds(clock())) {
+  const startMs = clock().getTime();
+  const recorded = refusedEndsRecorded();
+  let read = refusalsRead;
+  if (!read || read.recorded !== recorded || startMs - read.at >= WATCH_EVERY_MS || startMs < read.at)
+    read = refusalsRead = { at: startMs, recorded, list: await standingRefusedEnds(clock()) };
+  for (const r of read.list) {
     refusals.set(r.accountNumber, [...(refusals.get(r.accountNumber) ?? []), r]);
     if (!byAccount.has(r.accountNumber)) byAccount.set(r.accountNumber, []);
   }
@@ -71,7 +93,9 @@ export async function watchAllowances(
     if (state.ok || state.kind === 'not_found') lastRead.set(number, clock().getTime());
     // No such account on the switch: no allowance there either, as a refused DELETE reads it
     // (operations.ts refusedDelete). Its refusals are settled; an allowance in force is left to a read.
-    if (!state.ok && state.kind === 'not_found')
+    // Only from a switch that answers account reads (lib/switch/answered.ts): a wrong SWITCH_API_URL
+    // answers 404 for every account, and a refusal it settled would read "Ended" on both pages.
+    if (!state.ok && state.kind === 'not_found' && answersAccountReads())
       for (const r of refusals.get(number) ?? []) await settleRefusedEnd(r, clock());
     if (!state.ok || state.value.allowances === undefined) continue;
     const now = clock();

@@ -6,6 +6,7 @@ import { db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
+import { answersAccountReads } from '@/lib/switch/answered';
 import { accountBlocked } from './blocked';
 import { notifyAllowance, notifyNotStarted } from './notify';
 import { sharedNow } from '@/lib/server/clock';
@@ -360,10 +361,12 @@ export async function sendAllowanceOperation(
  * - no final answer (isRetryable): that failure is returned and nothing is recorded; the outbox sends
  *   the DELETE again later with the same Idempotency-Key (the switch answers its stored refusal) and
  *   this asks again.
- * - the switch has no such account (`404`), or lists `allowances` without `country`: it is not on the
- *   switch, so its end is true. Settled as a confirmed DELETE is (goneFromSwitch): 'confirmed'.
+ * - the switch has no such account (`404`, from a switch that answered an account read within the
+ *   hour: lib/switch/answered.ts), or lists `allowances` without `country`: it is not on the switch,
+ *   so its end is true. Settled as a confirmed DELETE is (goneFromSwitch): 'confirmed'.
  * - it lists `country` (with its `until`), or cannot tell (an answer without `allowances`, a GET
- *   refused): the switch may still let calls there through. Recorded (keptOnSwitch): 'refused'.
+ *   refused, a 404 from a switch that has answered no account read lately): the switch may still let
+ *   calls there through. Recorded (keptOnSwitch): 'refused'.
  */
 async function refusedDelete(
   op: Op,
@@ -373,7 +376,10 @@ async function refusedDelete(
 ): Promise<'confirmed' | 'refused' | SwitchFailure> {
   const now = await client.getAccount(op.accountNumber);
   if (!now.ok && isRetryable(now)) return now;
-  if (!now.ok && now.kind !== 'not_found') {
+  // A 404 is "no such account" only from a switch that answers account reads (lib/switch/
+  // answered.ts): a wrong SWITCH_API_URL answers 404 for the DELETE and the GET alike, and its
+  // refusal must not read "Ended". Untrusted, it cannot tell; the allowance watch reads it again.
+  if (!now.ok && (now.kind !== 'not_found' || !answersAccountReads())) {
     await keptOnSwitch(op, p, error, { until: null, switchState: 'unknown' });
     return 'refused';
   }
@@ -432,6 +438,30 @@ async function goneFromSwitch(
  * Once (the op must still be pending), under the account's lock.
  */
 async function keptOnSwitch(
+  op: Op,
+  p: AllowanceDeletePayload,
+  error: string,
+  seen: { until: string | null; switchState: 'blocked' | 'allowed' | 'unknown' },
+): Promise<void> {
+  await keepOnSwitch(op, p, error, seen);
+  refusals().recorded++;
+}
+
+// How many refused removals this process has recorded (keptOnSwitch), on globalThis: a person's own
+// change may send a DELETE from a server action's bundle, the workers from theirs. The allowance watch
+// reads the standing ones once per WATCH_EVERY_MS, and at once after this moves.
+const gr = globalThis as { __tollgateRefusedEnds?: { recorded: number } };
+const refusals = () => (gr.__tollgateRefusedEnds ??= { recorded: 0 });
+
+/**
+ * A counter that moves each time this process records a refused removal (an allowance DELETE the
+ * switch refused and may still have): the allowance watch (lib/allowances/expiry.ts) reads the
+ * standing refused ends again when it differs from the one it last read them at.
+ */
+export const refusedEndsRecorded = (): number => refusals().recorded;
+
+/** keptOnSwitch's transaction. */
+async function keepOnSwitch(
   op: Op,
   p: AllowanceDeletePayload,
   error: string,

@@ -5,6 +5,7 @@ import { sharedNow } from '@/lib/server/clock';
 import { tickDeadline } from '@/lib/server/tick-budget';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { switchQuietMs } from '@/lib/switch/quiet';
+import { answersAccountReads } from '@/lib/switch/answered';
 import { lockAccount } from '@/lib/server/db/lock';
 import { storeNote } from '@/lib/i18n/stored';
 import { audit } from '@/lib/audit/log';
@@ -122,7 +123,6 @@ export async function reconcilePass(
       if (state.kind === 'not_found') unknown.push({ a, readAt, swept: i >= everyPass });
       continue;
     }
-    answered().lastOkAt = performance.now();
     await closeNotOnSwitch(a.id, readAt);
     counts[await reconcileAccount(a.id, state.value, readAt, differenceWaitMs)]++;
   }
@@ -149,24 +149,6 @@ export async function reconcilePass(
  * following passes, and support reads the first ones while the rest come.
  */
 export const NOT_ON_SWITCH_PER_PASS = 20;
-
-/**
- * How long after this process last read an account the switch answered (ms) its 404s are still
- * taken as "no such account": past it, with no answered read since, every read answered 404, which
- * is the switch's answer to a wrong path, not to a missing account.
- */
-const ANSWERED_LATELY_MS = 60 * 60_000;
-
-// When this process's reconciler last read an account the switch answered (performance.now(), ms).
-// One record per process: Next.js bundles this module into several server chunks.
-const g = globalThis as { __tollgateReconcileAnswered?: { lastOkAt: number | null } };
-const answered = () => (g.__tollgateReconcileAnswered ??= { lastOkAt: null });
-
-/** Whether this process's reconciler read an account the switch answered within ANSWERED_LATELY_MS. */
-function answersAccountReads(now = performance.now()): boolean {
-  const at = answered().lastOkAt;
-  return at !== null && now - at <= ANSWERED_LATELY_MS;
-}
 
 /**
  * The switch answered 404 for account `a` (read at `readAt`, the shared clock). `swept`: read by the

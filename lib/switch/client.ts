@@ -21,6 +21,7 @@ import {
   type AllowanceCalls,
 } from './client-allowances';
 import { send, type SwitchLogEntry, type TransportConfig } from './transport';
+import { noteAccountAnswered } from './answered';
 
 // The switch API of CONTRACTS §3, and nothing else talks to the switch. Every call returns a
 // SwitchResult (see ./result.ts) instead of throwing, so a caller cannot forget the "switch did
@@ -101,7 +102,11 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
         signal: opts?.signal,
         check: accountCheck(accountNumber),
       });
-      return res.ok ? parseAccount(res.value, accountNumber) : res;
+      if (!res.ok) return res;
+      const account = parseAccount(res.value, accountNumber);
+      // Its 404s may now be read as "no such account" (lib/switch/answered.ts).
+      if (account.ok) noteAccountAnswered();
+      return account;
     },
     async setInternationalCalling(accountNumber, change, idempotencyKey, opts) {
       assertKey(idempotencyKey);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AllowanceStatus } from '@/components/allowance/block-allowances';
 import { AllowanceFacts, EndRefusedLine, staffStatusKey } from '@/components/allowance/staff-allowances';
 import { endAllowanceEarly, grantAllowance } from '@/lib/allowances/decide';
-import { watchAllowances } from '@/lib/allowances/expiry';
+import { WATCH_EVERY_MS, watchAllowances } from '@/lib/allowances/expiry';
 import {
   ALLOWANCE_GIVE_UP_MS,
   sendAllowanceOperation,
@@ -15,6 +15,7 @@ import { allowancesForBlockPage, allowancesForStaff, type AllowanceView } from '
 import type { CurrentUser } from '@/lib/auth/session';
 import { CATALOGUES, translator } from '@/lib/i18n/translate';
 import { getDb } from '@/lib/server/db';
+import { forgetAccountAnswers } from '@/lib/switch/answered';
 import { createSwitchClient, type SwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { deleteFinishedSwitchOperations } from '@/lib/server/retention';
@@ -693,5 +694,79 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
       }),
     ).toBe(1);
     expect(allowanceId).not.toBe(other.allowanceId);
+  });
+
+  it('the standing refusals are read once per WATCH_EVERY_MS, and at once after this process records one', async () => {
+    // A pass reads every failed change the outbox keeps to find them: not on every 3-second pass.
+    const t0 = Date.now() + 30 * 60_000;
+    const at = (ms: number) => () => new Date(t0 + ms);
+    await watchAllowances({ client: client(), now: at(0) });
+    const { account } = await endedByTollgate();
+    await refuseDeletes(account.number);
+    const silent = withGet(async (n, opts) => {
+      const res = await client().getAccount(n, opts);
+      return res.ok ? { ok: true, value: { ...res.value, allowances: undefined } } : res;
+    });
+    await outbox(silent);
+    // As if another instance had recorded it: this process's count of recorded refusals did not move.
+    (globalThis as { __tollgateRefusedEnds?: { recorded: number } }).__tollgateRefusedEnds!.recorded--;
+    // The switch's engineers remove it there.
+    await sim.control(
+      'DELETE',
+      `/_sim/faults/${encodeURIComponent(`${account.number}/destination-allowances`)}`,
+    );
+    await fetch(`${sim.url}/v1/accounts/${account.number}/destination-allowances/SO`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}`, 'idempotency-key': crypto.randomUUID() },
+    });
+    await watchAllowances({ client: client(), now: at(3_000) });
+    expect((await deleteOps(account.number)).map((o) => o.status)).toEqual(['failed']);
+    await watchAllowances({ client: client(), now: at(WATCH_EVERY_MS) });
+    expect((await deleteOps(account.number)).map((o) => o.status)).toEqual(['done']);
+
+    // One this process records is read by the next pass, whenever the last read was.
+    const next = await endedByTollgate();
+    await refuseDeletes(next.account.number);
+    await outbox(silent);
+    await sim.control(
+      'DELETE',
+      `/_sim/faults/${encodeURIComponent(`${next.account.number}/destination-allowances`)}`,
+    );
+    await fetch(`${sim.url}/v1/accounts/${next.account.number}/destination-allowances/SO`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}`, 'idempotency-key': crypto.randomUUID() },
+    });
+    await watchAllowances({ client: client(), now: at(WATCH_EVERY_MS + 3_000) });
+    expect((await deleteOps(next.account.number)).map((o) => o.status)).toEqual(['done']);
+  });
+
+  it('a 404 from a switch that answers no account read (a wrong SWITCH_API_URL) never reads "Ended"', async () => {
+    // Every call answers 404, the DELETE and the GET alike, as a wrong path does.
+    const nowhere = (): SwitchClient => {
+      const notFound = async () =>
+        ({ ok: false, kind: 'not_found', status: 404, message: 'HTTP 404: no such route' }) as const;
+      return { ...client(), getAccount: notFound, deleteDestinationAllowance: notFound };
+    };
+    const { account, member, allowanceId } = await endedByTollgate();
+    forgetAccountAnswers();
+    await outbox(nowhere());
+    // Not "confirmed": the refusal stands, the switch could not tell, support is told.
+    const [op] = await deleteOps(account.number);
+    expect(op!.status).toBe('failed');
+    expect(JSON.parse(op!.payload)).toMatchObject({ stillListed: { until: null } });
+    expect(await endRefusedAudits(allowanceId)).toMatchObject([{ listedUntil: null }]);
+    expect((await syncIssues(account.id)).map((i) => i.action)).toEqual(['allowance_end_refused']);
+    const [shown] = await allowancesForBlockPage(member.id, account.id);
+    expect(shown).toMatchObject({ status: 'ended', stillOnSwitch: { until: null } });
+    // The allowance watch's 404s are not trusted either...
+    await watchAllowances({ client: nowhere(), now: () => new Date(Date.now() + 180_000) });
+    expect((await deleteOps(account.number)).map((o) => o.status)).toEqual(['failed']);
+    // ...until the switch answers an account read (the URL was mended): then its 404 is "no such account".
+    expect(await client().getAccount(account.number)).toMatchObject({ ok: true });
+    await watchAllowances({ client: nowhere(), now: () => new Date(Date.now() + 240_000) });
+    expect((await deleteOps(account.number)).map((o) => o.status)).toEqual(['done']);
+    expect(
+      await getDb().auditLog.count({ where: { targetId: allowanceId, action: 'allowance.end_confirmed' } }),
+    ).toBe(1);
   });
 });

@@ -136,15 +136,15 @@ describe.each(dialects())('an account the switch does not know, on %s', (dialect
   });
 
   it('a switch that answers 404 for every account (a wrong SWITCH_API_URL path) lists none, at most a few a pass otherwise', async () => {
-    const g = globalThis as { __tollgateReconcileAnswered?: { lastOkAt: number | null } };
-    const saved = g.__tollgateReconcileAnswered;
-    g.__tollgateReconcileAnswered = { lastOkAt: null };
+    const g = globalThis as { __tollgateSwitchAnswered?: { lastOkAt: number | null } };
+    const saved = g.__tollgateSwitchAnswered;
+    g.__tollgateSwitchAnswered = { lastOkAt: null };
     try {
       const a = await notOnSwitch(true);
       expect((await reconcilePass({ client: client(), accountNumbers: [a.number] })).unreadable).toBe(1);
       expect(await issuesOf(a.id)).toEqual([]);
     } finally {
-      g.__tollgateReconcileAnswered = saved;
+      g.__tollgateSwitchAnswered = saved;
     }
     // A switch that answers account reads and has lost many accounts at once (a restore from an old
     // backup): NOT_ON_SWITCH_PER_PASS are listed a pass, the rest at the next.
