@@ -1,7 +1,7 @@
 import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason, BlockStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
-import { blocksAfterCursor } from '@/lib/blocks/queries';
+import { blockPage, blocksAfterCursor, type BlockPage } from '@/lib/blocks/queries';
 import { systemActor } from '@/lib/i18n/actor';
 import { readStored } from '@/lib/i18n/stored';
 import { shownRequestStatus, type ShownRequestStatus } from '@/lib/requests/closed';
@@ -43,17 +43,8 @@ export type BlockHistoryItem = {
   latestRequest: ShownRequestStatus | null;
 };
 
-/** A page of an account's block history (blockHistoryForUser). */
-export type BlockHistory = {
-  /** At most `shown` blocks, newest first (placedAt, then id, both descending). */
-  items: BlockHistoryItem[];
-  /** The account's blocks, all of them (0: the account has never been blocked). */
-  total: number;
-  /** The position of the first one listed among `total`, 1-based (1 on the first page). */
-  from: number;
-  /** How many older ones follow the last one listed, reached with `after` = its id. */
-  more: number;
-};
+/** A page of an account's block history (blockHistoryForUser): `total` 0 for an account never blocked. */
+export type BlockHistory = BlockPage<BlockHistoryItem>;
 
 /**
  * How a block was lifted (LiftedHow), from what the lifecycle (lib/blocks/lifecycle.ts) recorded:
@@ -151,29 +142,18 @@ export async function blockHistoryForUser(
 ): Promise<BlockHistory> {
   const cursor = isRowId(after) ? after : null;
   const rows = await db.$queryRaw<HistoryRow[]>(blockHistorySql(userId, number, cursor, shown));
-  const first = rows[0];
-  if (!first)
-    return cursor === null
-      ? { items: [], total: 0, from: 1, more: 0 }
-      : blockHistoryForUser(userId, number, null, shown);
-  const total = Number(first.total);
-  const remaining = cursor === null ? total : Number(first.remaining);
-  return {
-    items: rows.map((r) => ({
-      id: r.id,
-      reason: r.reason,
-      status: r.status,
-      placedAt: asDate(r.placedAt),
-      liftedAt: r.status === 'lifted' && r.liftedAt !== null ? asDate(r.liftedAt) : null,
-      liftedHow: r.status === 'lifted' ? liftedHow(r.liftedBy, r.liftNote) : null,
-      requests: Number(r.requests),
-      latestRequest:
-        r.requestStatus === null
-          ? null
-          : shownRequestStatus({ status: r.requestStatus, decisionNote: r.requestNote }),
-    })),
-    total,
-    from: total - remaining + 1,
-    more: Math.max(0, remaining - rows.length),
-  };
+  if (rows.length === 0 && cursor !== null) return blockHistoryForUser(userId, number, null, shown);
+  return blockPage(rows, cursor !== null, (r) => ({
+    id: r.id,
+    reason: r.reason,
+    status: r.status,
+    placedAt: asDate(r.placedAt),
+    liftedAt: r.status === 'lifted' && r.liftedAt !== null ? asDate(r.liftedAt) : null,
+    liftedHow: r.status === 'lifted' ? liftedHow(r.liftedBy, r.liftNote) : null,
+    requests: Number(r.requests),
+    latestRequest:
+      r.requestStatus === null
+        ? null
+        : shownRequestStatus({ status: r.requestStatus, decisionNote: r.requestNote }),
+  }));
 }

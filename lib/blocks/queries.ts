@@ -347,16 +347,46 @@ export type OpenBlockItem = {
 };
 
 /** A page of the account's other open blocks (otherOpenBlocksForUser). */
-export type OpenBlockList = {
+/**
+ * A page of an account's blocks, keyset on (placedAt, id) (blocksAfterCursor): the block page's other
+ * open blocks (OpenBlockList) and the account page's block history (lib/accounts/block-history.ts).
+ */
+export type BlockPage<T> = {
   /** At most `shown` blocks, newest first (placedAt, then id, both descending). */
-  items: OpenBlockItem[];
-  /** The account's open blocks besides the page's own, all of them (not only those listed). */
+  items: T[];
+  /** The blocks the list is of, all of them (not only those listed): 0 for none. */
   total: number;
   /** The position of the first one listed among `total`, 1-based (1 on the first page). */
   from: number;
   /** How many older ones follow the last one listed: "and 2 more", reached with `after` = its id. */
   more: number;
 };
+
+/**
+ * The BlockPage of `rows`, a page's statement's rows, each carrying the list's `total` and, after a
+ * cursor (`afterCursor`), the blocks `remaining` from the cursor on (counts as the database gives
+ * them: a number, a bigint or its text); `item` makes each row a listed block. No rows: an empty
+ * page (`total` 0).
+ */
+export function blockPage<R extends { total: unknown; remaining: unknown }, T>(
+  rows: R[],
+  afterCursor: boolean,
+  item: (row: R) => T,
+): BlockPage<T> {
+  const first = rows[0];
+  if (!first) return { items: [], total: 0, from: 1, more: 0 };
+  const total = Number(first.total);
+  const remaining = afterCursor ? Number(first.remaining) : total;
+  return {
+    items: rows.map(item),
+    total,
+    from: total - remaining + 1,
+    more: Math.max(0, remaining - rows.length),
+  };
+}
+
+/** The account's open blocks besides the block page's own (otherOpenBlocksForUser). */
+export type OpenBlockList = BlockPage<OpenBlockItem>;
 
 type OpenBlockRow = {
   id: string;
@@ -453,22 +483,13 @@ export async function otherOpenBlocksForUser(
 ): Promise<OpenBlockList> {
   const cursor = isRowId(after) ? after : null;
   const rows = await db.$queryRaw<OpenBlockRow[]>(otherOpenBlocksSql(userId, blockId, cursor, shown));
-  const first = rows[0];
-  if (!first) return { items: [], total: 0, from: 1, more: 0 };
-  const total = Number(first.total);
-  const remaining = cursor === null ? total : Number(first.remaining);
-  return {
-    items: rows.map((r) => ({
-      id: r.id,
-      reason: r.reason,
-      status: r.status,
-      placedAt: asDate(r.placedAt),
-      calls: Number(r.calls) + Number(r.callsNotKept),
-    })),
-    total,
-    from: total - remaining + 1,
-    more: Math.max(0, remaining - rows.length),
-  };
+  return blockPage(rows, cursor !== null, (r) => ({
+    id: r.id,
+    reason: r.reason,
+    status: r.status,
+    placedAt: asDate(r.placedAt),
+    calls: Number(r.calls) + Number(r.callsNotKept),
+  }));
 }
 
 /** A block of the account still in force, as a decision form lists it: a lift is account-wide. */
