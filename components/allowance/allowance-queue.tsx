@@ -68,6 +68,13 @@ export async function AllowanceQueue({
   );
 }
 
+/**
+ * Where an allowance of the account numbered `accountNumber` is taken, decided or ended: its card
+ * (`id`: the allowance's) on the account's staff page.
+ */
+export const allowanceCardHref = (accountNumber: string, id: string) =>
+  `/staff/accounts/${encodeURIComponent(accountNumber)}#allowance-${id}`;
+
 /** One waiting allowance request as WaitingAllowanceList shows it (a page of pendingAllowanceRequests, or one account's: lib/staff/account-allowances.ts). */
 export type WaitingAllowance = {
   id: string;
@@ -109,7 +116,7 @@ export async function WaitingAllowanceList({
       {items.map((a) => (
         <li key={a.id} className="rounded-md border border-slate-200 bg-white p-3">
           <Link
-            href={`/staff/accounts/${encodeURIComponent(a.account.number)}#allowance-${a.id}`}
+            href={allowanceCardHref(a.account.number, a.id)}
             className="font-medium text-blue-800 underline"
           >
             {t('queueLink', {

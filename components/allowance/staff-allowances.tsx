@@ -18,6 +18,7 @@ import { accountCountry } from '@/lib/phone/plan';
 import { ClaimCard } from '@/components/staff/request-claim';
 import { actorName } from '@/components/ui/actor-name';
 import { displayEmail } from '@/lib/auth/email-address';
+import { Link } from '@/components/ui/link';
 
 // `gaveUp`: a grant the switch never answered, stored `refused` (lib/allowances/queries.ts shownStatus).
 const STATUSES = new Set([
@@ -164,6 +165,41 @@ export function EndRefusedLine({
 }
 
 /**
+ * On a waiting allowance request's card: the account's unblock requests waiting too (`requests`, each
+ * `id`, `kind`, `createdAt`), each a link to its page with when it was sent (as `at` formats it) and
+ * its kind, and what approving one does to this request (a lift that leaves no block in force closes
+ * it without a decision), so the agent settles both on one call; nothing when none waits. Before
+ * 2026-12-07 the card said nothing of them, and an approval elsewhere closed the allowance request
+ * unseen.
+ */
+export function WaitingUnblockNote({
+  requests,
+  at,
+}: {
+  requests: readonly { id: string; kind: 'misdial' | 'firewall'; createdAt: Date }[];
+  at: (d: Date | null) => string;
+}) {
+  const t = useTranslations('staff.allowances');
+  const l = useTranslations('staff.labels');
+  if (requests.length === 0) return null;
+  return (
+    <div className="flex w-fit flex-col gap-1 rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
+      <p>{t('unblockWaiting', { count: requests.length })}</p>
+      <ul className="list-disc pl-5">
+        {requests.map((r) => (
+          <li key={r.id}>
+            <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
+              {at(r.createdAt)}: {l(`kind.${r.kind}`)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <p>{t('unblockSettles')}</p>
+    </div>
+  );
+}
+
+/**
  * The staff account page's destination allowances: requests to take and decide (who is calling the
  * customer about each, ClaimCard), allowances in force, a grant form. A waiting request whose asker no
  * longer speaks for the account (allowancesForStaff `requesterLeft`) says so, and offers the account's
@@ -172,7 +208,8 @@ export function EndRefusedLine({
  * refuses it): the agent denies it and, after a call with a current member, grants one. An allowance
  * whose end is waiting for the switch (`endingSince`) says so and since when, and offers no second "End
  * now"; one whose end the switch refused says so (EndRefusedLine), and one still in force offers "End
- * now" again.
+ * now" again. A waiting request names the account's unblock requests waiting too
+ * (`account.waitingRequests`: WaitingUnblockNote).
  */
 export async function StaffAllowances({
   user,
@@ -188,6 +225,8 @@ export async function StaffAllowances({
     phone: string | null;
     /** Its members (a disabled login marked): who to call when an asker no longer speaks for the account. */
     members: { email: string; disabled: boolean }[];
+    /** Its unblock requests waiting for a decision (the page's own read of its requests), oldest first. */
+    waitingRequests?: { id: string; kind: 'misdial' | 'firewall'; createdAt: Date }[];
   };
   blocked: boolean;
 }) {
@@ -270,6 +309,9 @@ export async function StaffAllowances({
                       />
                     </dd>
                   </dl>
+                ) : null}
+                {a.status === 'requested' ? (
+                  <WaitingUnblockNote requests={account.waitingRequests ?? []} at={at} />
                 ) : null}
                 {/* Who is calling the customer about it (lib/allowances/claim.ts), as on an unblock
                     request's page; at this one place whatever the status, like the forms below. */}

@@ -35,6 +35,27 @@ export function claimFocusMoves(before: Shown, after: Shown, focusInTake: boolea
 }
 
 /**
+ * The message a claim form (`form`: the take form, which also keeps and takes over, or the release
+ * form) shows for its last answer `s`, given the request as the page now shows it: `closed` (no
+ * longer waiting) and `mine` (the reader holds it). A refusal is always shown: it says what happened
+ * instead. A success only while it is still true: none once the request is closed (a decision made
+ * it stale); a take's ("You have taken this request…", "You keep…", "You have taken over…") only
+ * while the reader holds the request, and a release's only while they do not. Before 2026-12-07 an
+ * agent whose request was taken over, pressing "Release it" on a page not reloaded, read at once
+ * "ana@… took this request", their own green "You have taken this request: the queue shows other
+ * agents that you are calling…" and the red refusal.
+ */
+export function claimAnswer(
+  form: 'take' | 'release',
+  s: { ok?: boolean; message?: string } | undefined,
+  shown: { closed: boolean; mine: boolean },
+): string | undefined {
+  if (!s?.ok) return s?.message;
+  if (shown.closed) return undefined;
+  return (form === 'take') === shown.mine ? s.message : undefined;
+}
+
+/**
  * The buttons of a request's claim (lib/requests/claim.ts), in a row: take it (or keep it longer,
  * or take it over from `from`, the holder the page shows: '' for nobody), and, for the holder
  * (`mine`), release it. `kind`: an unblock request's claim or an allowance request's (the same
@@ -43,7 +64,8 @@ export function claimFocusMoves(before: Shown, after: Shown, focusInTake: boolea
  * holder (the action refreshes it) each answer stays in its live region: the release form, `closed`
  * when the reader holds nothing, still shows a refusal; `closed` (the request is no longer waiting)
  * closes both, keeping a refusal (say "no longer waiting") but not an earlier success, which a
- * decision made stale. `describedBy`: the id of the sentence saying who holds the request, which
+ * decision made stale; nor is a success shown that the holder shown now contradicts (claimAnswer: a
+ * take's once the reader no longer holds the request, a release's once they hold it again). `describedBy`: the id of the sentence saying who holds the request, which
  * describes both buttons, and takes the keyboard focus (it has tabindex -1: ClaimCard) when a take
  * changes who holds the request under the focus (claimFocusMoves), as a decision's notice does: the
  * take's answer is read by its live region, and a second Enter no longer keeps or takes over the
@@ -74,8 +96,7 @@ export function ClaimForms({
   idPrefix?: string;
   words: { take: string; taking: string; release: string; releasing: string };
 }) {
-  const messageOf = (s: { ok?: boolean; message?: string } | undefined) =>
-    closed && s?.ok ? undefined : s?.message;
+  const asShown = { closed, mine };
   const ended = waitsNoMore(useRequestChange());
   const shut = ended && !closed;
   const box = useRef<HTMLFieldSetElement>(null);
@@ -107,7 +128,7 @@ export function ClaimForms({
         pendingText={words.taking}
         submitDescribedBy={describedBy}
         buttonFirst
-        messageOf={messageOf}
+        messageOf={(s) => claimAnswer('take', s, asShown)}
         className="flex max-w-prose flex-col gap-2"
       />
       <ActionForm
@@ -120,7 +141,7 @@ export function ClaimForms({
         variant="secondary"
         submitDescribedBy={describedBy}
         buttonFirst
-        messageOf={messageOf}
+        messageOf={(s) => claimAnswer('release', s, asShown)}
         className="flex max-w-prose flex-col gap-2"
       />
     </fieldset>

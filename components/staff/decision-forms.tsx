@@ -1,6 +1,7 @@
 'use client';
 import { useTranslations } from 'next-intl';
 import { useRef } from 'react';
+import { Link } from '@/components/ui/link';
 import { approveAction, denyAction } from '@/lib/requests/actions';
 import { ActionForm } from '@/components/ui/action-form';
 import { echoed } from '@/components/ui/echoed';
@@ -18,6 +19,34 @@ import {
 const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4';
 
 /**
+ * One of the account's destination allowances as the approval's note names it: `label` in the page's
+ * words ("Mexico (MX), 24 h"), `href` its card on the account page (where it is decided), `status` as
+ * stored (lib/allowances/rules.ts OPEN_STATUSES).
+ */
+export type OpenAllowanceDto = {
+  id: string;
+  label: string;
+  href: string;
+  status: 'requested' | 'sending' | 'active';
+};
+
+/**
+ * What an approval lifts, given the account's other blocks in force (`otherBlocks`): `last` when
+ * there is none (this block is the last), `withOthers` when there are and none was placed by support
+ * (the approval must tick each: lib/blocks/lifecycle.ts requestLift refuses a lift that would leave
+ * one in force), else null (one placed by support: the approval is refused, it lifts nothing). Either
+ * lift leaves no block in force, so once the switch confirms it Tollgate closes the account's waiting
+ * allowance requests without a decision and ends its allowances in force or on their way
+ * (lib/allowances/operations.ts endAllowancesWithBlock).
+ */
+export function liftLeavesNoBlock(
+  otherBlocks: readonly Pick<OtherBlockDto, 'reason'>[],
+): 'last' | 'withOthers' | null {
+  if (otherBlocks.length === 0) return 'last';
+  return otherBlocks.every((b) => b.reason !== 'manual') ? 'withOthers' : null;
+}
+
+/**
  * Approve (after the callback, with a note) or deny (with a reason the customer reads). `liftPending`:
  * a lift of the block is already on its way to the switch; a line above both cards says to decide after
  * the switch answers (approval and denial are refused meanwhile, lib/requests/decide.ts).
@@ -32,6 +61,12 @@ const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-
  * approveRequest); the warning describes both boxes (aria-describedby, with each box's error). A
  * sender who left after the page was drawn is caught by the server all the same: its refusal redraws
  * the page, which then shows the warning and the box.
+ * `allowances`: the account's destination allowances still open (OpenAllowanceDto); when approving
+ * can lift the account's last block in force (liftLeavesNoBlock; no lift on its way), the approval
+ * says, above its button and read with it, what becomes of each once the switch confirms that lift (a
+ * waiting request closed without a decision, an allowance ended with the block), each a link to its
+ * card, and to tell the customer on the call (before 2026-12-07 nothing on the page named them, and a
+ * customer's allowance request closed "without a decision" that the agent on the phone never heard of).
  * `closed`: the request is no longer pending (the page renders this component either way, at the same
  * place, so that after a refused decision and the refresh that comes with it the refusal stays in its
  * live region: ActionForm `closed`); nothing is offered then. `queueFilter`: the queue's filter the page
@@ -53,6 +88,7 @@ export function DecisionForms({
   requestId,
   subject,
   otherBlocks = [],
+  allowances = [],
   liftPending = false,
   closed = false,
   queueFilter = {},
@@ -61,6 +97,7 @@ export function DecisionForms({
   queueFilter?: Record<string, string>;
   subject: { number: string; name: string; customer: string | null };
   otherBlocks?: OtherBlockDto[];
+  allowances?: OpenAllowanceDto[];
   liftPending?: boolean;
   closed?: boolean;
 }) {
@@ -76,6 +113,9 @@ export function DecisionForms({
   const senderLeft = !subject.customer && !closed;
   const withWarning = (id: string, errors?: string[]) =>
     ['decision-subject', errors?.length ? `${id}-error` : null].filter(Boolean).join(' ');
+  // Not while a lift is already on its way: approvals are refused then (liftOnItsWay says why).
+  const settles = !closed && !liftPending && allowances.length ? liftLeavesNoBlock(otherBlocks) : null;
+  const waitingAllowances = allowances.filter((a) => a.status === 'requested').length;
   return (
     // No legend: the section's heading ("Decision") names what it holds; the fieldset is there to
     // close the forms when the watch finds the request decided elsewhere (useClosedForms).
@@ -121,7 +161,7 @@ export function DecisionForms({
         className={card}
         messageId="approve-message"
         closed={closed}
-        submitDescribedBy={describedBy}
+        submitDescribedBy={settles ? `${describedBy} approve-allowances` : describedBy}
         submit={t('approve')}
         pendingText={t('approving')}
       >
@@ -164,6 +204,31 @@ export function DecisionForms({
               idPrefix="approve-other"
               checked={state?.values?.['alsoLift[]']}
             />
+            {settles ? (
+              <div
+                id="approve-allowances"
+                className="flex flex-col gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+              >
+                <p>{t(`allowances.${settles}`)}</p>
+                <ul className="list-disc pl-5">
+                  {allowances.map((a) => (
+                    <li key={a.id}>
+                      {/* Each a link to its card on the account page, where it is decided or ended. */}
+                      {t.rich(a.status === 'requested' ? 'allowances.closes' : 'allowances.ends', {
+                        label: a.label,
+                        status: a.status,
+                        link: (chunks) => (
+                          <Link href={a.href} className="text-blue-800 underline">
+                            {chunks}
+                          </Link>
+                        ),
+                      })}
+                    </li>
+                  ))}
+                </ul>
+                {waitingAllowances ? <p>{t('allowances.tell', { count: waitingAllowances })}</p> : null}
+              </div>
+            ) : null}
           </>
         )}
       </ActionForm>

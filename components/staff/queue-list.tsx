@@ -1,6 +1,7 @@
 import { useLocale, useTimeZone, useTranslations } from 'next-intl';
 import { intlTag } from '@/lib/i18n/locales';
 import { formatSpan } from '@/lib/requests/call-summary';
+import { countryName } from '@/lib/phone/format';
 import type { QueueItem } from '@/lib/requests/queue';
 import { formatWhen } from '@/lib/time/format';
 import { LikelihoodHint } from './likelihood-hint';
@@ -22,7 +23,10 @@ const itemWords = new WeakMap<QueueItem['summary'], Map<string, ItemWords>>();
  * request's hint among it; a firewall request has none),
  * whether another agent has taken one already (who, since and until when: lib/requests/claim.ts), and
  * whether one came back after an approval whose lift did not happen (RequestCameBack: who approved,
- * when, what the switch said; rare, so its words are not kept like the lines below).
+ * when, what the switch said; rare, so its words are not kept like the lines below), and whether the
+ * account also asks for destination allowances ("Also asks for a destination allowance: Mexico (MX)":
+ * the agent settles them on the same call, as approving a lift that leaves no block in force closes
+ * them without a decision; rare too).
  * Rendered on every queue view, so each article is plain elements: a plain link (no client
  * component per item), dates through formatters made once per locale and zone (lib/time/format.ts),
  * each label (kind, reason, status) looked up once per page, not once per item, and the lines that
@@ -129,6 +133,14 @@ export function QueueList({
               {r.cameBack ? <RequestCameBack back={r.cameBack} /> : null}
               <p className="text-sm">{w.block}</p>
               <p className="text-sm">{w.calls}</p>
+              {r.allowancesWaiting.length ? (
+                <p className="text-sm font-medium">
+                  {t('alsoAllowance', {
+                    count: r.allowancesWaiting.length,
+                    countries: r.allowancesWaiting.map((c) => `${countryName(c, locale)} (${c})`).join(', '),
+                  })}
+                </p>
+              ) : null}
               {/* A misdial request's hint; a firewall request claims no misdial and has none. */}
               {r.likelihood ? <LikelihoodHint likelihood={r.likelihood} id={`hint-${r.id}`} /> : null}
             </article>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
 import type { SyncIssueInput } from '@/lib/blocks/lifecycle';
 import { useTranslations } from 'next-intl';
+import { foundSentence } from '@/lib/staff/sync-words';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { ResolveSyncForm } from './resolve-sync-form';
@@ -32,16 +33,22 @@ const ACTION_WORDS: Record<SyncIssueInput['action'], true> = {
 };
 const ACTIONS = new Set<string>(Object.keys(ACTION_WORDS));
 // What each side said (SyncIssue.portalState / switchState); anything else shows as stored. A lift
-// the switch refused (portalState 'lift_requested') has a sentence of its own: the portal asked.
+// the portal asked for (portalState 'lift_requested'), a change the switch refused (`refused`) and a
+// state that is not known (`unknown`) have sentences of their own (lib/staff/sync-words.ts).
 const STATE_WORDS: Record<
-  Exclude<SyncIssueInput['portalState'] | SyncIssueInput['switchState'], 'lift_requested'>,
+  Exclude<
+    SyncIssueInput['portalState'] | SyncIssueInput['switchState'],
+    'lift_requested' | 'refused' | 'unknown'
+  >,
   true
-> = { blocked: true, allowed: true, unknown: true, not_found: true };
+> = { blocked: true, allowed: true, not_found: true };
 const STATES = new Set<string>(Object.keys(STATE_WORDS));
 
 /**
- * The section of accounts where the portal and the switch disagreed: what each said, and what Tollgate
- * did (blocked wins). `head` (the heading, id `labelledBy`, and intro), `foot` (page links) and
+ * The section of accounts where the portal and the switch disagreed. Each entry says what each side
+ * said (foundSentence), then what happened (its stored note, with the switch's answer), then what
+ * Tollgate did and the one thing to do (`staff.sync.action.*`: the notes say no instruction), just
+ * above "Mark resolved". `head` (the heading, id `labelledBy`, and intro), `foot` (page links) and
  * `hideEmpty` frame the list as SyncIssueList says. An entry resolved from this page stays on it with
  * the answer (SyncIssueList).
  */
@@ -67,40 +74,39 @@ export function SyncIssues({
       foot={foot}
       hideEmpty={hideEmpty}
       empty={t('empty')}
-      entries={items.map((i) => ({
-        id: i.id,
-        at: i.detectedAt.toISOString(),
-        node: (
-          <article aria-labelledby={`sync-${i.id}`} className="flex flex-col gap-2">
-            <h3 id={`sync-${i.id}`} className="font-semibold">
-              {t.rich('title', {
-                name: i.account.name,
-                number: i.account.number,
-                link: (c) => (
-                  <Link href={`/staff/accounts/${i.account.number}`} className="text-blue-800 underline">
-                    {c}
-                  </Link>
-                ),
-              })}
-            </h3>
-            <p className="text-sm">
-              {t.rich(i.portalState === 'lift_requested' ? 'foundLift' : 'found', {
-                portal: stateLabel(i.portalState),
-                switchState: stateLabel(i.switchState),
-                when: () => <When at={i.detectedAt} />,
-                b: (c) => <strong>{c}</strong>,
-              })}{' '}
-              {ACTIONS.has(i.action) ? t(`action.${i.action}`) : i.action}
-            </p>
-            {i.detail ? (
+      entries={items.map((i) => {
+        const found = foundSentence(i);
+        return {
+          id: i.id,
+          at: i.detectedAt.toISOString(),
+          node: (
+            <article aria-labelledby={`sync-${i.id}`} className="flex flex-col gap-2">
+              <h3 id={`sync-${i.id}`} className="font-semibold">
+                {t.rich('title', {
+                  name: i.account.name,
+                  number: i.account.number,
+                  link: (c) => (
+                    <Link href={`/staff/accounts/${i.account.number}`} className="text-blue-800 underline">
+                      {c}
+                    </Link>
+                  ),
+                })}
+              </h3>
               <p className="text-sm">
-                <StoredText value={i.detail} />
+                {t.rich(found.key, {
+                  portal: 'portal' in found ? stateLabel(found.portal) : '',
+                  switchState: 'switchState' in found ? stateLabel(found.switchState) : '',
+                  when: () => <When at={i.detectedAt} />,
+                  b: (c) => <strong>{c}</strong>,
+                })}{' '}
+                {i.detail ? <StoredText value={i.detail} /> : null}
               </p>
-            ) : null}
-            <ResolveSyncForm issueId={i.id} />
-          </article>
-        ),
-      }))}
+              <p className="text-sm">{ACTIONS.has(i.action) ? t(`action.${i.action}`) : i.action}</p>
+              <ResolveSyncForm issueId={i.id} />
+            </article>
+          ),
+        };
+      })}
     />
   );
 }

@@ -738,8 +738,9 @@ async function started(op: Op, p: AllowancePutPayload, until: Date) {
  * `failed`, the allowance `refused` with the error as `endReason`, audited `allowance.refused`. Since
  * 2026-12-06 also, in the same transaction: the people waiting for it are mailed that it did not start
  * (notifyNotStarted; only when this moved the allowance from `sending`), and the account is listed for
- * staff under "Out of sync with the switch" (action `allowance_refused`, with the country, who decided
- * it and the switch's error), so that the block page's "Support will follow up" has someone behind it.
+ * staff under "Out of sync with the switch" (action `allowance_refused`, switch state `refused`, with
+ * the country, who decided it and the switch's error), so that the block page's "Support will follow
+ * up" has someone behind it.
  */
 async function refused(op: Op, p: AllowancePutPayload, error: string) {
   await db.$transaction(async (tx) => {
@@ -761,8 +762,9 @@ async function refused(op: Op, p: AllowancePutPayload, error: string) {
     );
     await openSyncIssue(tx, p.accountId, {
       portalState: (await accountBlocked(tx, p.accountId)) ? 'blocked' : 'allowed',
-      // The switch answered the grant, not whether the account is blocked: its state was not read.
-      switchState: 'unknown',
+      // What the switch said: it refused the grant (its answer is in the note), and said nothing of
+      // whether the account is blocked. Before 2026-12-07 stored 'unknown', read "no answer".
+      switchState: 'refused',
       action: 'allowance_refused',
       detail: storeNote('history.syncAllowancePutRefused', {
         country: p.countries[0],

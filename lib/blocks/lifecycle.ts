@@ -24,8 +24,10 @@ import {
   mailInsert,
   releaseHeldMail,
 } from '@/lib/mail/queue';
+import type { LiftWithdrawn } from '@/lib/mail/payloads';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
 import { blockReasons } from '@/lib/switch/events-schema';
+import { readSwitchError } from '@/lib/switch/error-text';
 import type { SwitchAccount } from '@/lib/switch/schemas';
 import { accountCountry } from '@/lib/phone/plan';
 import { endAllowancesWithBlock } from '@/lib/allowances/operations';
@@ -194,8 +196,12 @@ async function tellClosedRequests(tx: Tx, accountId: string, closed: ClosedReque
  * approval that queued the lift, LiftPayload.requestId) that is still approved, and whose block is
  * among `inForce` (the blocks this refusal or cancellation put back in force), goes back to pending
  * (into the queue, for an agent to decide again; the earlier approval stays in the audit log and on
- * the timeline), its submitter (else every member) is mailed
- * `request_lift_failed` once, and `request.reopened` is audited with `cause` and the switch's `error`.
+ * the timeline), and `request.reopened` is audited with `cause` and the switch's `error` (what the
+ * request page and the queue tell agents: lib/requests/came-back.ts). The customer is told once,
+ * by `tell`: `{ withdrawn }`, its submitter (else every member) is mailed `request_lift_failed`,
+ * saying why Tollgate withdrew the lift (`withdrawn`, LiftWithdrawn) or, without it, that the switch
+ * did not lift the block; `notice`, no mail here: the caller's new block's notice names each request
+ * returned (block_notice `reopenedRequestIds`: one mail, never two). Returns the reopened requests' ids.
  * A block that meanwhile has another open request (older data) keeps that one; nothing is reopened.
  */
 async function reopenApprovals(
@@ -205,7 +211,9 @@ async function reopenApprovals(
   inForce: string[],
   cause: 'lift_refused' | 'lift_cancelled',
   error: string,
-) {
+  tell: { withdrawn?: LiftWithdrawn } | 'notice',
+): Promise<string[]> {
+  const reopened: string[] = [];
   for (const requestId of requestIds) {
     // Only the approval that queued this very lift (LiftPayload.requestId), and only while it is still
     // approved: never an older approval of the same block, nor one the lift did not come from.
@@ -220,9 +228,12 @@ async function reopenApprovals(
       where: { id: approved.id },
       data: { status: 'pending', openKey: blockId, decidedAt: null, decidedById: null, decisionNote: null },
     });
-    await queueMailToAsker(tx, accountId, approved.submittedById, 'request_lift_failed', {
-      requestId: approved.id,
-    });
+    reopened.push(approved.id);
+    if (tell !== 'notice')
+      await queueMailToAsker(tx, accountId, approved.submittedById, 'request_lift_failed', {
+        requestId: approved.id,
+        ...tell,
+      });
     await audit(
       {
         action: 'request.reopened',
@@ -233,13 +244,18 @@ async function reopenApprovals(
       tx,
     );
   }
+  return reopened;
 }
 
 /**
  * Every queued lift of the account is cancelled (a new block must not be undone by it). Blocks that
  * waited for it are in force again. A lift that may already have reached the switch (it was claimed
  * by a worker at least once) makes the outcome uncertain: the account is marked for reconciliation,
- * and if the switch confirms that lift later, `confirmLift` re-applies the block.
+ * and if the switch confirms that lift later, `confirmLift` re-applies the block. An approval whose
+ * lift it was goes back to support's queue (reopenApprovals); `inNotice`: the caller queues the new
+ * block's notice in the same transaction, with the returned request ids in its payload
+ * (noticePayload), and that notice tells the customer; else `request_lift_failed` does, saying why
+ * the lift was withdrawn (`cause`). Returns the ids of the requests reopened.
  */
 // Why queued lifts were cancelled: English for the operation's lastError (`superseded: <why>`, which
 // lib/switch/error-text.ts WITHDRAWN reads as withdrawn by Tollgate), a note for the timeline.
@@ -254,7 +270,8 @@ async function cancelQueuedLifts(
   account: { id: string; number: string },
   cause: keyof typeof CANCELLED,
   queued?: { id: string; attempts: number }[],
-) {
+  inNotice = false,
+): Promise<string[]> {
   const [why, note] = CANCELLED[cause];
   // `queued`: the account's pending lifts, when the caller read them under the lock (readAfterLock).
   const ops =
@@ -263,7 +280,7 @@ async function cancelQueuedLifts(
       where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
       select: { id: true, attempts: true },
     }));
-  if (!ops.length) return;
+  if (!ops.length) return [];
   await withdrawPending(tx, account.id, ops, why);
   const waiting = await tx.block.findMany({
     where: { accountId: account.id, status: 'lift_pending' },
@@ -275,13 +292,14 @@ async function cancelQueuedLifts(
     where: { id: { in: ops.map((o) => o.id) } },
     select: { payload: true },
   });
-  await reopenApprovals(
+  return reopenApprovals(
     tx,
     account.id,
     cancelled.flatMap((o) => (JSON.parse(o.payload) as LiftPayload).requestId ?? []),
     waiting.map((w) => w.id),
     'lift_cancelled',
     `superseded: ${why}`,
+    inNotice ? 'notice' : { withdrawn: cause },
   );
 }
 
@@ -326,13 +344,15 @@ async function withdrawPending(
 export const NOTICE_HOLD_MS = 75_000;
 
 /**
- * The block notice's payload: the block, and `closedAllowances`, the allowance requests this block
- * closed (lib/allowances/operations.ts endAllowancesWithBlock), which the notice names, so their
- * customers learn it from this one mail.
+ * The block notice's payload: the block, `closedAllowances`, the allowance requests this block
+ * closed (lib/allowances/operations.ts endAllowancesWithBlock), and `reopened`, the unblock requests
+ * whose approved lift this block withdrew, back with support (cancelQueuedLifts with `inNotice`):
+ * the notice names both, so their customers learn it from this one mail.
  */
-const noticePayload = (blockId: string, closedAllowances: string[]) => ({
+const noticePayload = (blockId: string, closedAllowances: string[], reopened: string[] = []) => ({
   blockId,
   ...(closedAllowances.length ? { closedAllowanceIds: closedAllowances } : {}),
+  ...(reopened.length ? { reopenedRequestIds: reopened } : {}),
 });
 
 /**
@@ -355,8 +375,9 @@ function noticeQueuedRow(blockId: string, count: number, holdMs = 0) {
 /**
  * Queues the block notice to every member of the account who receives mail, and writes the block's
  * timeline row saying so. `holdMs`: the notice is due that long after now on the shared clock
- * (sharedNow), not at once (NOTICE_HOLD_MS). A block placed from a switch event queues its notice in
- * the block's own statement instead (applySwitchEvent: lib/mail/queue.ts mailInsert).
+ * (sharedNow), not at once (NOTICE_HOLD_MS). `reopened`: the requests whose lift this block withdrew
+ * (noticePayload). A block placed from a switch event queues its notice in the block's own statement
+ * instead (applySwitchEvent: lib/mail/queue.ts mailInsert).
  */
 async function notice(
   tx: Tx,
@@ -364,13 +385,14 @@ async function notice(
   blockId: string,
   closedAllowances: string[] = [],
   holdMs = 0,
+  reopened: string[] = [],
 ) {
   const opts = holdMs > 0 ? { holdUntil: new Date(sharedNow().getTime() + holdMs) } : {};
   const queued = await queueMailToMembers(
     tx,
     accountId,
     'block_notice',
-    noticePayload(blockId, closedAllowances),
+    noticePayload(blockId, closedAllowances, reopened),
     opts,
   );
   await tx.blockEvent.create({ data: noticeQueuedRow(blockId, queued, holdMs) });
@@ -529,7 +551,8 @@ export async function applySwitchEvent(
       const mine = own ? await ownPlacement(tx, account, e, at) : null;
       const echoed = mine ? await attachToOwn(tx, account, e, at, mine) : null;
       if (echoed) return echoed;
-      await cancelQueuedLifts(tx, account, 'new_block', lifts);
+      // An approval whose lift this withdraws is named by this block's notice (below), not mailed apart.
+      const reopened = await cancelQueuedLifts(tx, account, 'new_block', lifts, true);
       // Fraud again: no exception granted under an earlier block lets it through (lib/allowances).
       const { closed } = allowances
         ? await endAllowancesWithBlock(tx, account, 'new_block')
@@ -541,7 +564,7 @@ export async function applySwitchEvent(
       const block = { id: newRowId() };
       const calls = readTriggerCalls(e.data.calls, accountCountry(account.country), at);
       // The notice to the members read under the lock, in the block's own statement (insertBlock).
-      const mail = mailInsert(members, 'block_notice', noticePayload(block.id, closed));
+      const mail = mailInsert(members, 'block_notice', noticePayload(block.id, closed, reopened));
       const noticed = noticeQueuedRow(block.id, members.length);
       await insertBlock(
         tx,
@@ -1189,6 +1212,7 @@ export async function refuseLift(
       waiting.map((w) => w.id),
       'lift_refused',
       error,
+      {}, // request_lift_failed without `withdrawn`: the switch did not lift the block
     );
     // An approval goes back to support's queue above; any other lift (the rotation policy's, after
     // the customer changed every password it asked for, or support's) would otherwise be dropped
@@ -1198,7 +1222,9 @@ export async function refuseLift(
         // What the portal asked for (the block itself is shown in force again above), not 'allowed':
         // the portal never showed the account allowed.
         portalState: 'lift_requested',
-        switchState: 'blocked',
+        // What the switch said: a 200 showing international calling still blocked (body_disagrees),
+        // else a refusal that says nothing of its state (before 2026-12-07 stored 'blocked' either way).
+        switchState: readSwitchError(error).kind === 'disagrees' ? 'blocked' : 'refused',
         action: 'lift_refused',
         detail: storeNote('history.syncLiftRefused', { actor: payload.actor, error: error.slice(0, 200) }),
       });
@@ -1457,13 +1483,19 @@ async function recordManualBlock(
     },
   });
   await tx.switchOperation.update({ where: { id: op.id }, data: { blockId: block.id } });
-  await cancelQueuedLifts(tx, { id: p.accountId, number: op.accountNumber }, 'support_placed');
+  const reopened = await cancelQueuedLifts(
+    tx,
+    { id: p.accountId, number: op.accountNumber },
+    'support_placed',
+    undefined,
+    true,
+  );
   const { closed } = await endAllowancesWithBlock(
     tx,
     { id: p.accountId, number: op.accountNumber },
     'new_block',
   );
-  await notice(tx, p.accountId, block.id, closed);
+  await notice(tx, p.accountId, block.id, closed, 0, reopened);
   await audit(
     {
       action: 'block.placed',
@@ -1599,10 +1631,16 @@ export type SyncIssueInput = {
   /** What the portal showed, or `lift_requested`: it asked the switch for a lift the switch refused. */
   portalState: 'blocked' | 'allowed' | 'lift_requested';
   /**
-   * `unknown`: the switch never answered (an allowance change Tollgate gave up on); `not_found`: the
-   * switch answered 404, it has no such account (lib/blocks/reconcile.ts, `not_on_switch`).
+   * What the switch said of the account's international calling: `blocked` or `allowed` (its GET, or
+   * the body of its 200); `unknown`: it did not say (no answer to an allowance change Tollgate gave up
+   * on, or a refused allowance end whose GET could not tell); `not_found`: it answered 404, it has no
+   * such account (lib/blocks/reconcile.ts, `not_on_switch`); `refused`: it answered the change the
+   * portal asked for with a refusal (a final 4xx, or a 200 that did not apply it) and said nothing of
+   * its state; the `detail` note names its answer (`lift_refused`, `allowance_refused`; since
+   * 2026-12-07, before which such a refusal was stored `blocked` or `unknown`). Worded by
+   * lib/staff/sync-words.ts.
    */
-  switchState: 'blocked' | 'allowed' | 'unknown' | 'not_found';
+  switchState: 'blocked' | 'allowed' | 'unknown' | 'not_found' | 'refused';
   action:
     | 'blocked_in_portal'
     | 'reapplied_on_switch'

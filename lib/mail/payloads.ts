@@ -38,12 +38,30 @@ export const SECURITY_CHANGES = [
 ] as const;
 export type SecurityChange = (typeof SECURITY_CHANGES)[number];
 
+/**
+ * Why Tollgate withdrew an approval's queued lift before the switch confirmed it, as
+ * request_lift_failed tells the customer (lib/blocks/lifecycle.ts cancelQueuedLifts, its CANCELLED
+ * keys): `new_block`, the switch placed a new block (its event, or its answer to a read before an
+ * old lift was sent again); `newer_in_force`, the switch reported a lift dated before the block the
+ * lift was for, which stays in force; `support_placed`, support's block was confirmed. A new block
+ * whose notice goes out in the same change names the request instead (block_notice
+ * `reopenedRequestIds`), and no request_lift_failed is sent.
+ */
+export const LIFT_WITHDRAWN = ['new_block', 'newer_in_force', 'support_placed'] as const;
+export type LiftWithdrawn = (typeof LIFT_WITHDRAWN)[number];
+
 export const MAIL_PAYLOADS = {
-  /** `closedAllowanceIds`: allowance requests this new block closed (the notice names them). */
+  /**
+   * `closedAllowanceIds`: allowance requests this new block closed (the notice names them).
+   * `reopenedRequestIds`: unblock requests whose approved lift this new block withdrew before the
+   * switch confirmed it, each back with support (lib/blocks/lifecycle.ts cancelQueuedLifts): the
+   * notice names them, and no request_lift_failed is sent for them (one mail, never two).
+   */
   block_notice: z.object({
     blockId: id,
     userId: id.optional(),
     closedAllowanceIds: z.array(id).max(200).optional(),
+    reopenedRequestIds: z.array(id).max(200).optional(),
   }),
   /** `closedRequestIds`, `closedAllowanceIds`: requests the lift closed without a decision (named in it). */
   block_lifted: z.object({
@@ -55,8 +73,16 @@ export const MAIL_PAYLOADS = {
   request_received: z.object({ requestId: id, userId: id.optional(), blockId: id.optional() }),
   request_approved: z.object({ requestId: id, userId: id.optional() }),
   request_denied: z.object({ requestId: id, userId: id.optional() }),
-  /** An approval's lift did not happen (the switch refused it, or a new block cancelled it). */
-  request_lift_failed: z.object({ requestId: id, userId: id.optional() }),
+  /**
+   * An approval's lift did not happen. `withdrawn`: Tollgate withdrew it before the switch confirmed
+   * it, and why (LIFT_WITHDRAWN); absent: the switch refused it or answered without lifting the block
+   * (and rows queued before this field existed, 2026-12-06, which did not say).
+   */
+  request_lift_failed: z.object({
+    requestId: id,
+    userId: id.optional(),
+    withdrawn: z.enum(LIFT_WITHDRAWN).optional(),
+  }),
   /**
    * A lift closed the request without a decision while another block of the account stays in force
    * (so no "calling is back" mail says it).

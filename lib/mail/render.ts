@@ -2,7 +2,13 @@ import 'server-only';
 import { env } from '@/lib/server/env';
 import { db, type Tx } from '@/lib/server/db';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
-import { type MailTemplate, readPayload, type SecurityChange } from '@/lib/mail/payloads';
+import {
+  LIFT_WITHDRAWN,
+  type LiftWithdrawn,
+  type MailTemplate,
+  readPayload,
+  type SecurityChange,
+} from '@/lib/mail/payloads';
 import {
   continueLink,
   hashLinkToken,
@@ -55,15 +61,17 @@ import { queueMail } from '@/lib/mail/queue';
 // backoff per row, so after one the mail about the end can be due before the mail about the start.
 // A message never claims a state that no longer holds when it is sent. Each template decides:
 // - said in the past tense, what happened and that it is over: block_notice (a block lifted since;
-//   CONTRACTS §4 promises every new block its notice, and its calls say what to look at),
+//   CONTRACTS §4 promises every new block its notice, and its calls say what to look at; the
+//   approved requests whose lift it withdrew it names only while they still wait for support),
 //   request_approved and request_denied (the block lifted since), request_closed (no other block
 //   in force any more), allowance_denied (no block in force any more, or a newer allowance for the
 //   country asked for since: then neither "calls there stay blocked" nor "ask again");
 // - not sent, the row failed with a reason that starts `superseded:`, where a later mail says it
 //   all: request_received (decided, withdrawn or closed since), request_approved (no longer
-//   approved: request_lift_failed says so), request_lift_failed (the request moved on, or its block
-//   was lifted), block_lifted (a newer block in force: its own notice says so; what the lift
-//   closed is handed on: closedBySupersededLift, handOnClosedRequests), allowance_started (ended
+//   approved: request_lift_failed, or the notice of the new block that withdrew its lift, says so),
+//   request_lift_failed (the request moved on, or its block was lifted), block_lifted (a newer
+//   block in force: its own notice says so; what the lift closed is handed on:
+//   closedBySupersededLift, handOnClosedRequests), allowance_started (ended
 //   since: the allowance's status, which follows the switch), allowance_ended (no block in force:
 //   block_lifted says every country works), allowance_received (decided or closed since: the
 //   denial, the start, or the block notice or block_lifted that closed it says so),
@@ -148,10 +156,41 @@ async function closedAllowances(ids: string[], reader: { id: string } | null) {
   }));
 }
 
+/**
+ * The unblock requests of `ids` (a block notice's `reopenedRequestIds`: approved requests whose lift
+ * the new block withdrew, lib/blocks/lifecycle.ts cancelQueuedLifts) that are still as the notice
+ * would say, oldest first, as a notice to `reader` names them (lib/mail/templates/block-notice.ts
+ * ReopenedRequest): still pending (back in support's queue) and their block not lifted. One decided
+ * again, withdrawn or closed since, or whose block was lifted since, is left out: the mail of that
+ * change says where it stands, as request_lift_failed is then not sent (see the top of this file).
+ */
+async function reopenedRequests(ids: string[], reader: { id: string } | null) {
+  if (!ids.length) return [];
+  const rows = await db.unblockRequest.findMany({
+    where: { id: { in: ids }, status: 'pending', block: { status: { not: 'lifted' } } },
+    orderBy: { createdAt: 'asc' },
+    select: { kind: true, createdAt: true, submittedById: true, block: { select: { placedAt: true } } },
+  });
+  const askers = await askersFor(
+    rows.map((r) => r.submittedById),
+    reader,
+  );
+  return rows.map((r, i) => ({
+    kind: r.kind,
+    createdAt: r.createdAt,
+    blockPlacedAt: r.block.placedAt,
+    asker: askers[i]!,
+  }));
+}
+
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
 /** Not sent because its code or link expired before it could go: the person waited for it in vain. */
 const expiredUnsent = (reason: string): RenderResult => ({ ok: false, reason, expired: true });
 const cannotRead = (reason: string): RenderResult => ({ ok: false, reason, unreadable: true });
+
+/** A payload's `withdrawn` (checked by its schema) as LiftWithdrawn, or undefined when absent. */
+const liftWithdrawn = (v: string | null | undefined): LiftWithdrawn | undefined =>
+  (LIFT_WITHDRAWN as readonly string[]).includes(v ?? '') ? (v as LiftWithdrawn) : undefined;
 
 /**
  * Why this version cannot read an outbox row, or null when it can: a template it does not know, or a
@@ -482,6 +521,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           credentials: block.account.sipCredentials,
           link,
           closedAllowances: await closedAllowances(closedIds, user),
+          // The approved requests whose lift this block withdrew, in place of a request_lift_failed.
+          reopenedRequests: await reopenedRequests(ids('reopenedRequestIds'), user),
           lifted: over,
           // The lift policy as it is now: while a block of the account needs a person, no "comes back by itself".
           needsPerson: over ? false : await accountNeedsPerson(block.accountId),
@@ -513,7 +554,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         return superseded('the request was decided, withdrawn or closed since; that mail says so');
       if (template === 'request_approved' && request.status !== 'approved')
         return superseded(
-          'the approval was undone since (its lift did not happen): request_lift_failed says so',
+          'the approval was undone since (its lift did not happen): request_lift_failed, or the notice of the new block that withdrew it, says so',
         );
       if (template === 'request_lift_failed' && (request.status !== 'pending' || lifted))
         return superseded('the request was decided again, or its block lifted, since; that mail says so');
@@ -530,7 +571,16 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       return {
         ok: true,
         mail: render(
-          { recipient: r, account: request.account, request, lifted, stillBlocked, asker },
+          {
+            recipient: r,
+            account: request.account,
+            request,
+            lifted,
+            stillBlocked,
+            asker,
+            // request_lift_failed: why Tollgate withdrew the lift, when it did (payloads.ts LiftWithdrawn).
+            withdrawn: template === 'request_lift_failed' ? liftWithdrawn(p.withdrawn) : undefined,
+          },
           zonedFor(request.account),
         ),
       };

@@ -13,6 +13,13 @@ import { claimInForce } from './claim-columns';
 import { judge } from './evidence';
 import { shownRequestStatus } from './closed';
 import { requestMark, watchedEntries } from './watch';
+import { OPEN_STATUSES } from '@/lib/allowances/rules';
+
+/**
+ * The account's allowances a request page lists at most (OPEN_STATUSES: one open a country, so an
+ * account has a handful; the cap keeps one account's read bounded whatever happens).
+ */
+export const OPEN_ALLOWANCES_SHOWN = 20;
 
 /** The number of the account an unblock request is about, for staff only (assertStaff throws otherwise); null for no such request. */
 export async function requestAccountNumberForStaff(
@@ -33,14 +40,40 @@ export async function requestAccountNumberForStaff(
  * pending request now (lib/requests/claim.ts: `byId`, `by` their address, `since`, `until`, `mine`
  * when it is `user`), or null (nobody, lapsed, or no longer pending). `cameBack`: a pending request
  * back in the queue after an approval whose lift did not happen, or null; `watch`: what the page's
- * watch compares. Throws (assertStaff) for a caller who is not staff.
+ * watch compares. `openAllowances`: the account's destination allowances that are waiting for a
+ * decision, on their way to the switch or in force (at most OPEN_ALLOWANCES_SHOWN), which approving
+ * this request settles too when its lift leaves no block in force (see the field). Throws
+ * (assertStaff) for a caller who is not staff.
  */
 export async function getRequestForStaff(user: CurrentUser, id: string, locale = 'en') {
   assertStaff(user);
   const r = await db.unblockRequest.findUnique({
     where: { id },
     include: {
-      account: { include: staffAccountInclude },
+      account: {
+        include: {
+          ...staffAccountInclude,
+          // Read with the account (one more statement of the same read, on the (accountId, status)
+          // index): a lift that leaves no block in force closes the waiting ones without a decision
+          // and ends the others (lib/allowances/operations.ts endAllowancesWithBlock), and before
+          // 2026-12-07 this page never named them (tester: "Other requests: None").
+          allowances: {
+            where: { status: { in: [...OPEN_STATUSES] } },
+            orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+            take: OPEN_ALLOWANCES_SHOWN,
+            select: {
+              id: true,
+              country: true,
+              hours: true,
+              status: true,
+              createdAt: true,
+              claimedById: true,
+              claimedAt: true,
+              claimedUntil: true,
+            },
+          },
+        },
+      },
       block: {
         include: { calls: { orderBy: [{ at: 'asc' }, { id: 'asc' }] }, events: { orderBy: { at: 'asc' } } },
       },
@@ -51,9 +84,15 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
   // of its own): gone from the list is removed (or their login deleted), listed disabled is disabled.
   const standing = r.account.memberships.find((m) => m.userId === r.submittedById);
   const gone: LeftWhy | null = !standing ? 'removed' : standing.user.disabled ? 'disabled' : null;
+  const now = sharedNow();
+  // Who holds each waiting allowance request now: named by the people read below (no statement of its own).
+  const allowanceHeld = new Map(
+    r.account.allowances.map((x) => [x.id, x.status === 'requested' ? claimInForce(x, now) : null]),
+  );
+  const allowanceHolders = [...allowanceHeld.values()].flatMap((h) => (h ? [h.byId] : []));
   const [people, earlierBlocks, otherRequests, back, leftAtOf] = await Promise.all([
     db.user.findMany({
-      where: { id: { in: [r.submittedById, r.decidedById ?? '', r.claimedById ?? ''] } },
+      where: { id: { in: [r.submittedById, r.decidedById ?? '', r.claimedById ?? '', ...allowanceHolders] } },
       select: { id: true, email: true, name: true, locale: true },
     }),
     db.block.findMany({
@@ -90,7 +129,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
   );
   const a = r.account;
   const b = r.block;
-  const held = r.status === 'pending' ? claimInForce(r, sharedNow()) : null;
+  const held = r.status === 'pending' ? claimInForce(r, now) : null;
   return {
     id: r.id,
     kind: r.kind,
@@ -186,6 +225,29 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
       ...o,
       status: shownRequestStatus({ status: o.status, decisionNote }),
     })),
+    /**
+     * The account's destination allowances still open (lib/allowances/rules.ts OPEN_STATUSES), oldest
+     * first, at most OPEN_ALLOWANCES_SHOWN: `status` `requested` (waiting for a decision: decided on
+     * the account page's card, `#allowance-<id>`), `sending` (approved, on its way to the switch) or
+     * `active` (in force on the switch; its end may be waiting for the switch, which only the account
+     * page says); `country` (ISO 3166-1 alpha-2), `hours`, `createdAt`; `claim`, for a waiting one, who
+     * is calling about it now (`by` their address, `since`, `until`, `mine`), else null. Approving this
+     * request settles them all once the switch confirms a lift that leaves no block in force: the
+     * waiting ones close without a decision, the others end with the block.
+     */
+    openAllowances: a.allowances.map((x) => {
+      const h = allowanceHeld.get(x.id) ?? null;
+      return {
+        id: x.id,
+        country: x.country,
+        hours: x.hours,
+        status: x.status as (typeof OPEN_STATUSES)[number],
+        createdAt: x.createdAt,
+        claim: h
+          ? { by: person(h.byId)?.email ?? h.byId, since: h.since, until: h.until, mine: h.byId === user.id }
+          : null,
+      };
+    }),
   };
 }
 

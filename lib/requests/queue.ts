@@ -104,7 +104,10 @@ export function queueFilterSql(f: UnblockQueueFilter, userId: string, now: Date)
  * the page's watch (queueChangesSince). Each item's `claim` is who holds it now
  * (`{ by, mine, since, until }`, `by` the agent's address as displayEmail shows it), or null; its
  * `cameBack`, when it is back after an approval whose lift did not happen (lib/requests/came-back.ts:
- * who approved, when, how the lift failed), else null.
+ * who approved, when, how the lift failed), else null. Its `allowancesWaiting`: the countries (ISO
+ * 3166-1 alpha-2, oldest first) of its account's destination-allowance requests waiting for a
+ * decision, [] for none: the agent who calls about the unblock request settles those on the same call
+ * (approving a lift that leaves no block in force closes them without a decision).
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listQueue(
@@ -148,6 +151,7 @@ export async function listQueue(
           }
         : null,
       cameBack: back.get(r.id) ?? null,
+      allowancesWaiting: r.allowances,
     };
   });
   const last = items[items.length - 1];
@@ -227,6 +231,8 @@ type QueueRow = {
   claimedUntil: Date | null;
   /** The holder's address (claimedById's), as stored. */
   claimedBy: string | null;
+  /** The countries of the account's allowance requests waiting for a decision (waitingAllowancesJson). */
+  allowances: string[];
   account: { number: string; name: string; country: string; timeZone: string };
   block: {
     id: string;
@@ -241,8 +247,22 @@ type QueueRow = {
 const jsonTime = (s: string) => new Date(isPostgres() ? `${s}Z` : s);
 
 /**
+ * The countries of the destination-allowance requests waiting for a decision (`requested`) of the
+ * account whose id is `accountId` (a column of the enclosing statement), oldest first, as a JSON
+ * array ('[]' for none): one range of the DestinationAllowance (accountId, status) index, a handful
+ * of rows (one open request a country). Exported for the query-plan test.
+ */
+export function waitingAllowancesJson(accountId: Prisma.Sql): Prisma.Sql {
+  const rows = Prisma.sql`FROM "DestinationAllowance" d WHERE d."accountId" = ${accountId} AND d."status" = 'requested'`;
+  return isPostgres()
+    ? Prisma.sql`COALESCE((SELECT json_agg(d."country" ORDER BY d."createdAt", d."id") ${rows}), '[]')`
+    : Prisma.sql`json((SELECT json_group_array(d."country" ORDER BY d."createdAt", d."id") ${rows}))`;
+}
+
+/**
  * `listQueue`'s page (at most `size` + 1 pending requests after `after`, oldest first, each with its
- * account, block, first QUEUE_CALLS trigger calls and claim) and its count capped at `cap` + 1, in one statement
+ * account, block, first QUEUE_CALLS trigger calls, claim and its account's waiting allowance
+ * requests' countries: waitingAllowancesJson) and its count capped at `cap` + 1, in one statement
  * with the JSON built in SQL (PostgreSQL's json_agg, SQLite's JSON1). Prisma's `findMany` with
  * includes and a `count` cost five round trips through Prisma and the driver adapter (bench/README.md,
  * "staff", eighth and tenth passes). The page is the (status, createdAt) index range (the
@@ -277,6 +297,7 @@ async function queuePage(
         'misdialCallIds', p."misdialCallIds", 'createdAt', p."createdAt",
         'claimedById', p."claimedById", 'claimedAt', p."claimedAt", 'claimedUntil', p."claimedUntil",
         'claimedBy', (SELECT u."email" FROM "User" u WHERE u."id" = p."claimedById"),
+        'allowances', ${waitingAllowancesJson(Prisma.sql`p."accountId"`)},
         'account', (SELECT json_build_object('number', a."number", 'name', a."name", 'country', a."country",
           'timeZone', a."timeZone") FROM "CustomerAccount" a WHERE a."id" = p."accountId"),
         'block', (SELECT json_build_object('id', b."id", 'reason', b."reason", 'status', b."status",
@@ -295,6 +316,7 @@ async function queuePage(
         'misdialCallIds', p."misdialCallIds", 'createdAt', p."createdAt",
         'claimedById', p."claimedById", 'claimedAt', p."claimedAt", 'claimedUntil', p."claimedUntil",
         'claimedBy', (SELECT u."email" FROM "User" u WHERE u."id" = p."claimedById"),
+        'allowances', ${waitingAllowancesJson(Prisma.sql`p."accountId"`)},
         'account', json((SELECT json_object('number', a."number", 'name', a."name", 'country', a."country",
           'timeZone', a."timeZone") FROM "CustomerAccount" a WHERE a."id" = p."accountId")),
         'block', json((SELECT json_object('id', b."id", 'reason', b."reason", 'status', b."status",

@@ -136,7 +136,8 @@ const FIELDS: Record<string, Spec> = {
   switchReason: f('switchReason', TERM.blockReason),
   stale: f('stale', 'yesNo'),
   attachedTo: f('attachedTo', 'term:audit.term.attachedTo'),
-  noticeReleased: f('noticeReleased', 'yesNo'),
+  // How many held block notices were made due now (lib/mail/queue.ts releaseHeldMail): queued, not sent.
+  noticeReleased: f('noticeReleased', 'count'),
   lifted: f('blocksLifted', 'codes'),
   newerStillInForce: f('newerStillInForce', 'count'),
   actor: f('decidedBy', 'actor'),

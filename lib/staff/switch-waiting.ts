@@ -3,6 +3,7 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import { sharedNow } from '@/lib/server/clock';
 import { db } from '@/lib/server/db';
+import { switchQuietUntil } from '@/lib/switch/quiet';
 
 // Changes Tollgate decided that the switch outbox (lib/switch/outbox.ts) is still sending: an approved
 // lift, support's manual block, an allowance granted or ended. While one waits, the portal says so on
@@ -10,6 +11,10 @@ import { db } from '@/lib/server/db';
 // approved request leaves the queue, and "Out of sync with the switch" lists only differences the
 // reconciler found, so after an outage the desk could not tell which customers were still blocked
 // without opening each account. The staff home lists them (components/staff/switch-waiting.tsx).
+// While the switch has asked this instance for quiet (lib/switch/quiet.ts: a 429, or a 503 with
+// Retry-After), the outbox sends nothing: the list says until when, and no change's next try is
+// before it. Before 2026-12-07 it printed each row's nextAttemptAt, a time already past in a pause
+// (the outbox claims nothing then, so nothing moves it), and "not sent yet" with no reason.
 
 /**
  * How long a change waits before the desk sees it, in ms: 2 minutes. The outbox tries at once and
@@ -41,12 +46,48 @@ export type SwitchWaitingItem = {
   attempts: number;
   /** The last failure as stored (`<code>: <detail>`, lib/switch/error-text.ts), or null: not tried yet. */
   lastError: string | null;
-  /** When the outbox sends it next (later than now after a `Retry-After`). */
-  nextAttemptAt: Date;
+  /** When the outbox sends it next, as nextTry says it; null when it is due now. */
+  nextTry: NextTry | null;
   /** For a lift an approval queued (LiftPayload.requestId): that unblock request; else null. */
   requestId: string | null;
   /** For an allowance's grant or end: which allowance, and its country (ISO 3166-1 alpha-2); else null. */
   allowance: { id: string; country: string } | null;
+};
+
+/**
+ * When a waiting change goes to the switch next, never a time already past: `at`, rounded up to the
+ * whole second, and `afterPause` true when it is the end of the quiet the switch asked for (the
+ * outbox starts nothing before it) rather than the change's own next attempt.
+ */
+export type NextTry = { at: Date; afterPause: boolean };
+
+/**
+ * The next try of a change whose outbox row says `nextAttemptAt`, at `now`, while this instance is
+ * quiet until `quietUntil` (switchQuietUntil; null when it is not): the later of the two, rounded up
+ * to the whole second, so that a time shown to the second is never before it. Null when that is not
+ * after `now` (before rounding): the change is due, and the outbox (every second) sends it on its
+ * next pass.
+ */
+export function nextTryOf(nextAttemptAt: Date, quietUntil: Date | null, now: Date): NextTry | null {
+  const own = nextAttemptAt.getTime();
+  const pause = quietUntil?.getTime() ?? 0;
+  const at = Math.max(own, pause);
+  if (at <= now.getTime()) return null;
+  return { at: new Date(Math.ceil(at / 1000) * 1000), afterPause: pause >= own };
+}
+
+/** What the staff home shows of the changes still being sent (switchChangesWaiting). */
+export type SwitchWaiting = {
+  /** The changes waiting longer than SWITCH_WAITING_AFTER_MS, oldest first, at most SWITCH_WAITING_SHOWN. */
+  items: SwitchWaitingItem[];
+  /** True when more than those wait that long. */
+  more: boolean;
+  /**
+   * Until when the switch asked this instance to pause its calls (lib/switch/quiet.ts
+   * switchQuietUntil, whole seconds), while any change waits for the switch, listed or not yet (one
+   * queued a minute ago waits for the pause too); null when the instance is not quiet or nothing waits.
+   */
+  quietUntil: Date | null;
 };
 
 type Row = {
@@ -97,19 +138,26 @@ export const switchWaitingStatement = (before: Date) => Prisma.sql`
 
 /**
  * The changes the switch outbox has been sending for longer than SWITCH_WAITING_AFTER_MS (pending,
- * queued at or before `now` minus it; `now` defaults to the shared clock), oldest first (createdAt,
- * then id), at most SWITCH_WAITING_SHOWN as `items` (SwitchWaitingItem), with `more` true when there
- * are others. One bounded statement (switchWaitingStatement). Throws (assertStaff) for a caller who
- * is not staff.
+ * queued at or before `now` minus it; `now` defaults to the shared clock, the one nextAttemptAt is
+ * written by), oldest first (createdAt, then id), at most SWITCH_WAITING_SHOWN as `items`
+ * (SwitchWaitingItem, each with its next try by nextTryOf), with `more` true when there are others,
+ * and `quietUntil` (SwitchWaiting) while this instance is quiet and any change waits. One bounded
+ * statement (switchWaitingStatement), and while quiet with none listed one read of the first pending
+ * change on the same index. Throws (assertStaff) for a caller who is not staff.
  */
 export async function switchChangesWaiting(
   user: CurrentUser | null,
   now: Date = sharedNow(),
-): Promise<{ items: SwitchWaitingItem[]; more: boolean }> {
+): Promise<SwitchWaiting> {
   assertStaff(user);
+  const quiet = switchQuietUntil(now.getTime());
   const rows = await db.$queryRaw<Row[]>(
     switchWaitingStatement(new Date(now.getTime() - SWITCH_WAITING_AFTER_MS)),
   );
+  const waits =
+    quiet !== null &&
+    (rows.length > 0 ||
+      (await db.switchOperation.findFirst({ where: { status: 'pending' }, select: { id: true } })) !== null);
   return {
     items: rows
       .slice(0, SWITCH_WAITING_SHOWN)
@@ -120,9 +168,10 @@ export async function switchChangesWaiting(
         since: asDate(r.createdAt),
         attempts: Number(r.attempts),
         lastError: r.lastError,
-        nextAttemptAt: asDate(r.nextAttemptAt),
+        nextTry: nextTryOf(asDate(r.nextAttemptAt), quiet, now),
         ...target(r.payload),
       })),
     more: rows.length > SWITCH_WAITING_SHOWN,
+    quietUntil: waits ? quiet : null,
   };
 }

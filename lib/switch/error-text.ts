@@ -1,10 +1,12 @@
 import { noteText, type Note, type Translate } from '@/lib/i18n/note';
+import type { SwitchFailure } from '@/lib/switch/result';
 
 // What Tollgate stores when the switch did not do what it was asked (SwitchOperation.lastError, and
 // the `error` of the history notes `history.liftRefused` / `history.syncLiftRefused`): the failure's
 // code, a colon and a detail in Tollgate's own English or the switch's own words, as
 // lib/switch/outbox.ts writes it (`timeout: no answer within 5000 ms`, `account_closed: account is
-// closed`). Readers get it in their language through `switchErrorNote`. Pure: no catalogue here.
+// closed`; storedSwitchError, which puts first how long the switch asked Tollgate to wait). Readers
+// get it in their language through `switchErrorNote`. Pure: no catalogue here.
 
 /** Codes Tollgate gives a failure itself (lib/switch/transport-util.ts, lib/switch/result.ts, the outboxes). */
 const OWN: Record<string, SwitchErrorKind> = {
@@ -45,6 +47,30 @@ const WITHDRAWN: Record<string, string> = {
  */
 export const WITHDRAWN_ERRORS: readonly string[] = Object.keys(WITHDRAWN);
 
+/**
+ * The code Tollgate stores first when the switch asked it to wait, with how long (storedSwitchError):
+ * `asked_to_wait: 600 s; <the failure as stored before>`.
+ */
+const ASKED_TO_WAIT = 'asked_to_wait';
+
+/**
+ * A failed call to the switch as Tollgate stores it (SwitchOperation.lastError, read back by
+ * readSwitchError): `<code>: <message>`, the switch's `error.code` (or Tollgate's own, or the failure's
+ * kind) and the transport's message (`rate_limited: HTTP 429 rate_limited: slow down`). When the switch
+ * asked Tollgate to wait (a 429, or a 503, with a `Retry-After` above 0: the answers that quiet the
+ * instance, lib/switch/quiet.ts), how long it asked for comes first, in whole seconds rounded up:
+ * `asked_to_wait: 600 s; rate_limited: HTTP 429 rate_limited: slow down`, kept whole by the 500
+ * characters a row keeps. Until 2026-12-07 the wait was not stored, and staff read "the switch was
+ * unavailable" where the switch had asked to be left alone.
+ */
+export function storedSwitchError(
+  f: Pick<SwitchFailure, 'kind' | 'code' | 'message' | 'status' | 'retryAfterMs'>,
+): string {
+  const stored = `${f.code ?? f.kind}: ${f.message}`;
+  const asked = (f.status === 429 || f.status === 503) && f.retryAfterMs !== undefined && f.retryAfterMs > 0;
+  return asked ? `${ASKED_TO_WAIT}: ${Math.ceil(f.retryAfterMs! / 1000)} s; ${stored}` : stored;
+}
+
 /** The allowance outbox's words before they carried a code (lib/allowances/operations.ts). */
 const NOT_IN_FORCE_WORDS = 'the switch answered 200 without this allowance in force';
 
@@ -55,6 +81,7 @@ export type SwitchErrorKind =
   | 'cancelled'
   | 'unreadable'
   | 'unavailable'
+  | 'askedToWait'
   | 'disagrees'
   | 'notInForce'
   | 'refused'
@@ -65,16 +92,26 @@ export type SwitchErrorKind =
 
 /**
  * A stored switch error read apart: its kind, the switch's own code (kind `answered`, or `unavailable`
- * when a "try later" status carried one) and the detail after the code.
+ * or `askedToWait` when a "try later" status carried one), the detail after the code, and for
+ * `askedToWait` stored with its `Retry-After` (storedSwitchError) how long the switch asked Tollgate
+ * to wait, in seconds.
  */
-export type SwitchErrorReading = { kind: SwitchErrorKind; code?: string; detail: string };
+export type SwitchErrorReading = {
+  kind: SwitchErrorKind;
+  code?: string;
+  detail: string;
+  waitSeconds?: number;
+};
 
 /**
  * Reads a stored switch error (`<code>: <detail>`, or a bare code). A change Tollgate withdrew itself
- * reads `withdrawn` (WITHDRAWN); Tollgate's own codes get their kind; any other code is the switch's (`error.code` of its answer, CONTRACTS §3) and reads
- * `answered`, or `unavailable` when the transport's message shows a 5xx, 408 or 429 status (the switch
- * asked to be tried later, giving its own code); text with no code reads `other`, detail = the whole
- * text.
+ * reads `withdrawn` (WITHDRAWN); one stored with the wait the switch asked for (`asked_to_wait: 600 s;
+ * …`, storedSwitchError) reads `askedToWait` with `waitSeconds`, and the code and detail of the
+ * failure after it; Tollgate's own codes get their kind; any other code is the switch's (`error.code`
+ * of its answer, CONTRACTS §3) and reads `answered`, or `unavailable` when the transport's message
+ * shows a 5xx or 408 status (the switch asked to be tried later, giving its own code), `askedToWait`
+ * (no `waitSeconds`) when it shows a 429, as does a 429 without the switch's error body; text with no
+ * code reads `other`, detail = the whole text.
  */
 export function readSwitchError(stored: string): SwitchErrorReading {
   const text = stored.trim();
@@ -83,6 +120,20 @@ export function readSwitchError(stored: string): SwitchErrorReading {
   const m = /^([A-Za-z][A-Za-z0-9_.-]{0,63})(?::\s*([\s\S]*))?$/.exec(text);
   if (!m) return { kind: 'other', detail: text };
   const [, code, detail = ''] = m;
+  // The wait the switch asked for, then the failure as stored before (storedSwitchError). Only in
+  // that shape: a switch refusing with a code of that name (`HTTP 409 asked_to_wait: …`) is its answer.
+  const waited = code === ASKED_TO_WAIT ? /^(\d{1,10}) s(?:; ([\s\S]*))?$/.exec(detail) : null;
+  if (waited) {
+    const before = waited[2] ? readSwitchError(waited[2]) : null;
+    return {
+      kind: 'askedToWait',
+      ...(before?.code ? { code: before.code } : {}),
+      detail: before?.detail ?? '',
+      waitSeconds: Number(waited[1]),
+    };
+  }
+  // A 429 without the switch's error body (a proxy's, or a switch's bare one) still asked to wait.
+  if (code === 'bad_body' && /^HTTP 429 /.test(detail)) return { kind: 'askedToWait', detail };
   if (Object.hasOwn(OWN, code!)) return { kind: OWN[code!]!, detail };
   // The transport's message repeats the status and the code before the switch's own words
   // (lib/switch/transport.ts: `HTTP 409 account_closed: the account is closed`).
@@ -90,21 +141,42 @@ export function readSwitchError(stored: string): SwitchErrorReading {
   if (!own || own[2] !== code) return { kind: 'answered', code, detail };
   // A "try later" status with the switch's own code (`HTTP 503 maintenance: …`) is still the switch
   // being unavailable, not an answer to the change: the transport files it as `unavailable`, the same
-  // statuses as there (5xx, 408, 429), and the outbox keeps the change to send again.
+  // statuses as there (5xx, 408, 429), and the outbox keeps the change to send again. A 429 is the
+  // switch asking to be called less often (RFC 6585 §4), stored so before its wait was (2026-12-07).
   const status = Number(own[1]);
   const later = status >= 500 || status === 408 || status === 429;
-  return { kind: later ? 'unavailable' : 'answered', code, detail: own[3]! };
+  return { kind: status === 429 ? 'askedToWait' : later ? 'unavailable' : 'answered', code, detail: own[3]! };
+}
+
+/**
+ * A wait of `seconds` as a Note (`switchError.wait.*`): in hours or minutes when it is a whole number
+ * of them, else in seconds, so that what the switch asked for reads exactly ("10 minutes", "90 seconds").
+ */
+function waitNote(seconds: number): Note {
+  if (seconds >= 3600 && seconds % 3600 === 0)
+    return { key: 'switchError.wait.hours', values: { count: seconds / 3600 } };
+  if (seconds >= 60 && seconds % 60 === 0)
+    return { key: 'switchError.wait.minutes', values: { count: seconds / 60 } };
+  return { key: 'switchError.wait.seconds', values: { count: seconds } };
 }
 
 /**
  * A stored switch error as a Note (`switchError.<kind>`, with `code` for `answered` and
- * `text` for `other`), for a history entry or a staff page in the reader's language.
+ * `text` for `other`; `askedToWait`, `askedToWaitFor` with the `wait` asked for, each `…Answered`
+ * with the switch's `code`), for a history entry or a staff page in the reader's language.
  */
 export function switchErrorNote(stored: string): Note {
   const r = readSwitchError(stored);
   if (r.kind === 'answered') return { key: 'switchError.answered', values: { code: r.code! } };
   if (r.kind === 'unavailable' && r.code)
     return { key: 'switchError.unavailableAnswered', values: { code: r.code } };
+  if (r.kind === 'askedToWait') {
+    const timed = r.waitSeconds !== undefined;
+    return {
+      key: `switchError.askedToWait${timed ? 'For' : ''}${r.code ? 'Answered' : ''}`,
+      values: { ...(timed ? { wait: waitNote(r.waitSeconds!) } : {}), ...(r.code ? { code: r.code } : {}) },
+    };
+  }
   if (r.kind === 'other') return { key: 'switchError.other', values: { text: r.detail } };
   if (r.kind === 'withdrawn') return { key: `switchError.withdrawnBecause.${WITHDRAWN[stored.trim()]}` };
   return { key: `switchError.${r.kind}` };

@@ -16,6 +16,7 @@ import { sharedNow } from '@/lib/server/clock';
 import { envVar } from '@/lib/server/env';
 import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
+import { storedSwitchError } from '@/lib/switch/error-text';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
 import { switchQuietMs } from '@/lib/switch/quiet';
 import {
@@ -162,7 +163,7 @@ async function sendDue(opts: SwitchOutboxOptions): Promise<number> {
         reschedule(db.switchOperation, op.id, {
           owner,
           delayMs: retryDelayMs(op.attempts, f),
-          error: `${f.code ?? f.kind}: ${f.message}`,
+          error: storedSwitchError(f),
         });
       if (isAllowanceOperation(op)) {
         // Destination allowances (issue 16): lib/allowances/operations.ts sends them and records the
@@ -212,7 +213,7 @@ async function sendDue(opts: SwitchOutboxOptions): Promise<number> {
         await markUncertain(op.accountNumber);
         return false;
       }
-      const error = `${res.code ?? res.kind}: ${res.message}`;
+      const error = storedSwitchError(res);
       if (isRetryable(res)) {
         await later(res);
         await markUncertain(op.accountNumber); // it may have been applied: the reconciler will look

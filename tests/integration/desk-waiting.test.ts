@@ -203,6 +203,7 @@ describe.each(dialects())('the staff desk sees everything waiting, on %s', (dial
     const gone = await op('reapply', at(3 * 60 * SEC), { state: 'blocked' }, { accountNumber: 'ACC-GONE' });
     const waiting = await switchChangesWaiting(agent, now);
     expect(waiting.more).toBe(false);
+    expect(waiting.quietUntil).toBeNull();
     expect(waiting.items).toEqual([
       {
         id: lift.id,
@@ -211,7 +212,8 @@ describe.each(dialects())('the staff desk sees everything waiting, on %s', (dial
         since: lift.createdAt,
         attempts: 9,
         lastError: 'unavailable: HTTP 503 unavailable: maintenance',
-        nextAttemptAt: lift.nextAttemptAt,
+        // Its own next attempt, a minute ahead: no pause holds it back.
+        nextTry: { at: lift.nextAttemptAt, afterPause: false },
         requestId: 'req_1',
         allowance: null,
       },

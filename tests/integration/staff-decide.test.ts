@@ -174,15 +174,20 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     });
     expect(JSON.parse(reopened.detail ?? '{}')).toMatchObject({ cause: 'lift_refused', blockId: block.id });
 
-    // A new block cancels the next approval's lift before it is sent: the same, with its cause.
+    // A new block cancels the next approval's lift before it is sent: the same, with its cause; the
+    // customer is told by the new block's notice, which names the request (one mail, never two).
     expect(await approve(agent, request.id)).toMatchObject({ ok: true, data: { liftQueued: true } });
     expect((await deliver(placedEvent(account.number))).status).toBe(200);
     expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
       status: 'pending',
     });
     expect(await db.mailMessage.count({ where: { template: 'request_lift_failed', to: member.email } })).toBe(
-      2,
+      1,
     );
+    const notice = await db.mailMessage.findFirstOrThrow({
+      where: { template: 'block_notice', to: member.email },
+    });
+    expect(JSON.parse(notice.payload)).toMatchObject({ reopenedRequestIds: [request.id] });
     expect(await db.auditLog.count({ where: { action: 'request.reopened', targetId: request.id } })).toBe(2);
   });
 

@@ -7,6 +7,7 @@ import {
   allowanceReceived,
 } from '@/lib/mail/templates/allowance';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
+import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { type Asker, type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import type { Rendered } from '@/lib/mail/templates/layout';
 import {
@@ -85,6 +86,20 @@ const MAILS: Record<string, (asker: Asker, c: MailContext) => Rendered> = {
           requests: [{ kind: 'misdial', createdAt: at, asker }],
           allowances: [{ country: 'SO', hours: 6, createdAt: at, asker }],
         },
+      },
+      c,
+    ),
+  // A new block's notice names the approved request whose lift it withdrew (no request_lift_failed).
+  block_notice: (asker, c) =>
+    blockNotice(
+      {
+        recipient: { ...recipient, email: 'olga@brightside.example' },
+        account,
+        block: { id: 'blk2', reason: 'high_risk_destination', placedAt: at },
+        calls: [],
+        credentials: [],
+        link: null,
+        reopenedRequests: [{ kind: 'misdial', createdAt: at, blockPlacedAt: at, asker }],
       },
       c,
     ),

@@ -388,6 +388,48 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
     expect(es.text).toContain('las llamadas internacionales siguen bloqueadas');
   });
 
+  it('a lift Tollgate withdrew says so and why, never that the switch did not lift it (tester, finding 6)', () => {
+    const d = {
+      recipient: { name: 'Dana' },
+      asker: { is: 'you' as const },
+      account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
+      request: {
+        id: 'r',
+        blockId: 'b',
+        kind: 'misdial' as const,
+        createdAt: new Date(),
+        callbackPhone: '+12125550100',
+        denyReason: null,
+      },
+    };
+    const why = {
+      new_block: ['it placed a new block on the account', 'colocó un nuevo bloqueo en la cuenta'],
+      newer_in_force: [
+        'it reported lifting the account at a time before this block was placed',
+        'en un momento anterior a la colocación de este bloqueo',
+      ],
+      support_placed: [
+        'our support team placed a new block on the account',
+        'nuestro equipo de soporte colocó un nuevo bloqueo en la cuenta',
+      ],
+    } as const;
+    for (const [withdrawn, [en, es]] of Object.entries(why)) {
+      const w = withdrawn as keyof typeof why;
+      const mail = requestLiftFailed({ ...d, withdrawn: w }, ctx());
+      expect(mail.text).toContain(`Before our switch confirmed the lift, ${en}`);
+      expect(mail.text).toContain('international calling is still blocked.');
+      expect(mail.text).not.toContain('Our switch did not lift it');
+      expect(mail.html).toContain('We withdrew the lift before our switch confirmed it.');
+      const spanish = requestLiftFailed(
+        { ...d, withdrawn: w },
+        { ...ctx(), t: mailTranslator('es'), locale: 'es' },
+      );
+      expect(spanish.text).toContain(es);
+      expect(spanish.text).toContain('retiramos el levantamiento');
+      expect(spanish.text).not.toContain('no lo ha levantado');
+    }
+  });
+
   it('a recovery code used: when, from where, how many are left (none: make new ones now), in English and Spanish', () => {
     const at = new Date('2026-12-04T15:30:00Z');
     const mail = (left: number, locale: Locale = 'en', ip: string | null = '203.0.113.7') =>

@@ -322,7 +322,7 @@ describe('the detail list', () => {
     const text = (s: string) => s.replace(/<[^>]+>/g, '|').replace(/\|+/g, '|');
     expect(
       text(html('allowance.ended', { country: 'SO', until: '2026-12-01T09:14:03.000Z', emailed: false })),
-    ).toBe('|País|Somalia (SO)|Hasta|1 dic 2026, 10:14 GMT+1|Correo al cliente|no|');
+    ).toBe('|País|Somalia (SO)|Hasta|1 dic 2026, 10:14 GMT+1|Correo en cola|no|');
     // Every end an allowance's row can name (lib/allowances/operations.ts ended, giveUpAllowanceOperation)
     // reads in words, not as the stored code.
     const ends: Record<string, [string, string]> = {

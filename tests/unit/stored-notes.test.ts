@@ -158,20 +158,26 @@ describe('notes the system stores in a text column', () => {
     });
     expect(readSwitchError('refused')).toEqual({ kind: 'answered', code: 'refused', detail: '' });
     // A "try later" status with the switch's own code is the switch being unavailable, whatever the
-    // code says: every status the transport files as unavailable (5xx, 408, 429), and only those.
-    for (const status of [500, 502, 503, 504, 408, 429])
+    // code says: every status the transport files as unavailable (5xx, 408), and only those; a 429 is
+    // the switch asking Tollgate to wait (tests/unit/switch-asked-to-wait.test.ts).
+    for (const status of [500, 502, 503, 504, 408])
       expect(readSwitchError(`maintenance: HTTP ${status} maintenance: back at 02:00`)).toEqual({
         kind: 'unavailable',
         code: 'maintenance',
         detail: 'back at 02:00',
       });
+    expect(readSwitchError('maintenance: HTTP 429 maintenance: back at 02:00')).toEqual({
+      kind: 'askedToWait',
+      code: 'maintenance',
+      detail: 'back at 02:00',
+    });
     for (const status of [400, 403, 409, 422])
       expect(readSwitchError(`maintenance: HTTP ${status} maintenance: back at 02:00`).kind).toBe('answered');
     expect(switchErrorText(spanish, 'maintenance: HTTP 503 maintenance: back at 02:00')).toBe(
       'el switch no estaba disponible (respondió «maintenance»): back at 02:00',
     );
     expect(switchErrorText(english, 'rate_limited: HTTP 429 rate_limited: slow down')).toBe(
-      'the switch was unavailable (it answered “rate_limited”): slow down',
+      'the switch asked Tollgate to wait before calling it again (it answered “rate_limited”): slow down',
     );
     // The allowance outbox's words from before they carried a code, and text with no code at all.
     expect(readSwitchError('the switch answered 200 without this allowance in force').kind).toBe(

@@ -8,6 +8,8 @@ import { revealInvisible } from '@/lib/server/control-characters';
 import {
   accountFooter,
   accountLabel,
+  type Asker,
+  askerArgs,
   type ClosedAllowance,
   closedAllowanceText,
   credentialLabel,
@@ -49,6 +51,15 @@ export type BlockNoticeData = {
    */
   closedAllowances?: ClosedAllowance[];
   /**
+   * Unblock requests of an earlier block that an agent approved, whose lift this block withdrew
+   * before the switch confirmed it (lib/blocks/lifecycle.ts cancelQueuedLifts): each is back in
+   * support's queue, pending, and its block still in force (lib/mail/render.ts names only those that
+   * still are). `kind`, `createdAt` (when it was sent), `blockPlacedAt` (when the block it is about
+   * was placed), and who sent it as the reader is told ("your request", or the address of the member
+   * who asked). The notice says so instead of a request_lift_failed of its own. Default: none.
+   */
+  reopenedRequests?: ReopenedRequest[];
+  /**
    * Set when the block was lifted before its notice could be sent (lib/mail/render.ts): `at` when it
    * was lifted, `newerInForce` whether another block of the account is in force now. The notice then
    * says what happened and that this block is over: no steps, no closed allowance requests (every
@@ -64,6 +75,29 @@ export type BlockNoticeData = {
    */
   needsPerson?: boolean;
 };
+
+/** An approved unblock request whose lift a new block withdrew, as its notice names it (BlockNoticeData). */
+export type ReopenedRequest = {
+  kind: 'misdial' | 'firewall';
+  createdAt: Date;
+  blockPlacedAt: Date;
+  asker: Asker;
+};
+
+/**
+ * The paragraph (`mail.blockNotice.reopenedRequest`) that tells a member that the approved request
+ * `r` had its lift withdrawn by this new block and is back with support: whose, which (kind, when
+ * sent, the block it is about), and what happens next.
+ */
+const reopenedPart = (ctx: MailContext, r: ReopenedRequest): Part => ({
+  kind: 'p',
+  text: ctx.t('mail.blockNotice.reopenedRequest', {
+    kind: r.kind,
+    at: when(r.createdAt, ctx),
+    blockAt: when(r.blockPlacedAt, ctx),
+    ...askerArgs(r.asker),
+  }),
+});
 
 /** The calls a notice describes one by one; render.ts reads only these (the latest) of a large block. */
 export const MAX_CALLS = 10;
@@ -178,6 +212,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       text: t('mail.blockNotice.intro', { account, at: when(d.block.placedAt, ctx) }),
     },
     { kind: 'p', text: t(`reasons.${d.block.reason}`) },
+    ...(d.reopenedRequests ?? []).map((r) => reopenedPart(ctx, r)),
     ...(d.closedAllowances ?? []).map((a): Part => ({
       kind: 'p',
       text: closedAllowanceText(ctx, 'blockNotice', a),
@@ -221,9 +256,10 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
 }
 
 /**
- * The notice of a block lifted before it could be sent: when it was placed and why, its calls, that
- * it was lifted and when, and no steps (nothing is asked of the reader for it); a newer block in
- * force is named, and its own notice says what to do. A plain link to the block page (its history).
+ * The notice of a block lifted before it could be sent: when it was placed and why, the approved
+ * requests whose lift it withdrew (still back with support), its calls, that it was lifted and when,
+ * and no steps (nothing is asked of the reader for it); a newer block in force is named, and its own
+ * notice says what to do. A plain link to the block page (its history).
  */
 function liftedNotice(
   d: BlockNoticeData,
@@ -246,6 +282,7 @@ function liftedNotice(
       }),
     },
     { kind: 'p', text: t(`reasons.${d.block.reason}`) },
+    ...(d.reopenedRequests ?? []).map((r) => reopenedPart(ctx, r)),
     ...callsPart,
     ...(lifted.newerInForce
       ? [{ kind: 'p', text: t('mail.blockNotice.newerInForce', { account }) } as Part]

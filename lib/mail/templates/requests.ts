@@ -1,3 +1,4 @@
+import type { LiftWithdrawn } from '@/lib/mail/payloads';
 import { callbackDisplay } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { accountLabel, accountMail, type Asker, askerArgs, type MailContext, url, when } from './context';
@@ -32,6 +33,12 @@ type Base = {
    * other block may have been lifted since, and then it does not say calls stay blocked). Default true.
    */
   stillBlocked?: boolean;
+  /**
+   * request_lift_failed: Tollgate withdrew the approval's lift before the switch confirmed it, and
+   * why (lib/mail/payloads.ts LiftWithdrawn); absent, the switch refused it or answered without
+   * lifting the block. Default: absent.
+   */
+  withdrawn?: LiftWithdrawn;
 };
 export type RequestData = Base;
 
@@ -126,16 +133,32 @@ export function requestDenied(d: RequestData, ctx: MailContext) {
   );
 }
 
-/** The lift an approval queued did not happen: calls stay blocked and the request is back with support. */
+/**
+ * The lift an approval queued did not happen (request_lift_failed): whose request, which and when,
+ * what became of the lift, that calls stay blocked, and that the request is back with support. What
+ * became of it is the truth of the case: the switch did not lift the block (it refused, or answered
+ * without lifting it: `withdrawn` absent), or Tollgate withdrew the lift before the switch confirmed
+ * it, and why (`withdrawn`: the switch placed a new block, the switch reported a lift from before
+ * this block, support placed a block), with its own preheader; never "our switch did not lift it"
+ * of a lift Tollgate withdrew.
+ */
 export function requestLiftFailed(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
   const values = about(ctx, d, account);
-  return accountMail(ctx, 'requestLiftFailed', d, account, [
-    { kind: 'p', strong: true, text: t('mail.requestLiftFailed.intro', values) },
-    { kind: 'p', text: t('mail.requestLiftFailed.next', { ...values, support: ctx.support }) },
-    { kind: 'button', label: t('mail.requestLiftFailed.button'), url: blockUrl(ctx, d) },
-  ]);
+  const how = d.withdrawn ?? 'switch';
+  return accountMail(
+    ctx,
+    'requestLiftFailed',
+    d,
+    account,
+    [
+      { kind: 'p', strong: true, text: t('mail.requestLiftFailed.intro', { ...values, how }) },
+      { kind: 'p', text: t('mail.requestLiftFailed.next', { ...values, support: ctx.support }) },
+      { kind: 'button', label: t('mail.requestLiftFailed.button'), url: blockUrl(ctx, d) },
+    ],
+    d.withdrawn ? t('mail.requestLiftFailed.preheaderWithdrawn') : undefined,
+  );
 }
 
 /**

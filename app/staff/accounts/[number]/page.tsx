@@ -1,5 +1,6 @@
 import { notFound, redirect } from 'next/navigation';
 import { Link } from '@/components/ui/link';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
@@ -115,10 +116,7 @@ export default async function StaffAccountPage({
             </p>
           ) : null}
           <p className="text-sm">
-            <Link
-              href={`/staff/audit?${new URLSearchParams({ account: a.number })}`}
-              className="text-blue-800 underline"
-            >
+            <Link href={`/staff/audit?${new URLSearchParams({ account: a.number })}`} className={PAGE_LINK}>
               {t('auditLink')}
             </Link>
           </p>
@@ -140,7 +138,12 @@ export default async function StaffAccountPage({
           <AccountRequests account={a} />
         </Section>
 
-        <StaffAllowances user={user} account={a} blocked={inForce} />
+        {/* A waiting allowance request names the unblock requests waiting too (read with the account). */}
+        <StaffAllowances
+          user={user}
+          account={{ ...a, waitingRequests: a.requests.filter((r) => r.status === 'pending').reverse() }}
+          blocked={inForce}
+        />
 
         <CustomerLogins accountNumber={a.number} logins={a.logins} />
 

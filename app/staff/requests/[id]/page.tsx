@@ -30,6 +30,7 @@ import { zoneName } from '@/lib/time/format';
 import { pageTitle } from '@/lib/i18n/page-title';
 import { credentialName } from '@/lib/accounts/credential-name';
 import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
+import { allowanceCardHref } from '@/components/allowance/allowance-queue';
 
 /** "Unblock request · ACC-1001 · Tollgate" for staff; the words alone for anyone else (the page answers 404). */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -51,6 +52,11 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
  * an approval, with a button that shows it as it is now; the decision forms are then closed or marked
  * out of date. A request back after an approval whose lift did not happen says so under its status
  * (RequestCameBack: who approved, when, what the switch said, and to check with the switch first).
+ *
+ * The account's destination allowances still open (waiting for a decision, on their way to the switch
+ * or in force) are listed under "Other requests", each a link to its card on the account page, and
+ * while this request waits the approval says what becomes of them once the switch confirms a lift that
+ * leaves no block in force (DecisionForms `allowances`).
  */
 export default async function StaffRequestPage({
   params,
@@ -62,6 +68,7 @@ export default async function StaffRequestPage({
   const l = await getTranslations('staff.labels');
   const t = await getTranslations('staff.requestPage');
   const who = await getTranslations('actors');
+  const al = await getTranslations('staff.allowances');
   const user = await requireStaff();
   const locale = await getLocale();
   const r = await getRequestForStaff(user, (await params).id, locale);
@@ -88,6 +95,13 @@ export default async function StaffRequestPage({
   const mine = step ? b.events.findLast((e) => e.type === step && e.actor === user.email) : undefined;
   const decided = mine ?? (banner === 'closed' && r.decision ? { id: r.id, at: r.decision.at } : null);
   const otherBlocks = r.status === 'pending' ? await otherBlocksInForce(r.account.id, b.id) : [];
+  // In the page's words ("Mexico (MX), 24 h"), for the approval's note (a client component).
+  const allowances = r.openAllowances.map((a) => ({
+    id: a.id,
+    status: a.status,
+    href: allowanceCardHref(r.account.number, a.id),
+    label: al('label', { country: countryName(a.country, locale), code: a.country, hours: a.hours }),
+  }));
   return (
     <ClientMessages namespaces={STAFF_CLIENT_NAMESPACES}>
       {/* There whatever the status (watching only while the request waits), so the forms below keep
@@ -163,6 +177,7 @@ export default async function StaffRequestPage({
                 customer: r.submittedBy ? requesterLabel(r.submittedBy) : null,
               }}
               otherBlocks={otherBlocks}
+              allowances={allowances}
               liftPending={b.status === 'lift_pending'}
               closed={r.status !== 'pending'}
             />
