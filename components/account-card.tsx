@@ -2,6 +2,7 @@ import { Link } from '@/components/ui/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { DemoFraudControl } from '@/components/demo-fraud-control';
 import { DataTable } from '@/components/ui/data-table';
+import { buttonClass, PAGE_LINK, TARGET_SIZE } from '@/components/ui/button-class';
 import type { AccountSummary } from '@/lib/accounts/queries';
 import { credentialLabel } from '@/lib/accounts/credential-name';
 import { isDemo } from '@/lib/server/env';
@@ -32,12 +33,12 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
           {account.name} <span className="font-normal text-slate-600">{account.number}</span>
         </h2>
         <div className="flex flex-wrap gap-x-4 gap-y-2">
-          <Link href={`/accounts/${account.number}`} className="text-sm text-blue-800 underline">
+          <Link href={`/accounts/${account.number}`} className={`${PAGE_LINK} text-sm`}>
             {t('viewAccount')}
           </Link>
           {/* Past blocks, their timelines and decisions (the account page's history, app/accounts/
               [number]/page.tsx): a plain link, no read of its own on the dashboard. */}
-          <Link href={`/accounts/${account.number}#history`} className="text-sm text-blue-800 underline">
+          <Link href={`/accounts/${account.number}#history`} className={`${PAGE_LINK} text-sm`}>
             {t('history')}
           </Link>
         </div>
@@ -55,7 +56,7 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
           ) : null}
           <Link
             href={`/blocks/${block.id}`}
-            className="mt-2 inline-block rounded-md bg-red-800 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-900"
+            className={buttonClass('danger', `${TARGET_SIZE} mt-2 inline-flex items-center text-sm`)}
           >
             {t('viewBlock')}
           </Link>

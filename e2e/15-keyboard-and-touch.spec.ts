@@ -1,6 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
-import { createCustomer, createMisdial, createStaff } from './support/factories';
-import { expect, expectAccessible, signIn, test, totpNow } from './support/fixtures';
+import { TOTP } from 'otpauth';
+import { createCustomer, createMisdial, createStaff, literally, uniqueId } from './support/factories';
+import { expect, expectAccessible, signIn, submitAndWait, test, totpNow } from './support/fixtures';
 
 // Found by using the portal as real users: a keyboard user arriving at the second factor, a phone
 // user tapping the header, a keyboard user reading a table that scrolls sideways on a phone.
@@ -23,6 +24,87 @@ test('the second-factor page opens with the focus on the code field', async ({ p
   await page.keyboard.type(await totpNow(staff.totpSecret, staff.email));
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
+});
+
+// Found by a tester using a screen reader: a refusal shown under the field that already had the focus
+// (Enter pressed in it) was never read, as the focus did not move and a changed description on the
+// focused field is not announced. The form's live region says it then, to screen readers only
+// (components/ui/answer-at-field.ts); sent with the button, the focus moves to the field, which is
+// read with its error, and the region stays quiet, so nothing is heard twice.
+test('a wrong second-factor code sent from its field is said by the live region, once', async ({ page }) => {
+  const staff = await createStaff('agent');
+  await signIn(page, staff, '/staff');
+  await expect(page).toHaveURL(/\/security\/verify/);
+  const code = page.getByLabel('Authentication code');
+  const region = page.locator('#code-message');
+  await expect(code).toBeFocused();
+  const valid = [-1, 0, 1].map((d) =>
+    new TOTP({ secret: staff.totpSecret, digits: 6, period: 30 }).generate({
+      timestamp: Date.now() + d * 30_000,
+    }),
+  );
+  const [wrong, again] = ['000000', '123456', '654321', '111111'].filter((c) => !valid.includes(c));
+  const WRONG = "That code is not correct. Check your authenticator app's clock and try again.";
+  await page.keyboard.type(wrong!);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#code-error')).toHaveText(WRONG);
+  await expect(code).toBeFocused();
+  await expect(code).toHaveAttribute('aria-invalid', 'true');
+  await expect(region).toHaveText(WRONG);
+  await expect(region.locator('p')).toHaveClass('sr-only');
+  // With the button: the focus moves to the field, whose description says it; the region says nothing.
+  await code.fill(again!);
+  await submitAndWait(page, 'Verify');
+  await expect(code).toBeFocused();
+  await expect(page.locator('#code-error')).toHaveText(WRONG);
+  await expect(region).toBeEmpty();
+  // And from the field again: the same words, read again (the region emptied as the form was sent).
+  await code.fill(wrong!);
+  await code.press('Enter');
+  await expect(region).toHaveText(WRONG);
+});
+
+test('a SIP password the server refuses, sent from its field, is said by the live region', async ({
+  page,
+}) => {
+  const { user, accounts } = await createCustomer([
+    { name: 'Heard Refusal Co', block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] } },
+  ]);
+  const [account] = accounts;
+  const [cred] = account!.credentials;
+  await signIn(page, user, `/credentials/${cred!.id}/reset?block=${account!.blockId}`);
+  const field = page.getByLabel('New SIP password');
+  await field.fill(`${cred!.username}-${uniqueId()}`);
+  await field.press('Enter');
+  const error = page.locator('#password-error');
+  await expect(error).toBeVisible();
+  await expect(field).toBeFocused();
+  await expect(page.locator('#reset-message')).toHaveText((await error.textContent())!);
+  await expect(page.getByTestId('new-password')).toHaveCount(0);
+});
+
+// The tester again: after "Create staff login" the focus stayed on the button and the first password,
+// in a paragraph before the live region, was neither read nor focused. It now replaces the form, as the
+// SIP password's does: its message takes the focus, and the next Tab reaches its Copy button.
+test('a new staff login’s first password takes the focus from the keyboard, with a Copy button named for it', async ({
+  admin,
+}) => {
+  const { page } = admin;
+  await page.goto('/staff/users');
+  const email = `keyboard-${uniqueId()}@tollgate.example`;
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Name', { exact: true }).fill('Kim Keyboard');
+  await page.getByLabel('Name', { exact: true }).press('Enter');
+  const told = page.getByText(literally(`${email} can now sign in as agent.`));
+  await expect(told).toBeFocused();
+  await expect(page.getByTestId('initial-password')).toHaveText(/^.{20}$/);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Copy the first password' })).toBeFocused();
+  await expectAccessible(page);
+  // Another login: an empty form again.
+  await page.getByRole('button', { name: 'Add another staff login' }).click();
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue('');
+  await expect(page.getByTestId('initial-password')).toHaveCount(0);
 });
 
 type Target = { name: string; width: number; height: number };
@@ -275,4 +357,225 @@ test('a decision’s notice takes the focus once, right after it, not again on c
   await agent.goto(`/staff/requests/${second.id}`);
   const history = agent.getByText('Nobody answered on the callback number.', { exact: false });
   expect(await history.innerText()).toContain(reason);
+});
+
+// Accessibility review, finding 1: Enter on "Skip to content" reloaded the whole page (Chromium fires
+// popstate for a link to #main, and components/fresh-history.tsx reloaded on every popstate), and the
+// focus went back to the top. Now the browser moves where the next Tab starts into <main>, in the same
+// document (a plain fragment link: no tabindex on main, so a click on its text keeps Tab's place).
+/**
+ * Opens `path`, presses Tab (the skip link), Enter and Tab: the focus is then on a control inside
+ * <main>, and the page asked the server for no document meanwhile (no reload).
+ */
+async function expectSkipLinkWorks(page: Page, path: string) {
+  await page.goto(path);
+  const documents: string[] = [];
+  const count = (r: { isNavigationRequest(): boolean; url(): string }) => {
+    if (r.isNavigationRequest()) documents.push(r.url());
+  };
+  page.on('request', count);
+  await page.evaluate(() => ((window as { sameDocument?: boolean }).sameDocument = true));
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#main$/);
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement;
+    return {
+      inMain: !!el && el.tagName !== 'MAIN' && !!el.closest('main'),
+      html: el?.outerHTML.slice(0, 120),
+    };
+  });
+  expect(focused.inMain, `${path}: after the skip link, Tab reached ${focused.html}`).toBe(true);
+  expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument), path).toBe(true);
+  expect(documents, `${path}: documents asked for after the skip link`).toEqual([]);
+  page.off('request', count);
+}
+
+test('the skip link moves the focus into the page’s main part without a reload, for customers and support', async ({
+  page,
+  agent: { page: agent },
+}) => {
+  const {
+    user,
+    accounts: [acct],
+  } = await createCustomer([
+    { name: 'Skip Link Optics', block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] } },
+  ]);
+  const request = await createMisdial(user, acct, {
+    intendedNumber: '+1 252 611 2345',
+    whatHappened: 'Our receptionist typed 00252 instead of 1-252.',
+    callbackPhone: '+1 202 555 0143',
+  });
+  await expectSkipLinkWorks(page, '/sign-in');
+  await signIn(page, user);
+  for (const path of ['/', `/blocks/${acct.blockId}`, `/accounts/${acct.number}`, '/profile'])
+    await expectSkipLinkWorks(page, path);
+  for (const path of ['/staff', `/staff/requests/${request.id}`, `/staff/accounts/${acct.number}`])
+    await expectSkipLinkWorks(agent, path);
+
+  // Back and Forward still ask the server again for another page (components/fresh-history.tsx),
+  // and leave a Back that only drops the #main alone.
+  const documents: string[] = [];
+  page.on('request', (r) => {
+    if (r.isNavigationRequest()) documents.push(new URL(r.url()).pathname);
+  });
+  await expect(page).toHaveURL(/\/profile#main$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/profile$/);
+  expect(documents).toEqual([]);
+  await page.getByRole('link', { name: 'Accounts', exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect.poll(() => documents).toEqual(['/profile']);
+});
+
+/** `control` itself (a link or button), with its size, as targetsIn gives each control of an area. */
+async function targetOf(control: Locator): Promise<Target[]> {
+  await expect(control).toBeVisible();
+  const box = (await control.boundingBox())!;
+  return [{ name: (await control.innerText()).trim(), width: box.width, height: box.height }];
+}
+
+// Accessibility review, finding 6: on a phone the dashboard's "Account details" (108 × 20) and "Block
+// history", the "Back…" links (20 px tall), "Audit log of this account" (16 px) and the Copy button
+// after a reset (32 px) were under the 44 px that TARGET_SIZE gives small controls outside forms.
+test('on a phone the links and compact buttons that stand alone are comfortable touch targets', async ({
+  page,
+  agent: { page: agent },
+}) => {
+  await page.setViewportSize(PHONE);
+  const {
+    user,
+    accounts: [acct],
+  } = await createCustomer([
+    {
+      name: 'Thumb Sized Dental',
+      credentials: [{ label: 'Front desk', stem: 'front' }],
+      block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] },
+    },
+  ]);
+  await signIn(page, user);
+  const card = await targetsIn(page.getByRole('region', { name: literally(acct.name) }));
+  expect(card.map((t) => t.name)).toEqual(['Account details', 'Block history', 'See why and fix it']);
+  expectTouchSized(card, 'the dashboard’s account card');
+
+  await page.getByRole('link', { name: 'See why and fix it' }).click();
+  const back = page.getByRole('link', { name: 'Back to your accounts' });
+  expectTouchSized(await targetOf(back), 'the block page’s Back link');
+  await page.getByRole('link', { name: 'Reset SIP password' }).click();
+  expectTouchSized(
+    await targetOf(page.getByRole('link', { name: 'Back', exact: true })),
+    'the reset page’s Back link',
+  );
+  await page.getByRole('button', { name: 'Generate strong password' }).click();
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByText('Password updated')).toBeFocused();
+  expectTouchSized(
+    await targetOf(page.getByRole('button', { name: 'Copy' })),
+    'the Copy button after a reset',
+  );
+  await expectAccessible(page);
+
+  await agent.setViewportSize(PHONE);
+  await agent.goto(`/staff/accounts/${acct.number}`);
+  expectTouchSized(
+    await targetOf(agent.getByRole('link', { name: 'Audit log of this account' })),
+    'the staff account page’s audit link',
+  );
+  expectTouchSized(
+    await targetOf(agent.getByRole('link', { name: 'Back to the queue' })),
+    'the staff Back link',
+  );
+});
+
+/** The colours forced colours left on `el`: its border's (top), width and style, its background, and the page's. */
+async function forcedLook(el: Locator) {
+  return el.evaluate((e) => {
+    const c = getComputedStyle(e);
+    return {
+      border: c.borderTopColor,
+      borderWidth: parseFloat(c.borderTopWidth),
+      borderStyle: c.borderTopStyle,
+      background: c.backgroundColor,
+      canvas: getComputedStyle(document.body).backgroundColor,
+    };
+  });
+}
+
+/** `button` keeps a box in forced colours: a solid border of 1 px or more, in a colour other than the page's. */
+async function expectOutlined(button: Locator, name: string) {
+  const look = await forcedLook(button);
+  expect(look.borderWidth, `${name}: border width`).toBeGreaterThanOrEqual(1);
+  expect(look.borderStyle, `${name}: border style`).toBe('solid');
+  expect(look.border, `${name}: border colour against the page's`).not.toBe(look.canvas);
+}
+
+/** The strength meter's bars show its level in forced colours: that many filled, the rest outlined. */
+async function expectMeterVisible(page: Page) {
+  const meter = page.getByRole('meter', { name: 'Password strength' });
+  const level = Number(await meter.getAttribute('aria-valuenow'));
+  const bars = meter.locator('span');
+  await expect(bars).toHaveCount(4);
+  for (let i = 0; i < 4; i++) {
+    const look = await forcedLook(bars.nth(i));
+    if (i < level) expect(look.background, `bar ${i + 1} of level ${level}: filled`).not.toBe(look.canvas);
+    else {
+      expect(look.background, `bar ${i + 1} of level ${level}: empty`).toBe(look.canvas);
+      expect(look.borderWidth, `bar ${i + 1} of level ${level}: outlined`).toBeGreaterThanOrEqual(1);
+      expect(look.border, `bar ${i + 1} of level ${level}: outlined`).not.toBe(look.canvas);
+    }
+  }
+}
+
+// Accessibility review, finding 4: in Windows high contrast (forced colours) the main and danger
+// buttons lost their background and had no border, so they read as bold text; the strength meter's
+// bars, backgrounds only, disappeared.
+test('in forced colours every button keeps its outline and the strength meter its bars', async ({
+  page,
+  agent: { page: agent },
+}) => {
+  const {
+    user,
+    accounts: [acct],
+  } = await createCustomer([
+    {
+      name: 'High Contrast Dental',
+      credentials: [{ label: 'Front desk', stem: 'front' }],
+      block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] },
+    },
+  ]);
+  const request = await createMisdial(user, acct, {
+    intendedNumber: '+1 252 611 2345',
+    whatHappened: 'Our receptionist typed 00252 instead of 1-252.',
+    callbackPhone: '+1 202 555 0143',
+  });
+  await page.emulateMedia({ forcedColors: 'active' });
+  await signIn(page, user);
+  const fix = page.getByRole('link', { name: 'See why and fix it' });
+  await expectOutlined(fix, 'See why and fix it');
+  await fix.click();
+  await page.getByRole('link', { name: 'Reset SIP password' }).click();
+  await expectOutlined(
+    page.getByRole('button', { name: 'Generate strong password' }),
+    'Generate strong password',
+  );
+  await expectOutlined(page.getByRole('button', { name: 'Set password' }), 'Set password');
+  // A weak password (no bar filled, or one) and a generated one (every bar filled).
+  await page.getByLabel('New SIP password').fill('frontdesk1');
+  await expect(page.getByRole('meter', { name: 'Password strength' })).toHaveAttribute(
+    'aria-valuetext',
+    /weak/i,
+  );
+  await expectMeterVisible(page);
+  await page.getByRole('button', { name: 'Generate strong password' }).click();
+  await expect(page.getByRole('meter', { name: 'Password strength' })).toHaveAttribute('aria-valuenow', '4');
+  await expectMeterVisible(page);
+
+  await agent.emulateMedia({ forcedColors: 'active' });
+  await agent.goto(`/staff/requests/${request.id}`);
+  for (const name of ['Approve and lift block', 'Deny'])
+    await expectOutlined(agent.getByRole('button', { name, exact: true }), name);
 });

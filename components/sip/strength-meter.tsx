@@ -6,6 +6,13 @@ import { levelLabel } from '@/lib/passwords/words';
 import { asSentence, joinSentences } from './sentences';
 
 const COLORS = ['bg-red-700', 'bg-red-600', 'bg-amber-500', 'bg-emerald-600', 'bg-emerald-700'];
+/**
+ * A filled bar in forced colours (Windows high contrast), where the browser drops every background:
+ * filled in the text colour (kept, not forced), while an empty bar is the outline its transparent
+ * border becomes. Without this the four bars vanished and only the verdict's words were left.
+ */
+const FILLED_FORCED =
+  'forced-colors:forced-color-adjust-none forced-colors:border-[CanvasText] forced-colors:bg-[CanvasText]';
 
 /**
  * How long typing must pause before the verdict is announced, in ms. Announced on every keystroke,
@@ -77,7 +84,7 @@ export function StrengthMeter({
         {[0, 1, 2, 3].map((i) => (
           <span
             key={i}
-            className={`h-3 flex-1 rounded ${shown && level > i ? COLORS[level] : 'bg-slate-200'}`}
+            className={`h-3 flex-1 rounded border border-transparent ${shown && level > i ? `${COLORS[level]} ${FILLED_FORCED}` : 'bg-slate-200'}`}
           />
         ))}
       </div>

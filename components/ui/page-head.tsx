@@ -1,9 +1,10 @@
 import { Link } from '@/components/ui/link';
 import type { ReactNode } from 'react';
+import { PAGE_LINK } from '@/components/ui/button-class';
 
 /**
- * The head of a page: an optional "back" link above the page's one h1, then whatever the page
- * states under it (a live status, a short intro).
+ * The head of a page: an optional "back" link above the page's one h1 (a PAGE_LINK: 44 px tall on a
+ * phone), then whatever the page states under it (a live status, a short intro).
  */
 export function PageHead({
   back,
@@ -17,7 +18,7 @@ export function PageHead({
   return (
     <div className="flex flex-col gap-2">
       {back ? (
-        <Link href={back.href} className="text-sm text-blue-800 underline">
+        <Link href={back.href} className={`${PAGE_LINK} self-start text-sm`}>
           {back.label}
         </Link>
       ) : null}
