@@ -19,6 +19,7 @@ export const ISOLATED = [
   'tests/integration/mail-links.test.ts',
   'tests/integration/mail-revocation-race.test.ts',
   'tests/integration/password-change-limit.test.ts',
+  'tests/integration/password-forms-post.test.ts',
   'tests/integration/profile-actions.test.ts',
   'tests/integration/readiness.test.ts',
   'tests/integration/request-race.test.ts',

@@ -8,12 +8,15 @@ import { ActionForm, type FormAction } from '@/components/ui/action-form';
 import { echoed } from '@/components/ui/echoed';
 import { CurrentPasswordField, Field } from '@/components/ui/field';
 import type { Translate } from '@/lib/i18n/note';
-import type { ActionState } from '@/lib/server/safe-action';
 
 /**
  * The portal password: the same estimator and rules as SIP passwords, checked again on the server.
  * `hasPassword` false (support removed it): no current password is asked for but the code "Email me
  * a code" mailed (beside the form, EnrolProofForm), and the button says "Set password".
+ * The form's action is `action` itself (ActionForm), so it posts without JavaScript too, and the
+ * answer is the page: the server judges the new password (lib/auth/change-password.ts), and no
+ * password comes back in it. The meter runs in the browser only: without JavaScript it is hidden and
+ * a note says the server checks the password's strength instead (profile.noScript).
  */
 export function ChangePasswordForm({
   action,
@@ -48,10 +51,10 @@ export function ChangePasswordForm({
   );
   return (
     <ActionForm
-      action={async (prev: ActionState | undefined, form: FormData) => {
-        const r = await action(prev, form);
-        if (r.ok) setNext('');
-        return r;
+      action={action}
+      // The new password leaves the field once it is the login's (a refusal keeps it, to correct).
+      onAnswer={(_stays, state) => {
+        if (state?.ok) setNext('');
       }}
       className="flex max-w-md flex-col gap-4"
       messageId="change-password-message"
@@ -90,7 +93,17 @@ export function ChangePasswordForm({
             hint={t('newHint')}
             errors={state?.fieldErrors?.next}
           />
-          <StrengthMeter assessment={assessment} empty={!next} attack="portal" words={meterWords} t={tAll} />
+          {/* The meter needs the page's script; without it the server's check is what there is. */}
+          <div className="noscript:hidden">
+            <StrengthMeter
+              assessment={assessment}
+              empty={!next}
+              attack="portal"
+              words={meterWords}
+              t={tAll}
+            />
+          </div>
+          <p className="hidden text-sm text-slate-700 noscript:block">{t('noScript')}</p>
         </>
       )}
     </ActionForm>

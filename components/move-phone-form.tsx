@@ -43,7 +43,8 @@ export function MovePhoneForm({
       messageId="move-message"
       submit={t('move.submit')}
       wide
-      // A code's refusal is said at its field; the region says the rest (an out-of-date page among them).
+      // A code's refusal is said at its field (or by the region to screen readers only, when the focus
+      // was on that field already: ActionForm); the region says the rest (an out-of-date page among them).
       messageOf={(s) => (s?.fieldErrors?.code || s?.fieldErrors?.mailCode ? undefined : s?.message)}
       // null, not undefined: the form keeps its place in the tree, and so its answer.
       lead={outOfDate ? null : steps}

@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { expect, signIn, signInStaff, test } from './support/fixtures';
-import { type AccountSpec, createCustomer, createMisdial, createStaff } from './support/factories';
+import { type AccountSpec, createCustomer, createMisdial, createStaff, uniqueId } from './support/factories';
+import { passwordMatches } from './support/sim';
 import { fromAddress } from './support/from-address';
 import { askForLink, continueLink, emailedLink } from './support/sign-in-steps';
 
@@ -125,4 +127,93 @@ test('without JavaScript an agent still reads the customer’s local time on a r
   await expect(page.locator('dt:has-text("Their local time") + dd')).toHaveText(
     /^\w{3}, \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M GMT[+-]?\d*(:\d{2})? \(.+\) · (within|outside) business hours \(Monday to Friday, 8:00–18:00\)$/,
   );
+});
+
+/** The page's POST (the form sent without JavaScript) and what the server answered it with. */
+async function post(page: Page, button: string): Promise<string> {
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  return answer.text();
+}
+
+// Found by a tester working without JavaScript: "Set password" and the profile's "Change password"
+// sent nothing and said nothing (their forms' actions were functions of the page's script).
+test('without JavaScript the SIP password reset says why it refuses one, then sets one and shows it once', async ({
+  page,
+}) => {
+  const { user, accounts } = await createCustomer([BLOCKED]);
+  const [account] = accounts;
+  const [cred] = account.credentials;
+  await signIn(page, user, `/blocks/${account.blockId}`);
+  const reset = `/credentials/${cred.id}/reset?block=${account.blockId}`;
+  await page.goto(reset);
+  // What needs the page's script is not offered, and the page says what the server checks instead.
+  await expect(
+    page.getByText(/^JavaScript is off in this browser, so “Generate strong password”/),
+  ).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Generate strong password' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Show', exact: true })).toBeHidden();
+  await expect(page.getByRole('meter', { name: 'Password strength' })).toBeHidden();
+
+  // Refused by the server (a character a SIP password may not hold): the answer is the page, with the
+  // reason at the field, the field empty, and the password nowhere in it.
+  const field = page.getByLabel('New SIP password');
+  const refused = `Kq8vT2mWx9bN4pLs7Yd:${uniqueId()}`;
+  await field.fill(refused);
+  const refusal = await post(page, 'Set password');
+  expect(refusal).not.toContain(refused);
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#password-error')).toBeVisible();
+  await expect(field).toHaveValue('');
+  expect(page.url()).not.toContain(refused);
+  expect(await passwordMatches(cred.username, refused)).toBe(false);
+
+  // A strong one: the switch confirms it, and the page that answers shows it, once.
+  const chosen = `Zr5-${crypto.randomBytes(12).toString('base64url')}`;
+  await field.fill(chosen);
+  await post(page, 'Set password');
+  await expect(page.getByText('Password updated')).toBeVisible();
+  await expect(page.getByTestId('new-password')).toHaveText(chosen);
+  expect((await page.locator('body').innerText()).split(chosen)).toHaveLength(2);
+  // Copy needs the script: not offered; the password is selected by hand.
+  await expect(page.getByRole('button', { name: 'Copy' })).toBeHidden();
+  expect(page.url()).not.toContain(chosen);
+  expect(await passwordMatches(cred.username, chosen)).toBe(true);
+  await page.getByRole('link', { name: 'Done' }).click();
+  await expect(page).toHaveURL(`/blocks/${account.blockId}`);
+  // Never again: the reset page, opened anew, has no password in it.
+  await page.goto(reset);
+  expect(await page.content()).not.toContain(chosen);
+});
+
+test('without JavaScript the profile changes the portal password, and says why it refuses a change', async ({
+  page,
+}) => {
+  const { user } = await createCustomer([{ name: 'No Script Password Co' }]);
+  await signIn(page, user, '/profile');
+  await expect(
+    page.getByText(/^JavaScript is off in this browser, so the strength meter does not run\./),
+  ).toBeVisible();
+  await expect(page.getByRole('meter', { name: 'Password strength' })).toBeHidden();
+  const chosen = `${uniqueId()} lantern harbour violet granite`;
+  const wrong = `not-${uniqueId()}-mine`;
+  await page.getByLabel('Current password').fill(wrong);
+  await page.getByLabel('New password', { exact: true }).fill(chosen);
+  const refusal = await post(page, 'Change password');
+  expect(refusal).not.toContain(chosen);
+  expect(refusal).not.toContain(wrong);
+  await expect(page.locator('#change-password-message')).toHaveText('The current password is not correct.');
+  await expect(page.getByLabel('New password', { exact: true })).toHaveValue('');
+
+  await page.getByLabel('Current password').fill(user.password);
+  await page.getByLabel('New password', { exact: true }).fill(chosen);
+  const done = await post(page, 'Change password');
+  expect(done).not.toContain(chosen);
+  await expect(page.locator('#change-password-message')).toHaveText(
+    'Your password was changed. Every other session was signed out.',
+  );
+  await page.context().clearCookies({ name: /session-token/ });
+  await signIn(page, { email: user.email, password: chosen }, '/profile');
 });

@@ -2,8 +2,10 @@
 import { Link } from '@/components/ui/link';
 import { useRouter } from 'next/navigation';
 import type { AbstractIntlMessages } from 'next-intl';
-import { useActionState, useEffect, useRef, useState } from 'react';
-import { resetSipAction } from '@/lib/credentials/actions';
+import { useActionState, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { SHOWN_BY_FIELD } from '@/lib/credentials/shown-by';
+import { useAnswerAtField } from '@/components/ui/answer-at-field';
+import type { FormAction } from '@/components/ui/action-form';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { CopyButton } from '@/components/sip/copy-button';
@@ -45,11 +47,17 @@ export type ResetWords = Record<
   | 'hide'
   | 'submit'
   | 'pending'
-  | 'lost',
+  | 'lost'
+  | 'noScript',
   string
 >;
 
 type Props = {
+  /**
+   * lib/credentials/actions.ts resetSipAction, as the page binds it: the server action itself, so the
+   * form posts without JavaScript (a function made in the browser cannot be posted).
+   */
+  action: FormAction<ResetAnswer>;
   credentialId: string;
   /**
    * This render's idempotency key (lib/server/idempotency.ts): a resend of the form (its answer lost,
@@ -80,7 +88,26 @@ type Props = {
   locale: string;
   messages: AbstractIntlMessages;
 };
-type Result = ActionState<{ liftQueued: boolean }>;
+/**
+ * What a success of the action carries: `liftQueued`, and `password` only when the form said the page
+ * shows it (lib/credentials/shown-by.ts).
+ */
+export type ResetAnswer = { liftQueued: boolean; password?: string };
+type Result = ActionState<ResetAnswer>;
+
+const noChange = () => () => {};
+
+/**
+ * Whether the page's script runs here: false in the server's render (which is all a browser without
+ * JavaScript gets) and while the page hydrates, true after.
+ */
+function useScripted(): boolean {
+  return useSyncExternalStore(
+    noChange,
+    () => true,
+    () => false,
+  );
+}
 
 /** Why Generate used another length than the Length field held (password.generate.lengthUsed `why`). */
 type LengthChange = 'short' | 'long' | 'whole' | 'empty';
@@ -100,7 +127,20 @@ export function lengthToUse(typed: string, shortest: number): { length: number; 
   return { length: whole, why: whole === n ? null : 'whole' };
 }
 
+/**
+ * The SIP password form: a generated password or one of the customer's own, the strength meter, and
+ * "Set password", which the switch must confirm before the page says "Password updated" and shows the
+ * password once (then "Done" goes to `backHref`). The form's action is `action` itself, so it
+ * posts without JavaScript too, and the answer is the page: a refusal with its reasons and the field
+ * empty (a password is never echoed), or the success, whose password the server's render shows this
+ * once (`shownBy` `page`). Generate, Show and the meter need the page's script: without it they are
+ * hidden and a note (`words.noScript`) says that the server checks the password when it is sent.
+ * Once the script runs, the password shown comes from the browser's own memory, a lost answer (the
+ * connection dropped) keeps the form with `words.lost`, and a refusal at the field the focus was on
+ * already is said by the live region (components/ui/answer-at-field.ts).
+ */
 export function ResetForm({
+  action: resetSipAction,
   credentialId,
   idempotencyKey,
   username,
@@ -125,9 +165,9 @@ export function ResetForm({
   const [lengthText, setLengthText] = useState(String(Math.max(GENERATED_DEFAULT, shortest)));
   const [changed, setChanged] = useState<Note | null>(null);
   const [simple, setSimple] = useState(false);
-  // The one display of the new password comes from the browser's own memory, never from the server.
-  const submitted = useRef('');
-  const [shown, setShown] = useState<string | null>(null);
+  // The password as it was sent, kept until its answer: the one display of a new password comes from
+  // the browser's own memory once the page's script runs, never from the server.
+  const [sent, setSent] = useState<string | null>(null);
   // The server's errors are about the password it was sent: once the field holds another (typed, or
   // drawn by Generate) they are hidden, or "remove ñ" stood beside a generated password (break-25).
   const [edited, setEdited] = useState(false);
@@ -136,27 +176,35 @@ export function ResetForm({
   // one (an answer lost, or one from the key's receipt), never the render's first key again: a resend
   // under it was answered with the first submission's outcome, or sent the password a second time.
   const [sentKey, setSentKey] = useState<string | null>(null);
-  const [state, action] = useActionState(
-    async (prev: Result | undefined, form: FormData): Promise<Result> => {
-      submitted.current = String(form.get('password') ?? '');
-      setSentKey(String(form.get(IDEMPOTENCY_FIELD) ?? '') || null);
-      // The answer may never arrive (the connection dropped after the server took the form): the form
-      // stays, with the password, and sending it again is safe (same key: it is never set twice).
-      const r = await resetSipAction(prev, form).catch((): Result => ({ ok: false, message: w.lost }));
-      setEdited(false);
-      // A resend of a form the switch already took answers without `data`: no password is shown again.
-      if (r.ok && !r.data) setPassword('');
-      if (r.ok && r.data) {
-        setShown(submitted.current);
-        setPassword('');
-        // The switch ended the old password's registrations: show the page's device list as it is now.
-        router.refresh();
-      }
-      submitted.current = '';
-      return r;
-    },
+  const scripted = useScripted();
+  // The answer may never arrive (the connection dropped after the server took the form): the form
+  // stays, with the password, and sending it again is safe (same key: it is never set twice). Only once
+  // the script runs: the server's render, and so the form a browser without JavaScript posts, needs the
+  // action itself (a function of the browser's cannot be posted).
+  const answerKept = useCallback(
+    (prev: Result | undefined, form: FormData): Promise<Result> =>
+      resetSipAction(prev, form).catch((): Result => ({ ok: false, message: w.lost })),
+    [resetSipAction, w.lost],
+  );
+  const [state, action] = useActionState<Result | undefined, FormData>(
+    scripted ? answerKept : resetSipAction,
     undefined,
   );
+  // Each answer, once: the server's errors are about the field as sent; a success empties the field
+  // (a resend the switch already took answers without `data`: no password is shown again).
+  const [answered, setAnswered] = useState(state);
+  if (answered !== state) {
+    setAnswered(state);
+    setEdited(false);
+    if (state?.ok) setPassword('');
+    if (!state?.ok || !state.data) setSent(null);
+  }
+  // The switch ended the old password's registrations: show the page's device list as it is now.
+  useEffect(() => {
+    if (state?.ok && state.data) router.refresh();
+  }, [state, router]);
+  // A refusal at the field the focus was on already, for the live region to say (answer-at-field.ts).
+  const atField = useAnswerAtField(state);
   // The field took the focus: load the meter's worker and words before the first keystroke.
   const [engaged, setEngaged] = useState(false);
   const assessment = useStrength(
@@ -206,7 +254,9 @@ export function ResetForm({
     engaged || password !== '' || note !== null || changed !== null,
   );
 
-  if (state?.ok && shown !== null) {
+  // The new password, this once: from the browser's memory, or from the answer the server rendered.
+  const shown = state?.ok && state.data ? (state.data.password ?? sent) : null;
+  if (shown) {
     return (
       <div
         className="flex flex-col gap-3 rounded-md border border-emerald-300 bg-emerald-50 p-4"
@@ -223,8 +273,8 @@ export function ResetForm({
           <CopyButton text={shown} copy={w.copy} copied={w.copied} />
         </div>
         <p>{enterOnDevice}</p>
-        {state.data?.liftQueued ? <p>{w.liftQueued}</p> : null}
-        <Link href={backHref} onClick={() => setShown(null)} className={buttonClass('primary', 'self-start')}>
+        {state?.data?.liftQueued ? <p>{w.liftQueued}</p> : null}
+        <Link href={backHref} onClick={() => setSent(null)} className={buttonClass('primary', 'self-start')}>
           {w.done}
         </Link>
       </div>
@@ -232,14 +282,32 @@ export function ResetForm({
   }
 
   return (
-    <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
+    <form
+      action={action}
+      className="flex max-w-xl flex-col gap-4"
+      noValidate
+      onSubmit={(e) => {
+        const key = e.currentTarget.elements.namedItem(IDEMPOTENCY_FIELD);
+        if (key instanceof HTMLInputElement) setSentKey(key.value || null);
+        setSent(password);
+        atField.sent(e.currentTarget);
+      }}
+    >
       <input type="hidden" name="credentialId" defaultValue={credentialId} />
       <input type="hidden" name={IDEMPOTENCY_FIELD} value={state?.nextKey ?? sentKey ?? idempotencyKey} />
+      {/* Who shows the new password once it is set: the page the server answers with, until the
+          script runs (lib/credentials/shown-by.ts). */}
+      <input type="hidden" name={SHOWN_BY_FIELD} value={scripted ? 'browser' : 'page'} />
       {/* Whose password this is, for the browser's password manager (Chromium, "Create Amazing Password
           Forms": hidden fields for implicit information). Without a username field in the form, a
           browser may offer to save the new SIP password as the portal login's, or over it. Not sent. */}
       <input id="sip-username" type="text" autoComplete="username" value={username} readOnly hidden />
-      <fieldset className="flex flex-col gap-3 rounded-md border border-slate-300 bg-white p-4">
+      {/* Generate, Show and the meter need the page's script: without it they are hidden (CSS
+          `scripting: none`), and this says what the server checks instead. */}
+      <p className="hidden max-w-xl rounded-md border border-slate-300 bg-white p-3 noscript:block">
+        {w.noScript}
+      </p>
+      <fieldset className="flex flex-col gap-3 rounded-md border border-slate-300 bg-white p-4 noscript:hidden">
         <legend className="px-1 font-semibold">{w.generatedLegend}</legend>
         <div className="flex flex-wrap items-end gap-4">
           <div className="flex flex-col gap-1">
@@ -321,7 +389,7 @@ export function ResetForm({
             // Its words say what it does next ("Hide" while shown); no aria-pressed, which with a label
             // that changes reads "Hide, pressed" (WAI-ARIA APG, toggle button).
             onClick={() => setVisible(!visible)}
-            className="rounded-md border border-slate-400 px-3 text-sm"
+            className="rounded-md border border-slate-400 px-3 text-sm noscript:hidden"
           >
             {visible ? w.hide : w.show}
           </button>
@@ -332,12 +400,17 @@ export function ResetForm({
           </p>
         ) : null}
       </div>
-      <StrengthMeter assessment={assessment} empty={!password} attack="sip" words={meterWords} t={tNotes} />
+      <div className="noscript:hidden">
+        <StrengthMeter assessment={assessment} empty={!password} attack="sip" words={meterWords} t={tNotes} />
+      </div>
+      {/* The password's own errors are said at the field (read as the focus moves there), or, when the
+          focus was on it already, by this region to screen readers only (`heard`), until it is edited. */}
       <FormMessage
         id="reset-message"
         message={state?.fieldErrors?.password ? undefined : state?.message}
         ok={state?.ok}
         signIn={state?.signIn}
+        heard={edited ? undefined : atField.heard}
       />
       <div>
         <SubmitButton pendingText={w.pending}>{w.submit}</SubmitButton>

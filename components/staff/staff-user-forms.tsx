@@ -1,4 +1,5 @@
 'use client';
+import { useState, type ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
 import {
   changeRoleAction,
@@ -7,9 +8,12 @@ import {
   setDisabledAction,
 } from '@/lib/staff/actions';
 import { ClearPasswordField } from '@/components/staff/clear-password-field';
+import { CopyButton } from '@/components/sip/copy-button';
 import { ActionForm, type FormKit } from '@/components/ui/action-form';
+import { buttonClass } from '@/components/ui/button-class';
 import { echoed } from '@/components/ui/echoed';
 import { Field } from '@/components/ui/field';
+import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 
 function RoleOptions() {
   const t = useTranslations('staff.users');
@@ -42,44 +46,101 @@ function ReasonField({ id, label, field }: { id: string; label: string; field: F
   );
 }
 
-/** A new staff login; `idempotencyKey` (this render's) makes a resend say it was created, not "exists". */
-export function CreateStaffForm({ idempotencyKey }: { idempotencyKey: string }) {
+/**
+ * A first password, shown once in place of the form that made it (a new login, a reset second
+ * factor), as the SIP password reset shows its new password: the action's message ("… can now sign
+ * in … Give them this first password over a separate channel") takes the keyboard focus, so a screen
+ * reader reads it and the next Tab reaches the password and its Copy button, rather than the focus
+ * staying on a button that is gone and the password going unheard (accessibility test, finding 5).
+ * The password follows in its own element after its label (`label`, "First password (shown once):"),
+ * with a Copy button named for it (staff.users.copyPassword; hidden without JavaScript, where it
+ * cannot copy, and the text is selected by hand). `testId` names the password's element for the e2e
+ * specs; `children` follow (another login's form).
+ */
+function FirstPassword({
+  message,
+  label,
+  password,
+  testId,
+  children,
+}: {
+  message?: string;
+  label: string;
+  password: string;
+  testId: string;
+  children?: ReactNode;
+}) {
   const t = useTranslations('staff.users');
   return (
+    <div
+      className="flex max-w-xl flex-col gap-3 rounded-md border border-amber-300 bg-amber-50 p-4"
+      role="status"
+    >
+      <FocusOnArrival look="answer">{message ?? label}</FocusOnArrival>
+      <p className="flex flex-wrap items-center gap-2">
+        <span>{label}</span>
+        <code data-testid={testId} className="rounded bg-white px-2 py-1 font-mono text-lg break-all">
+          {password}
+        </code>
+        <CopyButton text={password} copy={t('copyPassword')} copied={t('copied')} />
+      </p>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A new staff login; `idempotencyKey` (this render's) makes a resend say it was created, not "exists".
+ * Once created, its first password replaces the form (FirstPassword), and "Add another staff login"
+ * brings back an empty form, with the key of the page as the creation re-rendered it.
+ */
+export function CreateStaffForm({ idempotencyKey }: { idempotencyKey: string }) {
+  const t = useTranslations('staff.users');
+  // Each new form is a new ActionForm, with no answer yet.
+  const [round, setRound] = useState(0);
+  return (
     <ActionForm
+      key={round}
       action={createStaffAction}
       idempotencyKey={idempotencyKey}
       className="flex max-w-xl flex-col gap-4"
       messageId="create-message"
       submit={t('createButton')}
       pendingText={t('creating')}
-    >
-      {({ state, field }) => {
-        const initial = (state?.data as { initialPassword?: string } | undefined)?.initialPassword;
-        return (
-          <>
-            <Field label={t('email')} type="email" autoComplete="off" {...field('email')} required />
-            <Field label={t('name')} autoComplete="off" {...field('name')} required />
-            <Field
-              as="select"
-              id="new-role"
-              label={t('roleLabel')}
-              {...field('role')}
-              defaultValue={field('role').defaultValue ?? 'agent'}
+      done={(state) =>
+        state.data?.initialPassword ? (
+          <FirstPassword
+            message={state.message}
+            label={t('initial')}
+            password={state.data.initialPassword}
+            testId="initial-password"
+          >
+            <button
+              type="button"
+              onClick={() => setRound(round + 1)}
+              className={buttonClass('secondary', 'self-start noscript:hidden')}
             >
-              <RoleOptions />
-            </Field>
-            {initial ? (
-              <p className="rounded-md border border-amber-300 bg-amber-50 p-3">
-                {t('initial')}{' '}
-                <code data-testid="initial-password" className="font-mono">
-                  {initial}
-                </code>
-              </p>
-            ) : null}
-          </>
-        );
-      }}
+              {t('createAnother')}
+            </button>
+          </FirstPassword>
+        ) : null
+      }
+    >
+      {({ field }) => (
+        <>
+          <Field label={t('email')} type="email" autoComplete="off" {...field('email')} required />
+          <Field label={t('name')} autoComplete="off" {...field('name')} required />
+          <Field
+            as="select"
+            id="new-role"
+            label={t('roleLabel')}
+            {...field('role')}
+            defaultValue={field('role').defaultValue ?? 'agent'}
+          >
+            <RoleOptions />
+          </Field>
+        </>
+      )}
     </ActionForm>
   );
 }
@@ -173,8 +234,9 @@ export function DisableForm({
 
 /**
  * Resets the second factor of a login that lost it (lib/staff/users.ts resetStaffSecondFactor), with
- * the required reason: the new first password it answers with is shown here once, beside the message.
- * A resend with this render's `idempotencyKey` is told it was reset, and makes no second password.
+ * the required reason: the new first password it answers with is shown once, in place of the form
+ * (FirstPassword), under the message, which takes the focus. A resend with this render's
+ * `idempotencyKey` is told it was reset, and makes no second password.
  */
 export function ResetFactorForm({
   userId,
@@ -197,23 +259,20 @@ export function ResetFactorForm({
       submitName={t('resetFactorWho', { email })}
       pendingText={t('resetting')}
       variant="secondary"
+      done={(state) =>
+        state.data?.initialPassword ? (
+          <FirstPassword
+            message={state.message}
+            label={t('newPassword', { email })}
+            password={state.data.initialPassword}
+            testId={`reset-password-${userId}`}
+          />
+        ) : null
+      }
     >
-      {({ state, field }) => {
-        const password = (state?.data as { initialPassword?: string } | undefined)?.initialPassword;
-        return (
-          <>
-            <ReasonField id={`reset-reason-${userId}`} label={t('resetReason', { email })} field={field} />
-            {password ? (
-              <p className="rounded-md border border-amber-300 bg-amber-50 p-3">
-                {t('newPassword', { email })}{' '}
-                <code data-testid={`reset-password-${userId}`} className="font-mono">
-                  {password}
-                </code>
-              </p>
-            ) : null}
-          </>
-        );
-      }}
+      {({ field }) => (
+        <ReasonField id={`reset-reason-${userId}`} label={t('resetReason', { email })} field={field} />
+      )}
     </ActionForm>
   );
 }

@@ -10,6 +10,7 @@ import {
   type ReactNode,
 } from 'react';
 import { usePageWaiting } from '@/components/auto-refresh';
+import { useAnswerAtField } from '@/components/ui/answer-at-field';
 import { followAnswer } from '@/components/ui/answer-wait';
 import { echoed } from '@/components/ui/echoed';
 import { focusHeadingBefore } from '@/components/ui/focus-on-arrival';
@@ -73,9 +74,10 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
    * form, closed, shows it (a message that is not about the fields, as `closed` above). A page that
    * hides what surrounds a closed form with nothing to show (a section's heading, a list's entry)
    * learns from it whether to keep that. Called again with false when an "on its way to the switch"
-   * answer goes (see ActionForm).
+   * answer goes (see ActionForm). `state` is the answer itself (a form clearing a field it controls
+   * once the action succeeded: the new portal password).
    */
-  onAnswer?: (stays: boolean) => void;
+  onAnswer?: (stays: boolean, state: ActionState<T> | undefined) => void;
   /** id of the element that describes the submit button (aria-describedby): what it acts on. */
   submitDescribedBy?: string;
   /** Button before the message, for the one-button forms laid out in a row. */
@@ -103,6 +105,11 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
  * The one frame of an action form (React 19 useActionState + useFormStatus in SubmitButton): the
  * form with noValidate (the server's messages are the ones shown), its hidden inputs, the fields
  * the children render from the last state, the aria-live message region and the submit button.
+ * The form's action is the server action itself, so the form posts without JavaScript too, and the
+ * answer comes back as the page. Every refusal is heard once: in the region, or at the field in error
+ * the submit button moves the focus to; when the focus was on that field already, the region says
+ * the field's error to screen readers (components/ui/answer-at-field.ts), a message `messageOf` left
+ * out included.
  *
  * An answer that is news only until the switch answers (a success whose data is AWAITS_SWITCH,
  * lib/switch/awaits-switch.ts: "On its way to the switch … this page shows when") goes once the page,
@@ -156,7 +163,9 @@ export function ActionForm<T = unknown>({
   // What a closed form still shows: a message that is not about the fields.
   const stays = !!message && !state?.fieldErrors;
   const closedAnswer = closed && stays;
-  const answered = useEffectEvent(() => onAnswer?.(stays));
+  const answered = useEffectEvent(() => onAnswer?.(stays, state));
+  // A refusal at the field the focus was already on, for the live region to say (answer-at-field.ts).
+  const atField = useAnswerAtField(state);
   useEffect(() => {
     if (state !== undefined) answered();
   }, [state, gone]);
@@ -221,7 +230,15 @@ export function ActionForm<T = unknown>({
       {submit}
     </SubmitButton>
   );
-  const region = <FormMessage id={messageId} message={message} ok={state?.ok} signIn={state?.signIn} />;
+  const region = (
+    <FormMessage
+      id={messageId}
+      message={message}
+      ok={state?.ok}
+      signIn={state?.signIn}
+      heard={gone ? undefined : atField.heard}
+    />
+  );
   const { onSubmit } = form;
   const formElement = (
     <form
@@ -231,6 +248,7 @@ export function ActionForm<T = unknown>({
       {...form}
       onSubmit={(e) => {
         sentFromInside.current = e.currentTarget.contains(document.activeElement);
+        atField.sent(e.currentTarget);
         const key = e.currentTarget.elements.namedItem(IDEMPOTENCY_FIELD);
         if (key instanceof HTMLInputElement) setSentKey(key.value);
         if (sendTimeZone) putBrowserTimeZone(e);

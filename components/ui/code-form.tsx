@@ -10,7 +10,11 @@ import type { ActionState } from '@/lib/server/safe-action';
 /**
  * One authenticator (or recovery) code and a submit button: verifying a session, confirming
  * enrolment, asking for new recovery codes. The code's own error is shown under the field, so the
- * message region stays empty then (it would say the same twice). `done` replaces the form once the
+ * message region shows nothing then (it would say the same twice): the submit button moves the focus
+ * to the field, whose description a screen reader reads. Sent from the field itself (Enter: the code
+ * field of a sign-in has the focus on arrival), the focus does not move, and the region says the
+ * field's error to screen readers instead (ActionForm, components/ui/answer-at-field.ts): a wrong, a
+ * used or a locked code is heard once either way. `done` replaces the form once the
  * action succeeded with data (the recovery codes, shown once); `idle`, when given, replaces it before
  * any answer (the thing is done already). `next`: where to go afterwards. `sendTimeZone`: the form
  * also carries the browser's zone (the second factor of a sign-in: components/ui/time-zone-field.tsx).
@@ -62,6 +66,7 @@ export function CodeForm<T = unknown>({
       submit={submit}
       variant={variant}
       wide
+      // Said at the field (or, when the focus was on it already, by the region to screen readers only).
       messageOf={(s) => (s?.fieldErrors?.code || s?.fieldErrors?.mailCode ? undefined : s?.message)}
       done={done}
       idle={idle}

@@ -2,17 +2,22 @@
  * The form's live region: screen readers announce every new message (role=status, or alert for errors).
  * `signIn`: the words of a link after the message that opens the sign-in page in a new tab (the
  * session ended; this tab keeps what was typed, to send again once signed in).
+ * `heard`: words for screen readers only, said after the message (or alone): a refusal at the field
+ * the keyboard focus was already on, whose description is not read again (components/ui/answer-at-field.ts).
+ * They are on the page already, under that field, so they are not shown a second time.
  */
 export function FormMessage({
   id,
   message,
   ok,
   signIn,
+  heard,
 }: {
   id: string;
   message?: string;
   ok?: boolean;
   signIn?: string;
+  heard?: string;
 }) {
   return (
     <div id={id} aria-live="polite" aria-atomic="true" className="min-h-6">
@@ -25,6 +30,7 @@ export function FormMessage({
           }
         >
           {message}
+          {heard && heard !== message ? <span className="sr-only"> {heard}</span> : null}
           {signIn ? (
             <>
               {' '}
@@ -34,6 +40,8 @@ export function FormMessage({
             </>
           ) : null}
         </p>
+      ) : heard ? (
+        <p className="sr-only">{heard}</p>
       ) : null}
     </div>
   );

@@ -2,6 +2,7 @@ import { notFound } from 'next/navigation';
 import { getFormatter, getLocale, getMessages, getTranslations } from 'next-intl/server';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { ResetForm } from '@/components/sip/reset-form';
+import { resetSipAction } from '@/lib/credentials/actions';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { newIdempotencyKey } from '@/lib/server/idempotency';
@@ -72,6 +73,7 @@ export default async function ResetPage({
         </p>
       ) : null}
       <ResetForm
+        action={resetSipAction}
         credentialId={cred.id}
         idempotencyKey={newIdempotencyKey()}
         username={cred.username}
@@ -109,6 +111,7 @@ export default async function ResetPage({
           show: t('show'),
           hide: t('hide'),
           lost: t('lost'),
+          noScript: t('noScript'),
           submit: t('submit'),
           pending: t('pending'),
         }}
