@@ -225,6 +225,10 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
     query<{ status: string }>(`SELECT status FROM "UnblockRequest" WHERE id = ?`, request.id)[0].status;
   const a = await agentInMadrid(browser);
   const b = await agentInMadrid(browser);
+  // B's page is a stale page whose watch learns nothing (its questions fail, as on a flaky network):
+  // otherwise the watch may close B's forms within seconds of A's approval (a race with the steps
+  // below), and this journey is about what the server answers a form sent from a stale page.
+  await b.page.route(/\/api\/staff\/requests\/[^/]+\/watch\?/, (route) => route.abort());
   for (const p of [a.page, b.page]) await p.goto(`/staff/requests/${request.id}`);
 
   // Agent A writes the call's note; their session ends before they press the button.

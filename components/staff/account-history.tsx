@@ -77,42 +77,6 @@ export function AccountHistory({
           }
         </ListOr>
       </div>
-      <div>
-        <h3 className="font-semibold">{t('requests')}</h3>
-        {view.openAllowances.length ? (
-          <ul className={list}>
-            {view.openAllowances.map((a) => (
-              <li key={a.id}>
-                <OpenAllowanceEntry allowance={a} accountNumber={view.account.number} />
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        <ListOr
-          items={view.otherRequests}
-          // "None." only when no allowance is listed above either.
-          empty={view.openAllowances.length ? null : t('noneRequests')}
-          className={list}
-          emptyClassName="text-sm"
-        >
-          {(r) => (
-            <>
-              <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
-                <When at={r.createdAt} />: {l(`kind.${r.kind}`)}
-              </Link>{' '}
-              · {l(`requestStatus.${r.status}`)}
-              {/* Support's words as typed, line breaks kept. */}
-              {r.denyReason ? (
-                <>
-                  {' (“'}
-                  <KeptLines text={r.denyReason} />
-                  {'”)'}
-                </>
-              ) : null}
-            </>
-          )}
-        </ListOr>
-      </div>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { createElement as h, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WaitingUnblockNote } from '@/components/allowance/staff-allowances';
+import { AccountHistory } from '@/components/staff/account-history';
 import { DecisionForms, liftLeavesNoBlock, type OpenAllowanceDto } from '@/components/staff/decision-forms';
 import { OpenAllowanceEntry } from '@/components/staff/open-allowances';
 import { QueueList } from '@/components/staff/queue-list';
@@ -135,6 +136,10 @@ describe.each(dialects())('the request page names the account’s allowances, on
     expect(text(h(OpenAllowanceEntry, { allowance: waiting, accountNumber: account.number }), 'es')).toMatch(
       /Permiso de destino: México \(MX\), 24 h · Solicitado: llame al titular de la cuenta y después decida · Tomada por usted desde el /,
     );
+    // One "Other requests" list: each entry once (a second copy of the list was rendered below it once).
+    const region = html(h(AccountHistory, { view: page }), 'en');
+    expect(region.match(/>Other requests</g)).toHaveLength(1);
+    expect(region.split(`#allowance-${mx.id}"`)).toHaveLength(2);
     const active = page.openAllowances.find((a) => a.status === 'active')!;
     expect(text(h(OpenAllowanceEntry, { allowance: active, accountNumber: account.number }))).toMatch(
       /Destination allowance: Somalia \(SO\), 24 h · In force on the switch$/,
