@@ -557,7 +557,9 @@ test('in forced colours every button keeps its outline and the strength meter it
   const fix = page.getByRole('link', { name: 'See why and fix it' });
   await expectOutlined(fix, 'See why and fix it');
   await fix.click();
-  await page.getByRole('link', { name: 'Reset SIP password' }).click();
+  const reset = page.getByRole('link', { name: 'Reset SIP password' });
+  await expectOutlined(reset, 'Reset SIP password');
+  await reset.click();
   await expectOutlined(
     page.getByRole('button', { name: 'Generate strong password' }),
     'Generate strong password',

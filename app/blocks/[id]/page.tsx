@@ -181,7 +181,7 @@ export default async function BlockPage({
                 <Link
                   href={`/credentials/${c.id}/reset?block=${block.id}`}
                   aria-describedby={`cred-${c.id}`}
-                  className="rounded-md bg-blue-800 px-3 py-2 text-sm font-semibold text-white hover:bg-blue-900"
+                  className={buttonClass('primary', 'text-sm')}
                 >
                   {t('reset')}
                 </Link>
