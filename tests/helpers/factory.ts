@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { uniqueEmail } from './unique';
 import { getDb } from '@/lib/server/db';
 import type { CurrentUser } from '@/lib/auth/session';
 import { encryptSecret } from '@/lib/auth/totp';
@@ -56,7 +57,7 @@ export async function makeStaff(
 ): Promise<CurrentUser> {
   const { role = 'agent', locale = 'en', mfaVerified = true } = opts;
   const u = await getDb().user.create({
-    data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date(), locale },
+    data: { email: uniqueEmail(role, 'staff.example'), role, totpEnabledAt: new Date(), locale },
   });
   return asUser(u, { role, mfaVerified });
 }
@@ -214,7 +215,7 @@ export async function makeUserWithSession(
   const db = getDb();
   const u = await db.user.create({
     data: {
-      email: `mfa-${crypto.randomUUID()}@t.example`,
+      email: uniqueEmail('mfa'),
       role,
       ...(secret ? { totpSecret: encryptSecret(secret), totpEnabledAt: new Date() } : {}),
     },

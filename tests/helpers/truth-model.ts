@@ -9,6 +9,7 @@ import { liftBlockByStaff, placeManualBlock } from '@/lib/blocks/manual';
 import { createSwitchClient } from '@/lib/switch/client';
 import { claimSwitchOperation, processSwitchOutbox } from '@/lib/switch/outbox';
 import { makeAccount } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { deliver, liftedEvent, placedEvent, type TestEvent } from '@/tests/helpers/switch-events';
 import { TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -80,7 +81,7 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<str
       if (e.kind === 'unavailable') unanswered++;
     },
   });
-  const { account, users, creds } = await makeAccount({ members: [`tm-${crypto.randomUUID()}@t.example`] });
+  const { account, users, creds } = await makeAccount({ members: [uniqueEmail('tm')] });
   const n = account.number;
   // Each schedule from its own IPv6 /64: password checks are rate-limited per address (lib/passwords/check.ts).
   const rotateMeta = {
@@ -99,11 +100,7 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<str
     credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
   });
   const agentRow = await db.user.create({
-    data: {
-      email: `tm-agent-${crypto.randomUUID()}@staff.example`,
-      role: 'agent',
-      totpEnabledAt: new Date(),
-    },
+    data: { email: uniqueEmail('tm-agent', 'staff.example'), role: 'agent', totpEnabledAt: new Date() },
   });
   const agent: CurrentUser = {
     id: agentRow.id,

@@ -10,6 +10,7 @@ import { getDb } from '@/lib/server/db';
 import { readAuditDetail } from '@/lib/staff/audit-detail';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeSession } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // The operator CLI's set-password (lib/accounts/commands.ts setPassword) and npm start's refusal of
 // a database where a demo login accepts its published password (lib/demo/published.ts). A first
@@ -102,7 +103,7 @@ describe.each(dialects())('set-password, on %s', (dialect) => {
 
   it('--reason is kept in the audit row, not mailed; the owner reads the notice in their language', async () => {
     const db = getDb();
-    const { users } = await makeAccount({ members: [`lucia-${crypto.randomUUID()}@clinica.example`] });
+    const { users } = await makeAccount({ members: [uniqueEmail('lucia', 'clinica.example')] });
     const owner = await db.user.update({
       where: { id: users[0]!.id },
       data: { locale: 'es', passwordHash: await hashPassword('an old password of hers 1974') },
@@ -143,7 +144,7 @@ describe.each(dialects())('set-password, on %s', (dialect) => {
 
   it('a reason outside 5 to 500 characters is refused with reset-second-factor’s words, and changes nothing', async () => {
     const db = getDb();
-    const email = `kim-${crypto.randomUUID()}@pier.example`;
+    const email = uniqueEmail('kim', 'pier.example');
     await createUser(db, { email, role: 'customer', password: PASSWORD });
     const user = await db.user.findUniqueOrThrow({ where: { email } });
     await makeSession(user.id);
@@ -181,7 +182,7 @@ describe.each(dialects())('set-password, on %s', (dialect) => {
 
   it('refuses, changing nothing: a published demo password, a weak one, two lines, an address with no login', async () => {
     const db = getDb();
-    const email = `pat-${crypto.randomUUID()}@pier.example`;
+    const email = uniqueEmail('pat', 'pier.example');
     await createUser(db, { email, role: 'customer', password: PASSWORD });
     const before = (await db.user.findUniqueOrThrow({ where: { email } })).passwordHash;
     const audits = await db.auditLog.count({ where: { action: 'password.changed' } });

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { approveAllowance, grantAllowance } from '@/lib/allowances/decide';
 import {
@@ -13,6 +12,7 @@ import { createSwitchClient, type SwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects } from '@/tests/helpers/db';
 import { asCustomer, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 import { deliver, liftedEvent } from '@/tests/helpers/switch-events';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
@@ -48,7 +48,7 @@ describe.each(dialects())('an allowance grant that does not start, on %s', (dial
 
   /** A blocked account (also on the switch) with two members reading `locale`; the first asks. */
   async function blocked(locale: 'en' | 'es' = 'en') {
-    const emails = [0, 1].map(() => `ns-${crypto.randomUUID()}@t.example`);
+    const emails = [0, 1].map(() => uniqueEmail('ns'));
     const made = await makeAccount({ members: emails });
     const account = await getDb().customerAccount.update({
       where: { id: made.account.id },

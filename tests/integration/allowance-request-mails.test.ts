@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { approveAllowance, denyAllowance, grantAllowance } from '@/lib/allowances/decide';
 import { requestAllowance, requestAllowanceSchema } from '@/lib/allowances/request';
@@ -8,6 +7,7 @@ import { readPayload } from '@/lib/mail/payloads';
 import { getDb } from '@/lib/server/db';
 import { dialects } from '@/tests/helpers/db';
 import { asCustomer, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 
@@ -36,7 +36,7 @@ describe.each(dialects())('mails to the customer who asked for an allowance, on 
   async function blocked(
     opts: { members?: number; locale?: 'en' | 'es'; country?: string; timeZone?: string } = {},
   ) {
-    const emails = Array.from({ length: opts.members ?? 1 }, () => `ask-${crypto.randomUUID()}@t.example`);
+    const emails = Array.from({ length: opts.members ?? 1 }, () => uniqueEmail('ask'));
     const made = await makeAccount({ members: emails });
     const account = await getDb().customerAccount.update({
       where: { id: made.account.id },

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
@@ -7,6 +6,7 @@ import { encryptSecret } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { form, rendered, session } from '@/tests/helpers/action-edge';
 import { makeSession, TOTP_SECRET } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { browser } from '@/tests/helpers/browser-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
@@ -35,7 +35,7 @@ async function signedIn(locale: 'en' | 'es', o: { enrolled?: boolean } = {}): Pr
   const db = getDb();
   const u = await db.user.create({
     data: {
-      email: `auth-${crypto.randomUUID()}@t.example`,
+      email: uniqueEmail('auth'),
       role: 'customer',
       locale,
       passwordHash: await hashPassword(PASSWORD),

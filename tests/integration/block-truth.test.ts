@@ -22,6 +22,7 @@ import {
   makeRequest,
   firewallForm,
 } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -41,7 +42,7 @@ const openSyncIssues = (accountId: string) =>
   getDb().syncIssue.count({ where: { accountId, resolvedAt: null } });
 
 async function account(state: 'blocked' | 'allowed') {
-  const made = await makeAccount({ members: [`m-${crypto.randomUUID()}@t.example`] });
+  const made = await makeAccount({ members: [uniqueEmail('m')] });
   await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
     internationalCalling: state,
     reason: state === 'blocked' ? 'high_risk_destination' : null,

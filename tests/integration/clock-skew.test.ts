@@ -15,6 +15,7 @@ import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 import { makeAccount, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // One instance's clock minutes off, beside instances whose clocks are right, on one PostgreSQL
 // (issue 14, clock faults). Seen in the operations lab (scripts/ops-lab/clock-skew.sh): an instance
@@ -129,7 +130,7 @@ describe.each(dialects())('an instance whose clock is 3 minutes ahead, on %s', (
   it('a mail and a switch operation it queues are due at once, on the clock every instance claims by', async () => {
     const { account, creds } = await makeAccount();
     await skewed();
-    const to = `queued-${crypto.randomUUID()}@test.example`;
+    const to = uniqueEmail('queued', 'test.example');
     await db.$transaction((tx) =>
       queueMail(tx, to, 'sip_password_changed', {
         credentialId: creds[0].id,

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reconcilePass } from '@/lib/blocks/reconcile';
@@ -8,6 +7,7 @@ import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { killWhen, startCrashChild } from '@/tests/helpers/crash';
 import { type Dialect, dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Drill 3 (docs/operations.md, "What happens if the portal dies during …"): a portal process runs a
@@ -27,7 +27,7 @@ const changes = async (n: string) =>
 
 /** An account the switch blocks and the portal does not know blocked; compared `minutesAgo` ago. */
 async function blockedOnSwitchOnly(minutesAgo: number) {
-  const { account } = await makeAccount({ members: [`rec-${crypto.randomUUID()}@t.example`] });
+  const { account } = await makeAccount({ members: [uniqueEmail('rec')] });
   await sim.control('PUT', `/_sim/accounts/${account.number}`, {
     internationalCalling: 'blocked',
     reason: 'high_risk_destination',
@@ -44,7 +44,7 @@ async function blockedOnSwitchOnly(minutesAgo: number) {
 
 /** An account blocked in the portal that the switch allows, the difference first seen 10 minutes ago. */
 async function blockedInPortalOnly(minutesAgo: number) {
-  const { account } = await makeAccount({ members: [`rec-${crypto.randomUUID()}@t.example`] });
+  const { account } = await makeAccount({ members: [uniqueEmail('rec')] });
   await sim.control('PUT', `/_sim/accounts/${account.number}`, {
     internationalCalling: 'allowed',
     credentials: [],

@@ -10,6 +10,7 @@ import { changePortalPassword } from '@/lib/auth/change-password';
 import { renderMessage } from '@/lib/mail/render';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { inWords } from '@/tests/helpers/outcome';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -23,7 +24,7 @@ const strong = () => `Qv8-${crypto.randomBytes(12).toString('base64url')}`;
 
 /** An account with a member and two credentials, known to the switch with `old-password-0`. */
 async function provisioned(blocked = false) {
-  const made = await makeAccount({ members: [`m-${crypto.randomUUID()}@t.example`] });
+  const made = await makeAccount({ members: [uniqueEmail('m')] });
   await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
     internationalCalling: blocked ? 'blocked' : 'allowed',
     reason: blocked ? 'high_risk_destination' : null,
@@ -333,11 +334,7 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
     async function userWithSessions(password: string) {
       const db = getDb();
       const u = await db.user.create({
-        data: {
-          email: `pw-${crypto.randomUUID()}@t.example`,
-          role: 'customer',
-          passwordHash: await hashPassword(password),
-        },
+        data: { email: uniqueEmail('pw'), role: 'customer', passwordHash: await hashPassword(password) },
       });
       const session = (token: string) =>
         db.session.create({

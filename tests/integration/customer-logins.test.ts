@@ -3,6 +3,7 @@ import { TOTP } from 'otpauth';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { form, rendered, session } from '@/tests/helpers/action-edge';
 import { jar } from '@/tests/helpers/cookie-jar';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // Support acts on a customer's portal login from the account page (lib/staff/customer-logins.ts):
 // sign out everywhere, disable, enable. Each form goes through the real action wrapper (role, second
@@ -40,7 +41,7 @@ const REASON = 'Customer called: someone has the portal password.';
 /** An account with one customer login that has a password, two live sessions and one sign-in link. */
 async function customerWithAccess() {
   const db = getDb();
-  const { account, users } = await makeAccount({ members: [`c-${crypto.randomUUID()}@cust.example`] });
+  const { account, users } = await makeAccount({ members: [uniqueEmail('c', 'cust.example')] });
   const user = await db.user.update({
     where: { id: users[0].id },
     data: { passwordHash: await hashPassword(PASSWORD) },
@@ -197,7 +198,7 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
       await attemptSignIn({ email: user.email, password: PASSWORD }, META, {
         deviceCookie: newDeviceCookie({
           id: crypto.randomUUID(),
-          email: `someone-else-${crypto.randomUUID()}@cust.example`,
+          email: uniqueEmail('someone-else', 'cust.example'),
           linksRevokedAt: null,
         }),
       }),
@@ -206,7 +207,7 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
       invalid,
     );
     expect(
-      await attemptSignIn({ email: `nobody-${crypto.randomUUID()}@cust.example`, password: PASSWORD }, META),
+      await attemptSignIn({ email: uniqueEmail('nobody', 'cust.example'), password: PASSWORD }, META),
     ).toEqual(invalid);
     // No sign-in link is made for it meanwhile.
     await requestSignInLink(user.email, '/', META);
@@ -412,7 +413,7 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
   // as stored, "ana@xn--clnica-peasco-xib1e.es", where every page and mail shows it in Unicode.
   it('names a login with a Unicode domain as people write it', async () => {
     const { account, users } = await makeAccount({
-      members: [`ana-${crypto.randomUUID()}@xn--clnica-peasco-xib1e.es`],
+      members: [uniqueEmail('ana', 'xn--clnica-peasco-xib1e.es')],
     });
     const user = users[0]!;
     const shown = user.email.replace('xn--clnica-peasco-xib1e.es', 'clínica-peñasco.es');
@@ -592,7 +593,7 @@ describe.each(dialects())('the last sign-in of a customer login on %s', (dialect
 
   /** An account whose one member has a portal password and no second factor. */
   async function customer() {
-    const { account, users } = await makeAccount({ members: [`dana-${crypto.randomUUID()}@acme.example`] });
+    const { account, users } = await makeAccount({ members: [uniqueEmail('dana', 'acme.example')] });
     const user = await getDb().user.update({
       where: { id: users[0]!.id },
       data: { passwordHash: await hashPassword(PASSWORD) },

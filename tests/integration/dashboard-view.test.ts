@@ -7,6 +7,7 @@ import { getDb } from '@/lib/server/db';
 import { versionOf } from '@/lib/server/version';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // The dashboard of a member of many accounts (a reseller, an IT contractor, a shared mailbox): the
 // accounts that need them first, counts, a filter, a search and pages of 20, in one statement
@@ -17,7 +18,7 @@ const numbers = (v: DashboardView) => v.accounts.map((a) => a.number);
 
 /** A customer login with no account yet. */
 async function member() {
-  return getDb().user.create({ data: { email: `many-${crypto.randomUUID()}@t.example`, role: 'customer' } });
+  return getDb().user.create({ data: { email: uniqueEmail('many'), role: 'customer' } });
 }
 
 /**

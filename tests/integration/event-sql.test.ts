@@ -16,6 +16,7 @@ import { lockAccount } from '@/lib/server/db/lock';
 import { getDb, txExecute, txQuery, type Tx } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 
 // The raw statements of the switch event path (lib/blocks/event-sql.ts), read back through Prisma's
@@ -285,7 +286,7 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
 
   it('after the lock: the queued lifts of the account and its members who receive mail', async () => {
     const { account, users } = await makeAccount({
-      members: [`a-${crypto.randomUUID()}@x.example`, `b-${crypto.randomUUID()}@x.example`],
+      members: [uniqueEmail('a', 'x.example'), uniqueEmail('b', 'x.example')],
     });
     const other = await makeAccount({ members: [] });
     const db = getDb();
@@ -411,7 +412,7 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
   });
 
   it('the claim and the read after the lock in one call: a duplicate reads nothing', async () => {
-    const { account, users } = await makeAccount({ members: [`c-${crypto.randomUUID()}@x.example`] });
+    const { account, users } = await makeAccount({ members: [uniqueEmail('c', 'x.example')] });
     const db = getDb();
     const lift = await db.switchOperation.create({
       data: {

@@ -9,6 +9,7 @@ import { approveRequest } from '@/lib/requests/decide';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock, makeRequest, makeStaff } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 
 // Tester, fraud wave (finding 6): ACC-7009's lift was approved and still queued when the switch
@@ -45,11 +46,7 @@ describe.each(dialects())('a lift withdrawn before the switch confirmed it, on %
    */
   async function approvedAndQueued() {
     const made = await makeAccount({
-      members: [
-        `asker-${crypto.randomUUID()}@t.example`,
-        `colleague-${crypto.randomUUID()}@t.example`,
-        `colega-${crypto.randomUUID()}@t.example`,
-      ],
+      members: [uniqueEmail('asker'), uniqueEmail('colleague'), uniqueEmail('colega')],
     });
     const [asker, colleague, colega] = made.users as [
       (typeof made.users)[0],

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { queueMail, queueMailToMembers } from '@/lib/mail/queue';
@@ -6,6 +5,7 @@ import { smtpTransport, type MailTransport, type OutgoingMail } from '@/lib/mail
 import { messageIdFor, processMailOutbox } from '@/lib/mail/worker';
 import { dialects } from '@/tests/helpers/db';
 import { makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { holdRunOut, mailSuite } from '@/tests/helpers/mail-suite';
 
 // Review: the mail worker's writes after a send did not check the lease owner, and an SMTP
@@ -41,7 +41,7 @@ describe.each(dialects())('the mail worker and its lease, on %s', (dialect) => {
 
   /** A block notice (at-least-once) to one member of a new blocked account: its row. */
   async function notice() {
-    const email = `lease-${crypto.randomUUID()}@t.example`;
+    const email = uniqueEmail('lease');
     const { account, creds } = await makeAccount({ members: [email] });
     const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0].username }] });
     await getDb().$transaction((tx) =>
@@ -52,7 +52,7 @@ describe.each(dialects())('the mail worker and its lease, on %s', (dialect) => {
 
   /** A decision mail (at-most-once): an approval of a request whose block is still lifting. */
   async function approval() {
-    const email = `lease-${crypto.randomUUID()}@t.example`;
+    const email = uniqueEmail('lease');
     const { account, users } = await makeAccount({ members: [email] });
     const block = await makeBlock(account.id);
     await getDb().block.update({ where: { id: block.id }, data: { status: 'lift_pending' } });

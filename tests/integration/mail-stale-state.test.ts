@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { queueMail, queueMailToMembers, type MailTemplate } from '@/lib/mail/queue';
 import { renderMessage } from '@/lib/mail/render';
 import { dialects } from '@/tests/helpers/db';
 import { makeAccount, makeBlock, makeRequest } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { holdRunOut, mailSuite } from '@/tests/helpers/mail-suite';
 import { signInLinkOf } from '@/tests/helpers/mime';
 
@@ -40,7 +40,7 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
 
   /** An account with one member (`email`), its block with one call, and that block's notice queued. */
   async function blockedWithNotice() {
-    const email = `stale-${crypto.randomUUID()}@t.example`;
+    const email = uniqueEmail('stale');
     const made = await makeAccount({ members: [email] });
     const block = await makeBlock(made.account.id, {
       placedAt: new Date(Date.now() - 3 * 3600_000),
@@ -163,8 +163,8 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
      * two mails the worker takes first.
      */
     async function liftedThenBlockedAgain(liftFirst: boolean) {
-      const asker = `asker-${crypto.randomUUID()}@t.example`;
-      const other = `other-${crypto.randomUUID()}@t.example`;
+      const asker = uniqueEmail('asker');
+      const other = uniqueEmail('other');
       const made = await makeAccount({ members: [asker, other] });
       const ago = (h: number) => new Date(Date.now() - h * 3600_000);
       const a = await makeBlock(made.account.id, { placedAt: ago(3) });
@@ -260,7 +260,7 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
       template: MailTemplate,
       state: { status?: 'pending' | 'approved' | 'denied' | 'withdrawn'; lifted?: boolean },
     ) {
-      const email = `req-${crypto.randomUUID()}@t.example`;
+      const email = uniqueEmail('req');
       const made = await makeAccount({ members: [email] });
       const block = await makeBlock(made.account.id);
       const request = await makeRequest(block, made.users[0].id);
@@ -331,7 +331,7 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
       status: string,
       until = new Date(Date.now() + 3600_000),
     ) {
-      const email = `allow-${crypto.randomUUID()}@t.example`;
+      const email = uniqueEmail('allow');
       const made = await makeAccount({ members: [email] });
       const block = await makeBlock(made.account.id);
       const a = await getDb().destinationAllowance.create({

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { NOT_SENT } from '@/lib/mail/render';
@@ -6,6 +5,7 @@ import { GIVE_UP_AFTER_MS, processMailOutbox } from '@/lib/mail/worker';
 import { renderMetrics } from '@/lib/server/metrics';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { sample } from '@/tests/helpers/metrics';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // Mail this version cannot read (review): since 2026-12-05 older instances keep serving a newer
 // database (a rolling upgrade, a rollback), and their mail workers claim the newer release's rows. A
@@ -31,7 +31,7 @@ describe.each(dialects())('mail this version cannot read, on %s', (dialect) => {
   const row = (template: string, payload: string, extra: { createdAt?: Date; sendStartedAt?: Date } = {}) =>
     getDb().mailMessage.create({
       data: {
-        to: `newer-${crypto.randomUUID()}@t.example`,
+        to: uniqueEmail('newer'),
         template,
         payload,
         nextAttemptAt: new Date(Date.now() - 1000),

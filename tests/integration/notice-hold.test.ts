@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NOTICE_HOLD_MS, requestManualBlock } from '@/lib/blocks/lifecycle';
 import { reconcilePass } from '@/lib/blocks/reconcile';
@@ -9,6 +8,7 @@ import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, pointDbAt } from '@/tests/helpers/db';
 import { decideLift, makeAccount } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
@@ -57,7 +57,7 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
    * pass that finds it: the block without calls, and its notice queued.
    */
   async function foundFirst(members = 1) {
-    const emails = Array.from({ length: members }, () => `held-${crypto.randomUUID()}@t.example`);
+    const emails = Array.from({ length: members }, () => uniqueEmail('held'));
     const made = await makeAccount({ members: emails });
     const at = new Date(Date.now() - 2000);
     await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
@@ -153,7 +153,7 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
   });
 
   it('a switch that writes blockedAt in whole seconds and occurredAt with milliseconds: the event still joins the block', async () => {
-    const email = `seconds-${crypto.randomUUID()}@t.example`;
+    const email = uniqueEmail('seconds');
     const { account, creds } = await makeAccount({ members: [email] });
     const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 2000 + 456);
     await sim.control('PUT', `/_sim/accounts/${account.number}`, {
@@ -180,7 +180,7 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
   // delayed; the reconciler showed the second. The first block's late event joined it (its calls, its
   // id, the notice released at once with the wrong calls), and the second's then made a block of its own.
   it('placed, lifted, placed again before the events come: each late event goes with its own block', async () => {
-    const email = `twice-${crypto.randomUUID()}@t.example`;
+    const email = uniqueEmail('twice');
     const { account, creds } = await makeAccount({ members: [email] });
     const t1 = new Date(Date.now() - 30_000);
     const t2 = new Date(Date.now() - 20_000);
@@ -215,7 +215,7 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
   });
 
   it('event first (unchanged): one notice at once with the calls, and the reconciler after it adds none', async () => {
-    const email = `first-${crypto.randomUUID()}@t.example`;
+    const email = uniqueEmail('first');
     const { account, creds } = await makeAccount({ members: [email] });
     const at = new Date(Date.now() - 2000);
     await sim.control('PUT', `/_sim/accounts/${account.number}`, {
@@ -304,7 +304,7 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
   });
 
   it('a block support places is not held: its notice goes out as soon as the switch confirms it', async () => {
-    const email = `manual-${crypto.randomUUID()}@t.example`;
+    const email = uniqueEmail('manual');
     const { account, creds } = await makeAccount({ members: [email] });
     await sim.control('PUT', `/_sim/accounts/${account.number}`, {
       internationalCalling: 'allowed',

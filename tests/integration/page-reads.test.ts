@@ -19,6 +19,7 @@ import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events
 import { versionOf } from '@/lib/server/version';
 import { blockPageDataFor } from '@/lib/blocks/page-version';
 import { makeAccount, makeBlock, makeRequest, makeStaff, makeUserWithSession } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // Issue 14 goal 1: the customer pages' per-request reads in one raw statement each (session + user,
 // the dashboard's accounts with their open block and credentials, the block page's block). Same answers as the Prisma
@@ -33,9 +34,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
       const mine = [];
       for (let i = 0; i < 3; i++) mine.push((await makeAccount()).account);
       for (let i = 0; i < 2; i++) await makeAccount(); // other logins' accounts
-      const user = await db.user.create({
-        data: { email: `reader-${crypto.randomUUID()}@t.example`, role: 'customer' },
-      });
+      const user = await db.user.create({ data: { email: uniqueEmail('reader'), role: 'customer' } });
       // Joined in an order that is not the accounts' number order.
       for (const a of [mine[1]!, mine[2]!, mine[0]!])
         await db.membership.create({ data: { userId: user.id, accountId: a.id } });
@@ -53,9 +52,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
           orderBy: { number: 'asc' },
         }),
       );
-      const none = await db.user.create({
-        data: { email: `none-${crypto.randomUUID()}@t.example`, role: 'customer' },
-      });
+      const none = await db.user.create({ data: { email: uniqueEmail('none'), role: 'customer' } });
       expect(await accountsOfMember(none.id)).toEqual([]);
     });
   });

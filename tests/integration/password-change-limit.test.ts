@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { changePortalPassword } from '@/lib/auth/change-password';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
@@ -8,6 +7,7 @@ import { LIMITS } from '@/lib/server/rate-limit';
 import { rendered, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asUser, makeSession } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // The portal password change checks the current password (argon2id) only within the user's
 // `passwordChange` limit: a stolen session cannot guess the current password online without bound.
@@ -30,12 +30,7 @@ describe.each(dialects())('the portal password change under its limit on %s', (d
   async function signedIn(locale: 'en' | 'es'): Promise<CurrentUser> {
     const db = getDb();
     const u = await db.user.create({
-      data: {
-        email: `cp-${crypto.randomUUID()}@t.example`,
-        role: 'customer',
-        locale,
-        passwordHash: await hashPassword(CURRENT),
-      },
+      data: { email: uniqueEmail('cp'), role: 'customer', locale, passwordHash: await hashPassword(CURRENT) },
     });
     const s = await makeSession(u.id);
     return asUser(u, { sessionId: s.id });

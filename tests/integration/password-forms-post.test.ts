@@ -8,6 +8,7 @@ import { getDb } from '@/lib/server/db';
 import { form, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asUser, makeAccount, makeSession } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { renderAnswered, resetForm } from '@/tests/helpers/posted-form';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -35,7 +36,7 @@ const count = (html: string, text: string) => html.split(text).length - 1;
 
 /** A member of an account whose first credential the switch knows with `old-password-0`. */
 async function member() {
-  const made = await makeAccount({ members: [`plain-${crypto.randomUUID()}@t.example`] });
+  const made = await makeAccount({ members: [uniqueEmail('plain')] });
   await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
     internationalCalling: 'allowed',
     credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
@@ -120,11 +121,7 @@ describe.each(dialects())('the password forms posted without JavaScript on %s', 
     const CURRENT = 'current-horse-battery-9';
     const NEXT = 'granite violet harbour lantern 7731';
     const u = await getDb().user.create({
-      data: {
-        email: `plain-${crypto.randomUUID()}@t.example`,
-        role: 'customer',
-        passwordHash: await hashPassword(CURRENT),
-      },
+      data: { email: uniqueEmail('plain'), role: 'customer', passwordHash: await hashPassword(CURRENT) },
     });
     const me: CurrentUser = asUser(u, { sessionId: (await makeSession(u.id)).id });
     session.user = me;

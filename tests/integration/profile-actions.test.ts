@@ -4,6 +4,7 @@ import { getDb } from '@/lib/server/db';
 import { form, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asUser } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // Issue 15: the time-zone form answers in the user's language, through the real action wrapper.
 // The session and the request headers are the edge (Next's cookies() and headers() exist only in a request).
@@ -14,9 +15,7 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
   beforeAll(() => useFreshDb(dialect));
 
   async function user(locale: 'en' | 'es'): Promise<CurrentUser> {
-    const u = await getDb().user.create({
-      data: { email: `tz-${crypto.randomUUID()}@test.example`, locale },
-    });
+    const u = await getDb().user.create({ data: { email: uniqueEmail('tz', 'test.example'), locale } });
     return asUser(u);
   }
 

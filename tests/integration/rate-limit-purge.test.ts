@@ -4,6 +4,7 @@ import { getDb } from '@/lib/server/db';
 import { consume, purgeExpiredLimits } from '@/lib/server/rate-limit';
 import { findReceipt, pruneReceipts, RECEIPT_TTL_MS } from '@/lib/server/idempotency';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // Rate-limit counters are rows of RateLimiterFlexible; the rate-limit-purge worker deletes the ones
 // whose window ended, so addresses and emails a stranger rotates through do not pile up for ever.
@@ -23,7 +24,7 @@ describe.each(dialects())('purging expired rate-limit counters on %s', (dialect)
       })),
     });
     // Live counters: two attempts spent through the limiter, and a row that ends a second from now.
-    const key = `victim-${crypto.randomUUID()}@t.example`;
+    const key = uniqueEmail('victim');
     await consume('signInEmailIp', key);
     await consume('signInEmailIp', key);
     await db.rateLimiterFlexible.create({
@@ -45,7 +46,7 @@ describe.each(dialects())('purging expired rate-limit counters on %s', (dialect)
   // submission a receipt no longer answers a resend, and the table does not grow without bound.
   it('prunes the form receipts that expired, and an expired one answers nothing before it goes', async () => {
     const db = getDb();
-    const user = await db.user.create({ data: { email: `r-${crypto.randomUUID()}@t.example` } });
+    const user = await db.user.create({ data: { email: uniqueEmail('r') } });
     const now = new Date();
     const row = (key: string, createdAt: Date) => ({
       userId: user.id,

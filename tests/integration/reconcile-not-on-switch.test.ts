@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { createElement as h } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { createTranslator } from 'use-intl/core';
@@ -13,6 +12,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeStaff } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // An account the portal has and the switch does not (its GET answers 404: a number mistyped at
@@ -31,7 +31,7 @@ appSimPerFile((s) => (sim = s));
  * with `madeNow`, just now; `due`: one the reconciler reads on every pass.
  */
 async function notOnSwitch(due: boolean, madeNow = false) {
-  const made = await makeAccount({ members: [`typo-${crypto.randomUUID()}@t.example`] });
+  const made = await makeAccount({ members: [uniqueEmail('typo')] });
   await getDb().customerAccount.update({
     where: { id: made.account.id },
     data: {
@@ -49,7 +49,7 @@ async function notOnSwitch(due: boolean, madeNow = false) {
  * answered an account read lately (a wrong SWITCH_API_URL answers 404 for every account).
  */
 async function answeredRead() {
-  const { account } = await makeAccount({ members: [`known-${crypto.randomUUID()}@t.example`] });
+  const { account } = await makeAccount({ members: [uniqueEmail('known')] });
   await sim.control('PUT', `/_sim/accounts/${account.number}`, {
     internationalCalling: 'allowed',
     credentials: [],

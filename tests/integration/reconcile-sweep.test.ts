@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -19,7 +19,7 @@ const client = () =>
 appSimPerFile((s) => (sim = s));
 
 async function quietAccount(state: 'blocked' | 'allowed', lastReconciledAt: Date | null, onSwitch = true) {
-  const made = await makeAccount({ members: [`sweep-${crypto.randomUUID()}@t.example`] });
+  const made = await makeAccount({ members: [uniqueEmail('sweep')] });
   if (onSwitch)
     await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
       internationalCalling: state,
@@ -82,7 +82,7 @@ describe.each(dialects())('the reconciler sweeps quiet accounts on %s', (dialect
 
   it('the late block.placed of a block the reconciler found adds its calls to it, not a second block', async () => {
     // The switch blocked at T; its event was refused (a 413) or lost, and the sweep found the block.
-    const made = await makeAccount({ members: [`late-${crypto.randomUUID()}@t.example`] });
+    const made = await makeAccount({ members: [uniqueEmail('late')] });
     const a = made.account;
     const t = new Date(Date.now() - 3_600_000);
     await sim.control('PUT', `/_sim/accounts/${a.number}`, {

@@ -11,6 +11,7 @@ import { env } from '@/lib/server/env';
 import { formatWhen } from '@/lib/time/format';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asUser, firewallForm, makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { dataOf, inWords, said } from '@/tests/helpers/outcome';
 
 // The request limits (lib/server/rate-limit.ts requestPerBlock, requestPerLogin; lib/requests/submit.ts
@@ -25,7 +26,7 @@ const DAY = 24 * 60 * 60 * 1000;
 /** A member's CurrentUser with a zone and language of their own. */
 async function member(accountId: string, timeZone = 'UTC', locale: Locale = 'en'): Promise<CurrentUser> {
   const u = await getDb().user.create({
-    data: { email: `m-${crypto.randomUUID()}@test.example`, role: 'customer', timeZone, locale },
+    data: { email: uniqueEmail('m', 'test.example'), role: 'customer', timeZone, locale },
   });
   await getDb().membership.create({ data: { userId: u.id, accountId } });
   return asUser(u);

@@ -6,6 +6,7 @@ import { getDb } from '@/lib/server/db';
 import { form, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asUser, makeAccount, makeSession, makeStaff } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // A resend after "may or may not" (or after an answer lost on the way) never applies a change twice
@@ -39,12 +40,7 @@ const NEXT = 'granite violet harbour lantern 7731';
 /** A customer with a password and a live session, acting from it. */
 async function customer(locale: 'en' | 'es' = 'en'): Promise<CurrentUser> {
   const u = await getDb().user.create({
-    data: {
-      email: `once-${crypto.randomUUID()}@t.example`,
-      role: 'customer',
-      locale,
-      passwordHash: await hashPassword(CURRENT),
-    },
+    data: { email: uniqueEmail('once'), role: 'customer', locale, passwordHash: await hashPassword(CURRENT) },
   });
   return asUser(u, { sessionId: (await makeSession(u.id)).id, locale });
 }
@@ -83,9 +79,7 @@ describe.each(dialects())('a resend of the same form on %s', (dialect) => {
 
   it('SIP password reset: the resend reports the first change and sends nothing; a new render applies; another member’s key gives nothing', async () => {
     const db = getDb();
-    const made = await makeAccount({
-      members: [`dana-${crypto.randomUUID()}@t.example`, `omar-${crypto.randomUUID()}@t.example`],
-    });
+    const made = await makeAccount({ members: [uniqueEmail('dana'), uniqueEmail('omar')] });
     await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
       internationalCalling: 'allowed',
       credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
@@ -157,7 +151,7 @@ describe.each(dialects())('a resend of the same form on %s', (dialect) => {
   });
 
   it('SIP password reset refused by the switch: the resend says so, and sends nothing again', async () => {
-    const made = await makeAccount({ members: [`refused-${crypto.randomUUID()}@t.example`] });
+    const made = await makeAccount({ members: [uniqueEmail('refused')] });
     await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
       internationalCalling: 'allowed',
       credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
@@ -263,7 +257,7 @@ describe.each(dialects())('a resend of the same form on %s', (dialect) => {
     const db = getDb();
     const admin = await makeStaff({ role: 'admin' });
     session.user = admin;
-    const email = `new-agent-${crypto.randomUUID()}@staff.example`;
+    const email = uniqueEmail('new-agent', 'staff.example');
     const create = { email, name: 'Ana Pérez', role: 'agent', idempotencyKey: crypto.randomUUID() };
     // The login is created, then the answer fails: it is the receipt's, not "may or may not".
     cache.fail = true;

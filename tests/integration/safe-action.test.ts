@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '@/lib/server/log';
 import { EDGE_META, form as posted, session } from '@/tests/helpers/action-edge';
 import { browser } from '@/tests/helpers/browser-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // The one wrapper of every server action (issue 11 item 4): session, role, the staff second factor,
 // input parsing, and what a re-rendered form gets back. The session and the request headers are the
@@ -26,7 +27,7 @@ process.env.SQLITE_BUSY_TIMEOUT_MS = '100';
 
 const who = (role: CurrentUser['role'], o: Partial<CurrentUser> = {}): CurrentUser => ({
   id: `u-${crypto.randomUUID()}`,
-  email: `${role}-${crypto.randomUUID()}@t.example`,
+  email: uniqueEmail(role),
   name: null,
   role,
   timeZone: 'UTC',
@@ -559,7 +560,7 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
   // person typed was gone. Each dialect fails for real: a row another session holds (PostgreSQL's
   // lock_timeout, 55P03), or the file another connection is writing (SQLite's SQLITE_BUSY).
   it('a write the database refuses mid-action: the form stays with what was typed, says it may or may not be done, gives a reference, logs once', async () => {
-    const row = await getDb().user.create({ data: { email: `held-${crypto.randomUUID()}@t.example` } });
+    const row = await getDb().user.create({ data: { email: uniqueEmail('held') } });
     const writer = userAction(
       schema,
       async () => {

@@ -3,6 +3,7 @@ import { TOTP } from 'otpauth';
 import pg from 'pg';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // A stranger must not be able to keep a user out (docs/email.md "Sign-in links", README "Password
 // sign-in limits"). The attack a review found: about 20 client addresses with 5 wrong passwords each
@@ -637,7 +638,7 @@ const code = (offset = 0) =>
 
 /** A customer login with the password, a member of a new account; with the second factor when `totp`. */
 async function customer(o: { totp?: boolean } = {}) {
-  const { account, users } = await makeAccount({ members: [`kd-${crypto.randomUUID()}@t.example`] });
+  const { account, users } = await makeAccount({ members: [uniqueEmail('kd')] });
   const user = await getDb().user.update({
     where: { id: users[0].id },
     data: {
@@ -652,7 +653,7 @@ async function customer(o: { totp?: boolean } = {}) {
 async function agent() {
   return getDb().user.create({
     data: {
-      email: `kd-agent-${crypto.randomUUID()}@staff.example`,
+      email: uniqueEmail('kd-agent', 'staff.example'),
       role: 'agent',
       passwordHash: await hashPassword(PASSWORD),
       totpSecret: encryptSecret(TOTP_SECRET),

@@ -2,6 +2,7 @@ import { TOTP } from 'otpauth';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { form, ignoreRedirect, session } from '@/tests/helpers/action-edge';
 import { jar } from '@/tests/helpers/cookie-jar';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // The sign-in forms carry the browser's time zone (field `tz`), so the first page after sign-in is
 // already in the reader's clock (no wait for the header's background report). Where it is adopted:
@@ -35,7 +36,7 @@ const zoneOf = async (id: string) => (await getDb().user.findUniqueOrThrow({ whe
 async function customer(o: { totp?: boolean; chosen?: string } = {}) {
   return getDb().user.create({
     data: {
-      email: `tz-${crypto.randomUUID()}@t.example`,
+      email: uniqueEmail('tz'),
       role: 'customer',
       passwordHash: await hashPassword(PASSWORD),
       ...(o.totp ? { totpSecret: encryptSecret(TOTP_SECRET), totpEnabledAt: new Date() } : {}),

@@ -4,6 +4,7 @@ import { recoverPasswordChanges, resetSipPassword } from '@/lib/credentials/rese
 import { getDb } from '@/lib/server/db';
 import { dialects } from '@/tests/helpers/db';
 import { asCustomer, makeAccount } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -33,7 +34,7 @@ describe.each(dialects())('a "may have changed" alert overtaken by a newer passw
 
   /** An account with two members, on the simulator with its credentials' old passwords. */
   async function provisioned() {
-    const emails = [0, 1].map((i) => `sip-overtaken-${i}-${crypto.randomUUID()}@t.example`);
+    const emails = [0, 1].map((i) => uniqueEmail(`sip-overtaken-${i}`));
     const made = await makeAccount({ members: emails });
     await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
       internationalCalling: 'allowed',

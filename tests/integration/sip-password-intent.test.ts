@@ -13,6 +13,7 @@ import {
 } from '@/lib/credentials/reset';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Issue 10 item 7: a SIP password the switch accepted is never lost. The intent is recorded before
@@ -24,7 +25,7 @@ const meta = { ip: '192.0.2.7', userAgent: 'vitest' };
 const strong = () => `Xq7-${crypto.randomBytes(12).toString('base64url')}`;
 
 async function provisioned() {
-  const made = await makeAccount({ members: [`p-${crypto.randomUUID()}@t.example`] });
+  const made = await makeAccount({ members: [uniqueEmail('p')] });
   await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
     internationalCalling: 'allowed',
     credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
@@ -39,9 +40,7 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
 
   it('the reset page says who set the password in force: you, another member, or nobody known', async () => {
-    const made = await makeAccount({
-      members: [`mona-${crypto.randomUUID()}@t.example`, `olga-${crypto.randomUUID()}@t.example`],
-    });
+    const made = await makeAccount({ members: [uniqueEmail('mona'), uniqueEmail('olga')] });
     await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
       internationalCalling: 'allowed',
       credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
@@ -81,9 +80,7 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
   it('the "SIP password changed" mail goes to the members who receive mail, not to a disabled login', async () => {
     // Before (break-29): every Membership row was mailed, a disabled login's too; every other mail
     // about an account goes to its members who are not disabled (lib/mail/queue.ts queueMailToMembers).
-    const made = await makeAccount({
-      members: [`on-${crypto.randomUUID()}@t.example`, `off-${crypto.randomUUID()}@t.example`],
-    });
+    const made = await makeAccount({ members: [uniqueEmail('on'), uniqueEmail('off')] });
     await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
       internationalCalling: 'allowed',
       credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),

@@ -8,6 +8,7 @@ import { readAccountFilter } from '@/lib/staff/account-filter';
 import { AUDIT_FILTER_FIELDS, auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeStaff } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import en from '@/messages/en.json';
 import es from '@/messages/es.json';
 
@@ -156,9 +157,7 @@ describe.each(dialects())('audit filters and target links on %s', (dialect) => {
     const { account, users } = await makeAccount();
     const customer = users[0]!;
     const staffLogin = await makeStaff({ role: 'agent' });
-    const gone = await db.user.create({
-      data: { email: `gone-${crypto.randomUUID()}@t.example`, role: 'customer' },
-    });
+    const gone = await db.user.create({ data: { email: uniqueEmail('gone'), role: 'customer' } });
     const rows = [
       ['customer_user.disabled', customer.id, account.id],
       ['customer_user.signed_out', customer.id, account.id],

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EDGE_META, form, rendered, session } from '@/tests/helpers/action-edge';
 import { jar } from '@/tests/helpers/cookie-jar';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // The security edges of managing staff logins (review of 2026-12-05): a second factor reset by an
 // admin (/staff/users) or by the operator CLI is mailed to the login's owner, in the reset's
@@ -111,7 +112,7 @@ describe.each(dialects())('staff logins’ security edges on %s', (dialect) => {
 
   it('the operator’s reset-second-factor mails the owner too, in their language; a reset that writes nothing mails nothing', async () => {
     const db = getDb();
-    const { users } = await makeAccount({ members: [`c-${crypto.randomUUID()}@cust.example`] });
+    const { users } = await makeAccount({ members: [uniqueEmail('c', 'cust.example')] });
     const owner = await db.user.update({
       where: { id: users[0]!.id },
       data: { locale: 'es', totpSecret: 'sealed', totpEnabledAt: new Date() },

@@ -21,6 +21,7 @@ import { verifyPassword } from '@/lib/auth/password';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
 import { makeAccount, makeBlock, makeRequest, makeSession, makeStaff } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
@@ -101,7 +102,7 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
 
   it('search finds an account number as an agent types it from a call: "acc 1001", "ACC1001", "acc–1001"', async () => {
     // Before: the search looked for what was typed as it is, so only "ACC-1001" or "1001" found it.
-    const { account } = await makeAccount({ members: [`acc-typed-${crypto.randomUUID()}@test.example`] });
+    const { account } = await makeAccount({ members: [uniqueEmail('acc-typed', 'test.example')] });
     const digits = account.number.slice(4);
     for (const q of [
       `acc ${digits}`,
@@ -887,7 +888,7 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
   it('an admin disabled or demoted while their request ran cannot create a login', async () => {
     const db = getDb();
     const [a, b] = [await staff('admin'), await staff('admin')];
-    const email = `late-${crypto.randomUUID()}@staff.example`;
+    const email = uniqueEmail('late', 'staff.example');
     // `a` still holds the CurrentUser its session check gave: admin, enabled.
     expect(
       await setStaffDisabled(b, { userId: a.id, disabled: true, reason: 'Left the company' }, meta),

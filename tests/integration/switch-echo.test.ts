@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placeManualBlock } from '@/lib/blocks/manual';
 import { liftIfRotated } from '@/lib/blocks/policy';
@@ -10,6 +9,7 @@ import { blockReasons } from '@/lib/switch/events-schema';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeStaff } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -55,7 +55,7 @@ function echoingFirst(base: SwitchClient, echoes: string[]): SwitchClient {
 
 /** An account the switch allows, with one member and two SIP credentials. */
 async function allowedAccount() {
-  const made = await makeAccount({ members: [`echo-${crypto.randomUUID()}@t.example`] });
+  const made = await makeAccount({ members: [uniqueEmail('echo')] });
   await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
     internationalCalling: 'allowed',
     credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),

@@ -8,6 +8,7 @@ import { unansweringSwitch } from '@/tests/helpers/unanswering-switch';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 // A slow switch or mail server must leave every worker finishing its ticks (readiness calls a worker
 // that has not finished one for 5 minutes `stalled`, and the instance unready: every instance at
@@ -50,7 +51,7 @@ describe.each(dialects())('a worker tick within its budget, on %s', (dialect) =>
   });
 
   it('the mail outbox starts no message after its budget; the rest stay due, unclaimed', async () => {
-    const to = `budget-${crypto.randomUUID()}@test.example`;
+    const to = uniqueEmail('budget', 'test.example');
     for (let i = 0; i < 5; i++)
       await db.mailMessage.create({
         data: { to, template: 'probe', payload: '{}', nextAttemptAt: new Date(Date.now() - 1000) },

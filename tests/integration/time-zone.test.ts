@@ -5,6 +5,7 @@ import { canonicalTimeZone, timeZones } from '@/lib/time/format';
 import { adoptBrowserTimeZone, chooseTimeZone, timeZoneFollowsBrowser } from '@/lib/time/zone';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asUser } from '@/tests/helpers/factory';
+import { uniqueEmail } from '@/tests/helpers/unique';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
@@ -12,7 +13,7 @@ describe.each(dialects())('the user’s time zone, %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
 
   const user = async (): Promise<CurrentUser> => {
-    const u = await getDb().user.create({ data: { email: `tz-${crypto.randomUUID()}@test.example` } });
+    const u = await getDb().user.create({ data: { email: uniqueEmail('tz', 'test.example') } });
     return asUser(u);
   };
   const zoneOf = async (id: string) => (await getDb().user.findUniqueOrThrow({ where: { id } })).timeZone;
