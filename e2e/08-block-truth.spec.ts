@@ -88,25 +88,27 @@ test('lift in flight: a block placed while the switch answers the lift wins, and
 
   const agent = staff.page;
   await sim('/_sim/requests', { method: 'DELETE' });
-  await setFaults('ACC-8001', { delayMs: 1500, delayNext: 1, method: 'PUT' }); // the switch applies and answers the lift 1.5 s after it arrives
+  // As soon as the lift has reached the switch, before the switch applies it, its fraud monitoring
+  // blocks the account again: the simulator places that block inside the lift's call (fraudNext),
+  // where a 1.5 s delay and a block posted from here raced it (CI195 lost the race on a busy machine).
+  await setFaults('ACC-8001', { fraudNext: 1, fraudTo: '+252611234567', method: 'PUT' });
   await approve(agent, requestId);
-  // As soon as the lift has reached the switch, the switch's fraud monitoring blocks the account again.
   await expect
     .poll(
       async () =>
-        (await sim<{ requests: { path: string; method: string }[] }>('/_sim/requests')).requests.some(
-          (r) => r.method === 'PUT' && r.path.includes('ACC-8001'),
-        ),
-      // Every 50 ms: the fraud must land inside the lift's 1.5 s; the default intervals (to 1 s) and
-      // the two simulator calls after them left about 0.4 s on a loaded machine.
-      { timeout: 10_000, intervals: [50] },
+        (
+          await sim<{ requests: { path: string; method: string; fault: string | null }[] }>('/_sim/requests')
+        ).requests.some((r) => r.method === 'PUT' && r.path.includes('ACC-8001') && r.fault === 'fraud'),
+      { timeout: 10_000 },
     )
     .toBe(true);
-  const placed = await sim<{ event: { id: string } }>('/_sim/fraud', {
-    method: 'POST',
-    body: { accountNumber: 'ACC-8001', to: '+252611234567' },
-  });
   await clearFaults('ACC-8001');
+  const placed = {
+    event: (
+      await sim<{ events: { id: string; type: string; accountNumber: string }[] }>('/_sim/events')
+    ).events.findLast((e) => e.type === 'block.placed' && e.accountNumber === 'ACC-8001')!,
+  };
+  expect(placed.event).toBeDefined();
 
   // Staff are told (the lift undid the new block on the switch), and the block is placed again.
   const out = agent.getByRole('region', { name: /Out of sync with the switch/ });

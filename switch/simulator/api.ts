@@ -19,6 +19,7 @@ import {
   setCalling,
 } from './accounts';
 import type { RequestRecord, SimContext } from './context';
+import { placeFraudBlock } from './control-events';
 import { HttpError, parseBody, readJson, sendError, sendJson, sleep } from './http';
 import { fingerprint, lookupKey, storeKey } from './idempotency';
 import { hashPassword } from './passwords';
@@ -105,6 +106,18 @@ export async function handleApi(
   if (fault.delayMs > 0) {
     record.fault = 'delay';
     await sleep(fault.delayMs);
+  }
+  if (fault.fraud) {
+    record.fault = 'fraud';
+    try {
+      await placeFraudBlock(ctx, fault.fraud);
+    } catch (err) {
+      // An account the switch does not have, or one without SIP credentials: the call is answered
+      // as the fraud control would be, and nothing is applied.
+      if (!(err instanceof HttpError)) throw err;
+      record.status = err.status;
+      return sendError(res, err.status, err.code, err.message);
+    }
   }
   if (fault.ignore && route.handler === putCalling) {
     // Says yes, shows the state as it was and applies nothing (a switch whose 200 body disagrees).

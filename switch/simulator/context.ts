@@ -21,7 +21,7 @@ export type RequestRecord = {
   idempotencyKey: string | null;
   status: number | null;
   replayed: boolean;
-  fault: 'drop' | 'fail' | 'delay' | 'apply_late' | 'ignore' | null;
+  fault: 'drop' | 'fail' | 'delay' | 'fraud' | 'apply_late' | 'ignore' | null;
 };
 
 /** The last 500 /v1 requests, in memory: lets a test see retries and the keys they carried. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { blockReasonSchema } from '../../lib/switch/events-schema';
+import { blockReasonSchema, type BlockReason, type SwitchEvent } from '../../lib/switch/events-schema';
 import { hasControlCharacter } from '../../lib/server/control-characters';
 import { accountNumberSchema } from '../../lib/switch/schemas';
 import { credentialsOf, getAccount, setCalling } from './accounts';
@@ -19,7 +19,7 @@ import { HttpError, parseBody, readJson } from './http';
  * (what Tollgate keeps of unread text) with no control character, and at least 4 digits: a dialled
  * number, not a name ("Somalia").
  */
-const dialledText = z
+export const dialledText = z
   .string()
   .trim()
   .min(1)
@@ -40,6 +40,22 @@ const liftSchema = z.strictObject({
 
 export async function fraud(ctx: SimContext, req: IncomingMessage): Promise<[number, unknown]> {
   const body = parseBody(fraudSchema, await readJson(req));
+  const { wasBlocked, event } = await placeFraudBlock(ctx, body);
+  return [202, { wasBlocked, event, delivery: eventView(ctx.events.get(event.id)!) }];
+}
+
+/**
+ * The switch's fraud monitoring blocks `accountNumber`: its international calling set to blocked and
+ * a block.placed event (trigger calls through the account's own SIP usernames, the first to `to`)
+ * queued in one transaction, then delivered at once (awaited). Used by POST /_sim/fraud and by the
+ * `fraudNext` fault (faults.ts), which places it while a /v1 call is in flight.
+ * Errors: HttpError 404 account_not_found; 409 no_sip_credentials (no username to place calls through).
+ */
+export async function placeFraudBlock(
+  ctx: SimContext,
+  body: { accountNumber: string; to: string; reason?: BlockReason; sourceIp?: string },
+): Promise<{ wasBlocked: boolean; event: SwitchEvent }> {
+  const reason = body.reason ?? 'high_risk_destination';
   const account = getAccount(ctx.db, body.accountNumber);
   if (!account) throw new HttpError(404, 'account_not_found', `no account ${body.accountNumber}`);
   const usernames = credentialsOf(ctx.db, body.accountNumber).map((c) => c.username);
@@ -49,12 +65,12 @@ export async function fraud(ctx: SimContext, req: IncomingMessage): Promise<[num
       'no_sip_credentials',
       `${body.accountNumber} has no SIP credentials to place calls through`,
     );
-  const event = buildBlockPlaced({ ...body, usernames });
+  const event = buildBlockPlaced({ ...body, reason, usernames });
   if (event.type !== 'block.placed') throw new Error('unreachable');
   ctx.db.transaction(() => {
     setCalling(ctx.db, body.accountNumber, {
       state: 'blocked',
-      reason: body.reason,
+      reason,
       actor: 'fraud-monitor',
       source: 'fraud',
       at: event.occurredAt,
@@ -62,14 +78,7 @@ export async function fraud(ctx: SimContext, req: IncomingMessage): Promise<[num
     ctx.events.enqueue(event.id, body.accountNumber, event.type, JSON.stringify(event));
   })();
   await ctx.events.deliverDue(true);
-  return [
-    202,
-    {
-      wasBlocked: account.internationalCalling === 'blocked',
-      event,
-      delivery: eventView(ctx.events.get(event.id)!),
-    },
-  ];
+  return { wasBlocked: account.internationalCalling === 'blocked', event };
 }
 
 export async function lift(ctx: SimContext, req: IncomingMessage): Promise<[number, unknown]> {

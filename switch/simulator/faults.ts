@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dialledText } from './control-events';
 
 // Fault injection for the /v1 API only (the /_sim control API is never faulted, so a test can
 // always see the truth). Counted faults are used up one request at a time; a fault without a count
@@ -25,6 +26,15 @@ export const faultsSchema = z.strictObject({
   /** Apply the change, then wait before answering: the client may time out although it was applied. */
   applyLateMs: z.int().min(0).max(120_000).default(0),
   applyLateNext: z.int().min(1).max(1000).optional(),
+  /**
+   * While each of the next N calls to an account (`/v1/accounts/{number}…`) is in flight, after it
+   * arrives and before it is applied, the switch's fraud monitoring blocks that account, as POST
+   * /_sim/fraud does (its block.placed event delivered before the call goes on): a block placed
+   * while the switch answers the portal's lift, without racing a delay. Calls to other paths pass.
+   */
+  fraudNext: z.int().min(0).max(1000).default(0),
+  /** The dialled number of those blocks' trigger calls. */
+  fraudTo: dialledText.default('+252611234567'),
   /** Only requests with this method are faulted (and use up counts): e.g. PUT, so background GETs of the reconciler pass. */
   method: z.enum(['GET', 'PUT', 'DELETE']).optional(),
   /** Only requests whose path contains this are faulted, e.g. `/registrations`, so other calls pass. */
@@ -37,6 +47,8 @@ export type FaultDecision = {
   failStatus: number | null;
   retryAfter?: string;
   ignore?: boolean;
+  /** Block this account (its dialled number `to`) before applying the call: `fraudNext`. */
+  fraud?: { accountNumber: string; to: string };
   delayMs: number;
   applyLateMs: number;
 };
@@ -106,8 +118,17 @@ function decide(c: FaultConfig, method?: string, path?: string): FaultDecision {
   }
   const delayMs = take(c, 'delayMs', 'delayNext');
   const applyLateMs = take(c, 'applyLateMs', 'applyLateNext');
-  return { drop: false, failStatus: null, delayMs, applyLateMs };
+  const account = ACCOUNT_PATH.exec(path ?? '')?.[1];
+  let fraud: FaultDecision['fraud'];
+  if (c.fraudNext > 0 && account) {
+    c.fraudNext--;
+    fraud = { accountNumber: decodeURIComponent(account), to: c.fraudTo };
+  }
+  return { drop: false, failStatus: null, delayMs, applyLateMs, ...(fraud ? { fraud } : {}) };
 }
+
+/** The account a /v1 path is about (`fraudNext` blocks it). */
+const ACCOUNT_PATH = /^\/v1\/accounts\/([^/]+)/;
 
 function take(
   c: FaultConfig,

@@ -152,6 +152,48 @@ describe('timeout', () => {
   });
 });
 
+describe('a block placed while a call is in flight (fraudNext)', () => {
+  it('blocks the account after the lift arrives and before it applies, with its event; other calls pass', async () => {
+    // ACC-1001 starts blocked in the demo data: the lift is what the fraud lands inside.
+    await sim.control('PUT', '/_sim/faults/ACC-1001', {
+      fraudNext: 1,
+      fraudTo: '00252611234567',
+      method: 'PUT',
+    });
+    const c = client({ retries: 0 });
+    expect(await c.getAccount('ACC-1001')).toMatchObject({ ok: true }); // a GET is not the faulted method
+    expect(await c.getRegistrations('acme-reception')).toMatchObject({ ok: true }); // not an account path
+    expect(await c.setInternationalCalling('ACC-1001', lift, randomUUID())).toMatchObject({
+      ok: true,
+      value: { internationalCalling: 'allowed' },
+    });
+    expect((await requests()).map((r) => r.fault)).toEqual([null, null, 'fraud']);
+    // The switch's history: the fraud monitor's block, then the lift that undid it.
+    const events = (await sim.control('GET', '/_sim/events')).body.events as {
+      type: string;
+      accountNumber: string;
+      body: { data: { calls: { to: string }[] } };
+    }[];
+    const placed = events.filter((e) => e.type === 'block.placed' && e.accountNumber === 'ACC-1001');
+    expect(placed).toHaveLength(1);
+    expect(placed[0]!.body.data.calls[0]!.to).toBe('00252611234567');
+    expect((await account()).internationalCalling).toBe('allowed');
+    // Used up: the next lift is only a lift.
+    expect((await sim.control('GET', '/_sim/faults/ACC-1001')).body.fraudNext).toBe(0);
+    await c.setInternationalCalling('ACC-1001', lift, randomUUID());
+    expect((await requests()).at(-1)!.fault).toBeNull();
+  });
+
+  it('refuses a dialled number that is not one, and answers a call to an account without credentials with 409', async () => {
+    expect((await sim.control('PUT', '/_sim/faults', { fraudNext: 1, fraudTo: 'Somalia' })).status).toBe(400);
+    await sim.control('PUT', '/_sim/accounts/ACC-7001', { internationalCalling: 'blocked' });
+    await sim.control('PUT', '/_sim/faults/ACC-7001', { fraudNext: 1, method: 'PUT' });
+    const res = await client({ retries: 0 }).setInternationalCalling('ACC-7001', lift, randomUUID());
+    expect(res).toMatchObject({ ok: false, status: 409 });
+    expect((await sim.control('GET', '/_sim/accounts/ACC-7001')).body.internationalCalling).toBe('blocked');
+  });
+});
+
 describe('connection reset', () => {
   it('reports unavailable/connection_error when every attempt is dropped', async () => {
     await faults({ dropNext: 3 });
