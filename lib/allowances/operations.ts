@@ -7,6 +7,7 @@ import { lockAccount } from '@/lib/server/db/lock';
 import type { SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
 import { answersAccountReads } from '@/lib/switch/answered';
+import { storedSwitchError } from '@/lib/switch/error-text';
 import { accountBlocked } from './blocked';
 import { notifyAllowance, notifyNotStarted } from './notify';
 import { sharedNow } from '@/lib/server/clock';
@@ -316,7 +317,7 @@ export async function sendAllowanceOperation(
     );
     if (!res.ok) {
       if (isRetryable(res)) return res;
-      await refused(op, p, `${res.code ?? res.kind}: ${res.message}`);
+      await refused(op, p, storedSwitchError(res));
       return 'refused';
     }
     const listed = res.value.allowances.find((x) => x.country === p.countries[0]);
@@ -349,7 +350,7 @@ export async function sendAllowanceOperation(
   const res = await client.deleteDestinationAllowance(op.accountNumber, p.country, op.idempotencyKey);
   if (!res.ok) {
     if (isRetryable(res)) return res;
-    return refusedDelete(op, p, `${res.code ?? res.kind}: ${res.message}`, client);
+    return refusedDelete(op, p, storedSwitchError(res), client);
   }
   await endAllowance(p.allowanceId, p.cause ?? 'ended_by_staff', op);
   return 'confirmed';
@@ -853,7 +854,9 @@ export const ALLOWANCE_GIVE_UP_MS = 3600_000;
 
 /**
  * After a failed attempt (`failure`, no final answer) of an allowance operation queued longer than
- * ALLOWANCE_GIVE_UP_MS before `now` (ms, the portal's clock, as `createdAt` is written):
+ * ALLOWANCE_GIVE_UP_MS before `now` (ms, the portal's clock, as `createdAt` is written), its error
+ * stored as the rest of the outbox stores one (storedSwitchError: with how long the switch asked
+ * Tollgate to wait, for a 429 or a 503 with Retry-After):
  * - a PUT is settled for good, under the account's lock: stored `failed` with the last error, the
  *   allowance `refused` with `endReason` GAVE_UP (never shown in force; the pages say the switch did
  *   not confirm it, not that it refused it), and a DELETE queued, since the PUT may have reached the
@@ -878,11 +881,11 @@ export const ALLOWANCE_GIVE_UP_MS = 3600_000;
  */
 export async function giveUpAllowanceOperation(
   op: Op & { createdAt: Date },
-  failure: Pick<SwitchFailure, 'kind' | 'code' | 'message'>,
+  failure: Pick<SwitchFailure, 'kind' | 'code' | 'message' | 'status' | 'retryAfterMs'>,
   now = Date.now(),
 ): Promise<boolean> {
   if (now - op.createdAt.getTime() <= ALLOWANCE_GIVE_UP_MS) return false;
-  const error = `${failure.code ?? failure.kind}: ${failure.message}`;
+  const error = storedSwitchError(failure);
   if (op.kind !== 'allowance_put') {
     await reportOverdueDelete(op, error);
     return false;

@@ -151,13 +151,19 @@ export function readStored(raw: string | null | undefined): Note | string | null
   return raw;
 }
 
-/** History notes whose `error` value holds a stored switch error (`<code>: <detail>`, lib/switch/error-text.ts). */
+/**
+ * History notes whose `error` value holds a stored switch error (`<code>: <detail>`,
+ * storedSwitchError in lib/switch/error-text.ts): every `history.*` sentence with an `{error}`
+ * (tests/unit/stored-notes.test.ts checks the catalogue against this list).
+ */
 const SWITCH_ERROR_NOTES = new Set([
   'history.liftRefused',
   'history.syncLiftRefused',
   'history.syncAllowanceEndRefused',
   'history.syncAllowanceEndRefusedUnknown',
   'history.syncAllowancePutRefused',
+  'history.syncAllowancePutGaveUp',
+  'history.syncAllowanceDeleteGaveUp',
 ]);
 
 /**

@@ -140,6 +140,44 @@ describe('notes the system stores in a text column', () => {
     }
   });
 
+  it('every history note stored with a switch error reads it in the reader’s words, the gave-up notes too', () => {
+    // Every `history.*` sentence with an `{error}` holds a stored switch error (lib/i18n/stored.ts
+    // SWITCH_ERROR_NOTES): a note added without joining that list shows Tollgate's English here.
+    const keys = Object.entries(en.history)
+      .filter(([, sentence]) => /\{error\b/.test(sentence))
+      .map(([key]) => `history.${key}` as const);
+    expect(keys).toEqual(
+      expect.arrayContaining(['history.syncAllowancePutGaveUp', 'history.syncAllowanceDeleteGaveUp']),
+    );
+    const values = { actor: 'sam@tollgate.example', country: 'MX', hours: 1, until: Date.UTC(2026, 11, 7) };
+    for (const key of keys) {
+      const timeout = storedText(
+        spanish,
+        storeNote(key, { ...values, error: 'timeout: no answer within 5000 ms' }),
+      )!;
+      expect(timeout, key).toContain('el switch no respondió a tiempo');
+      expect(timeout, key).not.toContain('no answer within');
+      // The wait the switch asked for (storedSwitchError), in Spanish.
+      const error = 'asked_to_wait: 600 s; rate_limited: HTTP 429 rate_limited: slow down';
+      const waited = storedText(spanish, storeNote(key, { ...values, error }))!;
+      expect(waited, key).toContain(
+        'el switch pidió a Tollgate que esperara 10 minutos antes de volver a llamarlo (respondió «rate_limited»)',
+      );
+      expect(waited, key).not.toContain('asked_to_wait');
+    }
+    expect(
+      storedText(
+        spanish,
+        storeNote('history.syncAllowancePutGaveUp', {
+          ...values,
+          error: 'timeout: no answer within 5000 ms',
+        }),
+      ),
+    ).toBe(
+      'El switch no respondió en 1 hora al permiso para MX decidido por sam@tollgate.example (último error: el switch no respondió a tiempo). Tollgate dejó de enviarlo: el permiso no está en vigor en el portal, y Tollgate pide al switch que lo termine por si le llegó.',
+    );
+  });
+
   it('a stored switch error read apart: its kind, the switch’s own code and message', () => {
     expect(readSwitchError('timeout: no answer within 5000 ms')).toEqual({
       kind: 'timeout',
