@@ -3,6 +3,7 @@ import { PAGE_LINK } from '@/components/ui/button-class';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { intlTag } from '@/lib/i18n/locales';
 import type { CurrentUser } from '@/lib/auth/session';
+import { allowanceCardHref } from '@/lib/allowances/href';
 import type { QueueTaken } from '@/lib/requests/queue-filter';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
 import { countryName } from '@/lib/phone/format';
@@ -67,13 +68,6 @@ export async function AllowanceQueue({
     </Section>
   );
 }
-
-/**
- * Where an allowance of the account numbered `accountNumber` is taken, decided or ended: its card
- * (`id`: the allowance's) on the account's staff page.
- */
-export const allowanceCardHref = (accountNumber: string, id: string) =>
-  `/staff/accounts/${encodeURIComponent(accountNumber)}#allowance-${id}`;
 
 /** One waiting allowance request as WaitingAllowanceList shows it (a page of pendingAllowanceRequests, or one account's: lib/staff/account-allowances.ts). */
 export type WaitingAllowance = {

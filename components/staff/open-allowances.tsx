@@ -1,5 +1,5 @@
 import { useFormatter, useLocale, useTranslations } from 'next-intl';
-import { allowanceCardHref } from '@/components/allowance/allowance-queue';
+import { allowanceCardHref } from '@/lib/allowances/href';
 import { Link } from '@/components/ui/link';
 import { displayEmail } from '@/lib/auth/email-address';
 import type { StaffRequestView } from '@/lib/requests/detail';

@@ -1,4 +1,5 @@
 import { useLocale, useTranslations } from 'next-intl';
+import { allowanceCardHref } from '@/lib/allowances/href';
 import { Link } from '@/components/ui/link';
 import { Section } from '@/components/ui/section';
 import type { CurrentUser } from '@/lib/auth/session';
@@ -23,8 +24,8 @@ import { formatWhen } from '@/lib/time/format';
  */
 function hrefOf(c: SwitchWaitingItem): string {
   if (c.requestId) return `/staff/requests/${encodeURIComponent(c.requestId)}`;
-  const account = `/staff/accounts/${encodeURIComponent(c.account.number)}`;
-  return c.allowance ? `${account}#allowance-${c.allowance.id}` : `${account}#ops-title`;
+  if (c.allowance) return allowanceCardHref(c.account.number, c.allowance.id);
+  return `/staff/accounts/${encodeURIComponent(c.account.number)}#ops-title`;
 }
 
 /**

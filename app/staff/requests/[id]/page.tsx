@@ -30,7 +30,7 @@ import { zoneName } from '@/lib/time/format';
 import { pageTitle } from '@/lib/i18n/page-title';
 import { credentialName } from '@/lib/accounts/credential-name';
 import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
-import { allowanceCardHref } from '@/components/allowance/allowance-queue';
+import { allowanceCardHref } from '@/lib/allowances/href';
 
 /** "Unblock request · ACC-1001 · Tollgate" for staff; the words alone for anyone else (the page answers 404). */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
