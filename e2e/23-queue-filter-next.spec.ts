@@ -211,3 +211,54 @@ test('on the whole desk, “Next request” opens an allowance request that has 
   await expect(page).not.toHaveURL(here);
   expect(new URL(page.url()).hash).not.toBe(`#allowance-${mine.id}`);
 });
+
+test('on the filtered queue, “Take next request” takes the oldest free request of the filter and opens it, taken', async ({
+  agent: { user: me, page },
+}) => {
+  // A misdial request on an account blocked for calls from a hotspot address: at least one of the filter
+  // waits free. (Another journey's older one of the filter may be the one taken: it is a soft claim, and
+  // the journeys that take their own request use other filters.)
+  const {
+    user,
+    accounts: [harbor],
+  } = await createCustomer([{ ...HARBOR, name: 'Take Next' }]);
+  await createMisdial(user, harbor, {
+    intendedNumber: '01481 712346',
+    whatHappened: 'Our dispatcher misdialled a supplier in Guernsey again.',
+    callbackPhone: '+44 20 7946 0019',
+  });
+
+  await page.goto(`/staff?${FILTER}`);
+  // The link stays, and still only opens; the button beside it takes.
+  await expect(page.getByRole('link', { name: 'Next request', exact: true })).toHaveAttribute(
+    'href',
+    `/staff/requests/next?${FILTER}`,
+  );
+  const take = page.getByRole('button', { name: 'Take next request', exact: true });
+  await expect(take).toHaveAccessibleDescription(/^Takes for you the oldest waiting request/);
+  await expectAccessible(page);
+  await take.click();
+
+  // Opened at its page with the filter in the address, and the page says the agent has it.
+  await expect(page).toHaveURL(/\/staff\/requests\/(?!next)[^/?]+\?/);
+  const url = new URL(page.url());
+  expect(url.search).toBe(`?${FILTER}`);
+  const id = url.pathname.replace('/staff/requests/', '');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Misdial unblock request: /);
+  await expect(page.locator('#claim-line')).toHaveText(/^You took this request on .+\. It is yours until /);
+  // The database agrees: a misdial request of that block reason, held by this agent, audited as a take.
+  expect(
+    query<{ claimedById: string; kind: string; reason: string }>(
+      `SELECT r."claimedById", r.kind, b.reason FROM "UnblockRequest" r JOIN "Block" b ON b.id = r."blockId" WHERE r.id = ?`,
+      id,
+    ),
+  ).toEqual([{ claimedById: me.id, kind: 'misdial', reason: 'hotspot_source_ip' }]);
+  expect(
+    query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM "AuditLog" WHERE "targetId" = ? AND action = 'request.taken' AND "actorEmail" = ?`,
+      id,
+      me.email,
+    ),
+  ).toEqual([{ n: 1 }]);
+  await expectAccessible(page);
+});

@@ -245,16 +245,17 @@ async function QueueView({
       <div className="flex flex-col gap-3">
         <QueueFilters filter={filter} account={account} />
         {allowancesOnly && filter.reason ? <p>{desk('allowanceOnly')}</p> : null}
-        <p className="flex flex-wrap items-center gap-4">
+        <div className="flex flex-wrap items-center gap-4">
           {/* The whole queue's: an account's queue is one customer's, the few requests listed below.
-              On the allowance desk, the oldest allowance request nobody has taken. */}
+              On the allowance desk, the oldest allowance request nobody has taken. A div, not a p:
+              "Take next request" is a form. */}
           {account ? null : <NextRequestLink href={nextHref} />}
           {filtered ? (
             <Link href={link({ account })} className={PAGE_LINK}>
               {desk('allRequests')}
             </Link>
           ) : null}
-        </p>
+        </div>
       </div>
 
       {/* What changed since these lists were read, in words (new requests of each kind, those gone,

@@ -1,11 +1,35 @@
 import { useTranslations } from 'next-intl';
+import { ActionForm } from '@/components/ui/action-form';
 import { Link } from '@/components/ui/link';
 import { buttonClass } from '@/components/ui/button-class';
+import { takeNextAction } from '@/lib/requests/actions';
 
 /**
- * "Next request" (docs/staff-console.md, "Taking a request"): the link to /staff/requests/next with the
- * queue's filter (`href`, built by the page from lib/requests/queue-filter.ts), and its hint, which the
- * link names as its description. On the queue and on a decided request's page.
+ * The queue's filter `href` (a link to /staff/requests/next) carries, as the hidden fields of "Take
+ * next request": `kind` and `reason`, each only when the link has it (the page built it with
+ * queueFilterParams, so each is one of the queue's options; the action refuses anything else).
+ */
+export function takeNextFields(href: string): Record<string, string> {
+  const params = new URLSearchParams(href.split('?')[1] ?? '');
+  return Object.fromEntries(
+    (['kind', 'reason'] as const).flatMap((k) => {
+      const v = params.get(k);
+      return v ? [[k, v]] : [];
+    }),
+  );
+}
+
+/**
+ * "Next request" and "Take next request" (docs/staff-console.md, "Taking a request"), on the queue,
+ * on a decided request's page and on an account's staff page. `href`: the link to /staff/requests/next
+ * with the queue's filter, built by the page from lib/requests/queue-filter.ts. The link opens the
+ * oldest waiting request nobody has taken and takes nothing (a reload, a shared link or a prefetch must
+ * not claim). The button beside it posts (takeNextAction, also without JavaScript) the same filter
+ * and, in one step on the server, takes that request for the agent and opens it; two agents pressing
+ * it together get two different requests. When none is free, its answer (`staff.desk.noneFree`) stays
+ * on this page, in the form's live region. Each has its hint, which it names as its description.
+ * Holds a form: its parent must be a block container (a flex `div`), never a `p`, in which HTML
+ * cannot hold a form (the browser would end the paragraph before it, and React's hydration fails).
  */
 export function NextRequestLink({ href }: { href: string }) {
   const desk = useTranslations('staff.desk');
@@ -16,6 +40,19 @@ export function NextRequestLink({ href }: { href: string }) {
       </Link>
       <span id="next-hint" className="text-sm text-slate-700">
         {desk('nextHint')}
+      </span>
+      <ActionForm
+        action={takeNextAction}
+        hiddenFields={takeNextFields(href)}
+        messageId="take-next-message"
+        submit={desk('takeNext')}
+        pendingText={desk('takingNext')}
+        submitDescribedBy="take-next-hint"
+        buttonFirst
+        className="flex max-w-prose flex-col gap-2"
+      />
+      <span id="take-next-hint" className="text-sm text-slate-700">
+        {desk('takeNextHint')}
       </span>
     </>
   );

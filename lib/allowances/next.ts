@@ -1,4 +1,5 @@
 import 'server-only';
+import { allowanceCardHref } from '@/lib/allowances/href';
 import type { CurrentUser } from '@/lib/auth/session';
 import { oldestNotTaken } from '@/lib/requests/queue';
 import type { QueueFilter } from '@/lib/requests/queue-filter';
@@ -11,6 +12,18 @@ import { oldestAllowanceNotTaken } from './queries';
  */
 export type NextRequest =
   { kind: 'unblock'; id: string } | { kind: 'allowance'; id: string; accountNumber: string };
+
+/**
+ * Where `next` is decided, with `query` (the queue's filter as URL parameters, without "?"; '' for
+ * none) in the address, so its page's own "Next request" keeps the filter: an unblock request's page
+ * (`/staff/requests/<id>?kind=misdial`), or an allowance request's card on its account's staff page
+ * (allowanceCardHref: `/staff/accounts/ACC-…?kind=allowance#allowance-<id>`, the query before the
+ * fragment). Where "Next request" and "Take next request" open what they found.
+ */
+export function nextRequestHref(next: NextRequest, query: string): string {
+  if (next.kind === 'allowance') return allowanceCardHref(next.accountNumber, next.id, query);
+  return `/staff/requests/${next.id}${query ? `?${query}` : ''}`;
+}
 
 /**
  * The oldest waiting request nobody holds now (never taken, released, or its claim lapsed) on the

@@ -9,7 +9,9 @@ import {
   denySchema,
 } from '@/lib/requests/decide';
 import { releaseRequest, releaseSchema, takeRequest, takeSchema } from '@/lib/requests/claim';
-import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
+import { QUEUE_KINDS, QUEUE_REASONS, queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
+import { takeNextRequest } from '@/lib/requests/take-next';
+import { nextRequestHref } from '@/lib/allowances/next';
 import { postedForm } from '@/lib/requests/fields';
 import { submitFirewall, submitMisdial, withdrawRequest } from '@/lib/requests/submit';
 import { redirectIfOk, staffAction, userAction } from '@/lib/server/safe-action';
@@ -17,8 +19,8 @@ import { hiddenText, postedId } from '@/lib/server/form-issues';
 import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
 
 // The server actions of unblock requests: the customer's (misdial, firewall, withdraw), staff
-// decisions (approve, deny) and staff claims (take, release). Each binds one form to a function of
-// this domain.
+// decisions (approve, deny) and staff claims (take, release, take the next request). Each binds one
+// form to a function of this domain.
 
 /**
  * Whether a customer's request page (misdial, firewall, allowance) is drawn again after `r`, a
@@ -146,3 +148,21 @@ export const releaseAction = staffAction(releaseSchema, async (input, { user, me
   if (r.ok || r.code === 'conflict') revalidatePath('/staff/requests/[id]', 'page');
   return r;
 });
+
+/**
+ * "Take next request" (components/staff/next-request-link.tsx; lib/requests/take-next.ts): takes the
+ * oldest waiting request nobody holds, of the queue's filter as the "Next request" link beside it
+ * carries it (`kind`, `reason`: hidden fields, each one of the queue's options or absent; anything
+ * else is refused as not what the page sends, and nothing is taken), then opens it where it is
+ * decided with that filter in its address (nextRequestHref), where the page shows it taken by the
+ * caller. A POST, so a prefetch, a reload or a shared link never takes anything. When none is free,
+ * the refusal (`staff.desk.noneFree`) stays in the form's live region, on the page it was pressed on.
+ */
+export const takeNextAction = staffAction(
+  z.object({ kind: z.enum(QUEUE_KINDS).optional(), reason: z.enum(QUEUE_REASONS).optional() }),
+  async (filter, { user, meta }) => {
+    const r = await takeNextRequest(user, filter, meta);
+    const query = new URLSearchParams(queueFilterParams(filter)).toString();
+    return redirectIfOk(r, r.ok ? nextRequestHref(r.data!, query) : '');
+  },
+);

@@ -120,9 +120,9 @@ export default async function StaffAccountPage({
               {t('auditLink')}
             </Link>
           </p>
-          <p className="flex flex-wrap items-center gap-4">
+          <div className="flex flex-wrap items-center gap-4">
             <NextRequestLink href={next} />
-          </p>
+          </div>
         </PageHead>
 
         {/* At this one place whatever the state: placing a block closes the form (a block on its way,

@@ -152,9 +152,9 @@ export default async function StaffRequestPage({
             {r.cameBack ? <RequestCameBack back={r.cameBack} id="came-back" /> : null}
             {/* Decided (or closed): on to the oldest request nobody has taken, looked up as it is followed. */}
             {r.status !== 'pending' ? (
-              <p className="flex flex-wrap items-center gap-4">
+              <div className="flex flex-wrap items-center gap-4">
                 <NextRequestLink href={nextHref} />
-              </p>
+              </div>
             ) : null}
           </PageHead>
 
