@@ -1,4 +1,5 @@
 import { Link } from '@/components/ui/link';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { getTranslations } from 'next-intl/server';
 
 export default async function NotFound() {
@@ -7,7 +8,7 @@ export default async function NotFound() {
     <div className="flex flex-col gap-3">
       <h1 className="text-2xl font-bold">{t('notFoundTitle')}</h1>
       <p>{t('notFound')}</p>
-      <Link href="/" className="text-blue-800 underline">
+      <Link href="/" className={`${PAGE_LINK} self-start`}>
         {t('home')}
       </Link>
     </div>

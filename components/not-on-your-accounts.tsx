@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { Link } from '@/components/ui/link';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import type { ReaderScope } from '@/lib/accounts/reader-scope';
 
 /**
@@ -31,10 +32,7 @@ export async function NotOnYourAccounts({
               <ul aria-labelledby="not-yours-accounts" className="list-disc pl-6">
                 {reader.accounts.map((a) => (
                   <li key={a.id}>
-                    <Link
-                      href={`/accounts/${encodeURIComponent(a.number)}`}
-                      className="text-blue-800 underline"
-                    >
+                    <Link href={`/accounts/${encodeURIComponent(a.number)}`} className={PAGE_LINK}>
                       {a.name} ({a.number})
                     </Link>
                   </li>
@@ -47,7 +45,7 @@ export async function NotOnYourAccounts({
           <p>{t('notYours.notice', { support })}</p>
         </>
       ) : null}
-      <Link href="/" className="text-blue-800 underline">
+      <Link href="/" className={`${PAGE_LINK} self-start`}>
         {t('home')}
       </Link>
     </div>

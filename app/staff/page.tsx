@@ -110,7 +110,7 @@ async function SearchView({ user, q, searchAfter }: { user: CurrentUser; q: stri
     <>
       {!after.ok ? <p role="status">{t('badCursor')}</p> : null}
       <p>
-        <Link href="/staff" className="text-blue-800 underline">
+        <Link href="/staff" className={PAGE_LINK}>
           {t('home.backToQueue')}
         </Link>
       </p>
@@ -340,7 +340,7 @@ async function QueueView({
           {shownAs.length ? <p>{desk('filtered', { filters: shownAs.join(' · ') })}</p> : null}
           {account ? (
             <p>
-              <Link href="/staff" className="text-blue-800 underline">
+              <Link href="/staff" className={PAGE_LINK}>
                 {t('home.backToQueue')}
               </Link>
             </p>

@@ -19,6 +19,7 @@ import { ClaimCard } from '@/components/staff/request-claim';
 import { actorName } from '@/components/ui/actor-name';
 import { displayEmail } from '@/lib/auth/email-address';
 import { Link } from '@/components/ui/link';
+import { PAGE_LINK } from '@/components/ui/button-class';
 
 // `gaveUp`: a grant the switch never answered, stored `refused` (lib/allowances/queries.ts shownStatus).
 const STATUSES = new Set([
@@ -188,7 +189,7 @@ export function WaitingUnblockNote({
       <ul className="list-disc pl-5">
         {requests.map((r) => (
           <li key={r.id}>
-            <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
+            <Link href={`/staff/requests/${r.id}`} className={PAGE_LINK}>
               {at(r.createdAt)}: {l(`kind.${r.kind}`)}
             </Link>
           </li>

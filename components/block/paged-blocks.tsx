@@ -63,7 +63,7 @@ export function PagedBlocks<T extends { id: string; placedAt: Date; reason: Open
                 <Link
                   href={`/blocks/${b.id}`}
                   aria-describedby={`${describedBy}-${b.id}`}
-                  className="font-medium text-blue-800 underline"
+                  className={`${PAGE_LINK} font-medium`}
                 >
                   {t('placed', { at: format.dateTime(b.placedAt, ZONED_SECONDS) })}
                 </Link>

@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import type { CountryCode } from 'libphonenumber-js/max';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { noteText, type Translate } from '@/lib/i18n/note';
 import { type CallbackForAgent, callbackDisplay, callbackTel } from '@/lib/phone/callback';
 
@@ -24,7 +25,7 @@ export async function CallbackNumber({
   return (
     <>
       {callback.safe ? (
-        <a href={callbackTel(phone)} className="self-start font-mono text-lg text-blue-800 underline">
+        <a href={callbackTel(phone)} className={`${PAGE_LINK} self-start font-mono text-lg`}>
           {display}
         </a>
       ) : (

@@ -1,4 +1,5 @@
 import { useLocale, useTimeZone, useTranslations } from 'next-intl';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { intlTag } from '@/lib/i18n/locales';
 import { formatSpan } from '@/lib/requests/call-summary';
 import { countryName } from '@/lib/phone/format';
@@ -101,10 +102,7 @@ export function QueueList({
               className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
             >
               <h3 id={`q-${r.id}`} className="text-lg font-semibold">
-                <a
-                  href={`/staff/requests/${r.id}${query ? `?${query}` : ''}`}
-                  className="text-blue-800 underline"
-                >
+                <a href={`/staff/requests/${r.id}${query ? `?${query}` : ''}`} className={PAGE_LINK}>
                   {w.link}
                 </a>
               </h3>

@@ -1,5 +1,6 @@
 import { SEARCH_MIN_CHARS, type SearchHit, type SearchMember } from '@/lib/staff/search';
 import { useTranslations } from 'next-intl';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 
 /**
@@ -66,7 +67,7 @@ export function SearchResults({
       <ul className="flex flex-col gap-2" aria-label={t('label')}>
         {hits.map((a) => (
           <li key={a.number} className="rounded-md border border-slate-200 bg-white p-3">
-            <a href={`/staff/accounts/${a.number}`} className="font-semibold text-blue-800 underline">
+            <a href={`/staff/accounts/${a.number}`} className={`${PAGE_LINK} font-semibold`}>
               {a.name} ({a.number})
             </a>
             <p className="text-sm">

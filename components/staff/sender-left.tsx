@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
 import type { CountryCode } from 'libphonenumber-js/max';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { displayEmail } from '@/lib/auth/email-address';
 import { callbackDisplay, callbackSource, callbackTel } from '@/lib/phone/callback';
 
@@ -62,7 +63,7 @@ export function SenderLeftCallback({
       {onFile ? (
         <>
           <p className="text-sm">{t('callOnFile')}</p>
-          <a href={callbackTel(onFile)} className="self-start font-mono text-lg text-blue-800 underline">
+          <a href={callbackTel(onFile)} className={`${PAGE_LINK} self-start font-mono text-lg`}>
             {callbackDisplay(onFile, country)}
           </a>
         </>

@@ -8,6 +8,7 @@ import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
 import { bindingProof, linkForAnotherUser, linkLooksCut, linkOwner } from '@/lib/auth/link-sign-in';
 import { currentUser } from '@/lib/auth/session';
 import { Link } from '@/components/ui/link';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { continueLinkAction } from '@/lib/auth/actions';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -51,7 +52,7 @@ export default async function SignInLinkPage({ searchParams }: { searchParams: S
         <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
           {t('linkOtherUser', { owner: owner.maskedEmail })}
         </p>
-        <Link href="/" className="font-medium text-blue-800 underline">
+        <Link href="/" className={`${PAGE_LINK} self-start font-medium`}>
           {t('linkOtherHome')}
         </Link>
       </div>
