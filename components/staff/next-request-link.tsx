@@ -34,26 +34,30 @@ export function takeNextFields(href: string): Record<string, string> {
 export function NextRequestLink({ href }: { href: string }) {
   const desk = useTranslations('staff.desk');
   return (
-    <>
-      <Link href={href} className={buttonClass('primary')} aria-describedby="next-hint">
-        {desk('next')}
-      </Link>
-      <span id="next-hint" className="text-sm text-slate-700">
-        {desk('nextHint')}
-      </span>
-      <ActionForm
-        action={takeNextAction}
-        hiddenFields={takeNextFields(href)}
-        messageId="take-next-message"
-        submit={desk('takeNext')}
-        pendingText={desk('takingNext')}
-        submitDescribedBy="take-next-hint"
-        buttonFirst
-        className="flex max-w-prose flex-col gap-2"
-      />
-      <span id="take-next-hint" className="text-sm text-slate-700">
-        {desk('takeNextHint')}
-      </span>
-    </>
+    <div className="flex flex-wrap items-start gap-x-6 gap-y-3">
+      <div className="flex max-w-xs flex-col items-start gap-1">
+        <Link href={href} className={buttonClass('secondary')} aria-describedby="next-hint">
+          {desk('next')}
+        </Link>
+        <span id="next-hint" className="text-sm text-slate-700">
+          {desk('nextHint')}
+        </span>
+      </div>
+      <div className="flex max-w-xs flex-col items-start gap-1">
+        <ActionForm
+          action={takeNextAction}
+          hiddenFields={takeNextFields(href)}
+          messageId="take-next-message"
+          submit={desk('takeNext')}
+          pendingText={desk('takingNext')}
+          submitDescribedBy="take-next-hint"
+          buttonFirst
+          className="flex flex-col items-start gap-1"
+        />
+        <span id="take-next-hint" className="text-sm text-slate-700">
+          {desk('takeNextHint')}
+        </span>
+      </div>
+    </div>
   );
 }
