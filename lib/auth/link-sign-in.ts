@@ -41,20 +41,9 @@ async function userOfLink(token: string) {
   });
 }
 
-/**
- * Every token Tollgate mails is 64 lowercase hex characters: lib/mail/link-token.ts messageLinkToken
- * (HMAC-SHA256) and Auth.js's own `randomString(32)` for "Email me a sign-in link".
- */
-const WHOLE_TOKEN = /^[0-9a-f]{64}$/;
-
-/**
- * True when `token` (the link's `token` parameter, '' when it has none) cannot be a whole token: the
- * link was cut short, most often where a mail program or a forward wrapped a long line of the text
- * part (RFC 5322 §2.1.1 asks for lines of at most 78 characters; a link is APP_URL plus at least 84),
- * so the person opened only its first line. The sign-in page then says the link is incomplete
- * rather than "already used or expired", which would be false and would send them to ask for a new one.
- */
-export const linkLooksCut = (token: string): boolean => !WHOLE_TOKEN.test(token);
+// A link's query as mail systems leave it (upper case, `&amp;`, `%26`, punctuation, a cut line) is read
+// by lib/auth/link-query.ts readLinkQuery before the token reaches the functions below, which hash it
+// exactly as given (64 lowercase hex characters for every token mailed).
 
 /**
  * Puts back a link that was taken for a sign-in that did not happen (`found.row`, read with its owner

@@ -3,9 +3,9 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { ContinueLinkForm } from '@/components/continue-link-form';
-import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
-import { bindingProof, linkForAnotherUser, linkLooksCut, linkOwner } from '@/lib/auth/link-sign-in';
+import { readLinkQuery, type LinkSearchParams } from '@/lib/auth/link-query';
+import { bindingProof, linkForAnotherUser, linkOwner } from '@/lib/auth/link-sign-in';
 import { currentUser } from '@/lib/auth/session';
 import { Link } from '@/components/ui/link';
 import { PAGE_LINK } from '@/components/ui/button-class';
@@ -16,7 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('meta.signIn', { app: t('name') }), robots: { index: false, follow: false } };
 }
 
-type Search = Promise<{ token?: string | string[]; callbackUrl?: string | string[] }>;
+type Search = Promise<LinkSearchParams>;
 
 /**
  * Every emailed sign-in link opens here. Showing it changes nothing (mail scanners fetch links too);
@@ -26,13 +26,13 @@ type Search = Promise<{ token?: string | string[]; callbackUrl?: string | string
  * login the button opens (masked), so that someone a notice was forwarded to can stop there.
  */
 export default async function SignInLinkPage({ searchParams }: { searchParams: Search }) {
-  const sp = await searchParams;
-  const token = typeof sp.token === 'string' ? sp.token : '';
-  const callbackUrl = safeCallbackUrl(sp.callbackUrl);
-  const owner = await linkOwner(token);
-  if (!owner)
+  // The token and destination as the mail left them (upper case, `&amp;`, `%26`, punctuation…):
+  // readLinkQuery. "Incomplete" only for a link really cut short; any other is "used or expired".
+  const { token, cut, callbackUrl } = readLinkQuery(await searchParams);
+  const owner = token === null ? null : await linkOwner(token);
+  if (token === null || !owner)
     redirect(
-      `/sign-in?error=${linkLooksCut(token) ? 'LinkCut' : 'Verification'}&callbackUrl=${encodeURIComponent(callbackUrl)}`,
+      `/sign-in?error=${cut ? 'LinkCut' : 'Verification'}&callbackUrl=${encodeURIComponent(callbackUrl)}`,
     );
   const me = await currentUser();
   const signedIn = me?.id;
