@@ -238,8 +238,12 @@ describe('block notice steps', () => {
     const unread = { ...baseOf().calls[0]!, to: '*97' };
     const inLocale = (locale: Locale) =>
       blockNotice({ ...baseOf(), calls: [unread] }, { ...ctx(), t: mailTranslator(locale), locale }).text;
-    expect(inLocale('en')).toContain('To *97 (a number we could not read)');
-    expect(inLocale('es')).toContain('A *97 (un número que no hemos podido leer)');
+    expect(inLocale('en')).toContain(
+      'To *97 (a number we could not read; the block page shows it as our switch logged it)',
+    );
+    expect(inLocale('es')).toContain(
+      'A *97 (un número que no hemos podido leer; la página del bloqueo lo muestra tal como lo registró nuestro switch)',
+    );
   });
 
   it('a manual block, or one without calls, sends the customer to support', () => {

@@ -3,6 +3,7 @@ import { switchWritten } from '@/components/block/explanation';
 import { callShown } from '@/components/block/trigger-calls';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
+import { normalizeIp } from '@/lib/server/client-address';
 import { revealInvisible } from '@/lib/server/control-characters';
 
 // A security tester's signed block.placed carried calls to `sip:fraud\u202E7654321110+@evil.example`
@@ -98,7 +99,10 @@ describe("the block page's calls and summary show switch-written text escaped", 
   });
 });
 
-describe('the block notice shows switch-written text escaped, in HTML and text', () => {
+// Since the mail review of 2026-12-07 the block notice repeats none of that text: an unread `to`, a
+// name of no SIP shape and an unread address are said in the mail's own words (the block page shows
+// them escaped, as above). tests/mail/switch-words-in-mail.test.ts has the rest.
+describe('the block notice repeats no switch-written text it could not read, in HTML and text', () => {
   const ctx = (locale: 'en' | 'es'): MailContext => ({
     t: mailTranslator(locale),
     provider: 'Example Voice',
@@ -139,12 +143,23 @@ describe('the block notice shows switch-written text escaped, in HTML and text',
     const m = notice(c);
     for (const body of [m.html, m.text]) {
       expect(body).not.toContain(c);
-      expect(body).toContain(`To sip:fraud${escape}7654321110+@evil.example (a number we could not read)`);
-      expect(body).toContain(`Through SIP credential trunk${escape}kcsed-eve`);
-      expect(body).toContain(`From internet address 10.0.0.1${escape} (country unknown)`);
-      expect(body).toContain(`Calls also came through trunk${escape}kcsed-eve, which has no password`);
-      // The account's own credential is named by its label, as before.
+      expect(body).not.toContain(escape);
+      expect(body).not.toContain('evil.example');
+      expect(body).not.toContain('kcsed-eve');
+      expect(body.split('To a number we could not read (the block page shows it')).toHaveLength(3);
+      expect(body).toContain('Through a credential or trunk whose name we could not read');
+      // An address is shown only once read (a U+FEFF at its end is white space to the reader).
+      expect(body).toContain(
+        normalizeIp(`10.0.0.1${c}`)
+          ? 'From internet address 10.0.0.1 (country unknown)'
+          : 'From an internet address we could not read',
+      );
+      expect(body).toContain(
+        'Calls also came through a trunk whose name we could not read, which has no password',
+      );
+      // The account's own credential is named by its label, as before, and a readable address shown.
       expect(body).toContain('Front desk (eve-desk)');
+      expect(body).toContain('From internet address 203.0.113.9 (country unknown)');
     }
     expect(m.subject).not.toContain(c);
   });
@@ -153,8 +168,10 @@ describe('the block notice shows switch-written text escaped, in HTML and text',
     const m = notice('\u202E', 'es');
     for (const body of [m.html, m.text]) {
       expect(body).not.toContain('\u202E');
-      expect(body).toContain('sip:fraud\\u202e7654321110+@evil.example');
-      expect(body).toContain('trunk\\u202ekcsed-eve');
+      expect(body).not.toContain('evil.example');
+      expect(body).not.toContain('kcsed-eve');
+      expect(body).toContain('A un número que no hemos podido leer (la página del bloqueo lo muestra');
+      expect(body).toContain('un troncal cuyo nombre no hemos podido leer');
     }
   });
 });

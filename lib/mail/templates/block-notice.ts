@@ -21,6 +21,7 @@ import {
   hello,
 } from './context';
 import { type Part, renderMail } from './layout';
+import { sourceIpInMail, switchNameInMail, unreadNumberInMail } from './switch-text';
 
 export type BlockNoticeData = {
   recipient: { email: string; name: string | null };
@@ -107,10 +108,15 @@ type Ranked = { values: string[]; distinct: number };
 
 /**
  * The block notice (docs/email.md `block_notice`): subject, HTML and text in the recipient's language.
- * Text the switch wrote (a call's `from`, an unread `to`, an unread `sourceIp`, a trunk's name) is
- * written with its invisible formatting characters as `\uXXXX` (revealInvisible,
- * lib/server/control-characters.ts "Text the switch wrote"), in both parts: a U+202E in a dialled
- * string would otherwise show the reader the rest of it reversed. Looked up and read as stored.
+ * Text the switch wrote that Tollgate could not read is never repeated as it came (./switch-text.ts:
+ * whoever placed the calls chooses what they dial, and this mail comes from the provider's domain):
+ * a dialled `to` that describeDialled could not read shows only its keypad characters, grouped
+ * (unreadNumberInMail), or, when it is no dial string (a web address, a sentence), the words "a number
+ * we could not read"; a name the switch reported that is none of the account's credentials shows
+ * only when it has a SIP name's shape (switchNameInMail), else "a credential or trunk whose name we
+ * could not read"; a `sourceIp` only when it is an address (sourceIpInMail). Each says the block page
+ * shows it as the switch logged it. The account's own credentials are named by their labels. Looked
+ * up and read as stored.
  */
 export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const { t } = ctx;
@@ -119,12 +125,16 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   // A credential's label is the account's own; the name the call gave is the switch's.
   const label = (u: string) =>
     credentialLabel(ctx, revealInvisible(u), d.credentials.find((c) => c.username === u)?.label);
+  const isCredential = (u: string) => d.credentials.some((c) => c.username === u);
   // The account's country as libphonenumber knows it (the one fallback, as the block page reads it):
   // how its numbers are read, and whether a +1 number is dialled like a domestic one (highCost).
   const country = accountCountry(d.account.country);
   const calls = d.calls.map((c) => {
     const dialled = describeDialled(c.to, country, mailTag(ctx));
-    return { ...c, dialled, number: revealInvisible(dialled.display) };
+    // A read number as libphonenumber writes it; an unread one as its keypad characters, or none.
+    const number = dialled.e164 === null ? unreadNumberInMail(c.to) : dialled.display;
+    const name = isCredential(c.sipUsername) ? label(c.sipUsername) : switchNameInMail(c.sipUsername);
+    return { ...c, dialled, number, name, ip: sourceIpInMail(c.sourceIp) };
   });
   const total = d.callCount ?? calls.length;
   const all = (values: string[]): Ranked => {
@@ -147,8 +157,15 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   // Names the switch reported that are not SIP credentials here (IP-authenticated trunks): no password to change.
   const named = d.summary?.named ?? names.filter((n) => d.credentials.some((c) => c.username === n));
   const unknown = d.summary?.unknownNames ?? all(names.filter((n) => !named.includes(n)));
+  // Names with a SIP name's shape as reported; any other counted in words, never repeated.
+  const shownNames = unknown.values.flatMap((n) => switchNameInMail(n) ?? []);
+  const unreadNames = unknown.values.length - shownNames.length;
   const trunks = unknown.values.length
-    ? [...unknown.values.map((n) => revealInvisible(n)), ...others(unknown, 'otherNames')]
+    ? [
+        ...shownNames,
+        ...(unreadNames ? [t('mail.blockNotice.unreadNames', { count: unreadNames })] : []),
+        ...others(unknown, 'otherNames'),
+      ]
     : [];
 
   const cards = calls
@@ -156,17 +173,23 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
     .map((c) => ({
       title: when(c.at, ctx, true),
       lines: [
-        c.dialled.countryName
+        c.dialled.countryName && c.number
           ? t('mail.blockNotice.callTo', { number: c.number, country: c.dialled.countryName })
-          : t('mail.blockNotice.callToUnknown', { number: c.number }),
+          : c.number
+            ? t('mail.blockNotice.callToUnknown', { number: c.number })
+            : t('mail.blockNotice.callToUnread'),
         ...(c.dialled.highCost
           ? [t('mail.blockNotice.callHighCost', { what: t(`block.highCost.${c.dialled.highCost}`) })]
           : []),
-        t('mail.blockNotice.callCredential', { credential: label(c.sipUsername) }),
-        t('mail.blockNotice.callIp', {
-          ip: revealInvisible(c.sourceIp),
-          country: placeIp(c.sourceIp, mailTag(ctx)).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
-        }),
+        c.name
+          ? t('mail.blockNotice.callCredential', { credential: c.name })
+          : t('mail.blockNotice.callCredentialUnread'),
+        c.ip
+          ? t('mail.blockNotice.callIp', {
+              ip: c.ip,
+              country: placeIp(c.ip, mailTag(ctx)).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
+            })
+          : t('mail.blockNotice.callIpUnread'),
         t('mail.blockNotice.callDuration', { duration: formatCallDuration(c.durationSec, mailTag(ctx)) }),
       ],
     }));
@@ -239,6 +262,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
               expires: when(d.link.expires, ctx),
             }),
           } as Part,
+          { kind: 'small', text: t('mail.linkNoForward') } as Part,
         ]
       : []),
     { kind: 'small', text: t('mail.blockNotice.notYou', { support: ctx.support }) },

@@ -1,8 +1,14 @@
-import { html, safeHref, type SafeHtml } from './html';
+import { html, safeHref, SafeHtml } from './html';
 
 // Every message is described once as a list of parts and rendered twice: HTML (one 600 px column,
 // 16 px text, a large button: readable on a phone) and plain text. Styles are inline because mail
 // clients drop <style> blocks.
+//
+// Mail programs on phones make links of what looks like a phone number, a date, an address or an
+// email address (iOS Mail, the Gmail app): a stray tap on a fraud destination in a block notice
+// ("+252 61 123 4567") would dial the fraudster's premium-rate number. The head turns that off
+// (`format-detection`), and the one <style> rule styles any link Apple's data detectors still make
+// as the text around it (Apple Mail honours <style> in the head; the rest of the styles stay inline).
 
 export type Part =
   | { kind: 'p'; text: string; strong?: boolean }
@@ -25,6 +31,13 @@ export type Shell = {
 };
 
 const FONT = `font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif`;
+
+/** Links Apple's data detectors make anyway read as plain text: no colour, underline or font of their own. */
+const NO_DETECTORS = new SafeHtml(
+  '<style>a[x-apple-data-detectors]{color:inherit !important;text-decoration:none !important;' +
+    'font-size:inherit !important;font-family:inherit !important;font-weight:inherit !important;' +
+    'line-height:inherit !important}</style>',
+);
 
 function partHtml(p: Part, shell: Shell): SafeHtml {
   switch (p.kind) {
@@ -81,7 +94,7 @@ const oneLine = (s: string) =>
 export function renderMail(m: { subject: string; preheader: string; parts: Part[] }, shell: Shell): Rendered {
   const subject = oneLine(m.subject);
   const body = html`<!doctype html>
-<html lang="${shell.lang ?? 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><title>${subject}</title></head>
+<html lang="${shell.lang ?? 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><meta name="format-detection" content="telephone=no, date=no, address=no, email=no">${NO_DETECTORS}<title>${subject}</title></head>
 <body style="margin:0;padding:0;background:#f1f5f9">
 <div style="display:none;max-height:0;overflow:hidden">${m.preheader}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f1f5f9"><tr><td align="center" style="padding:16px 8px">

@@ -8,7 +8,11 @@ export type MfaLockedData = {
   link: { url: string; expires: Date };
 };
 
-/** Security alert: the second factor was locked after too many wrong codes; the link unlocks it (lib/auth/mfa/lockout.ts). */
+/**
+ * Security alert: the second factor was locked after too many wrong codes; the link unlocks it and
+ * signs in (lib/auth/mfa/lockout.ts), so the mail says beside it not to forward or quote it
+ * (mail.linkNoForward).
+ */
 export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
   const { t } = ctx;
   return renderMail(
@@ -25,6 +29,7 @@ export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
         { kind: 'p', text: t('mail.mfaLocked.ifYou') },
         { kind: 'button', label: t('mail.mfaLocked.button'), url: d.link.url },
         { kind: 'small', text: t('mail.mfaLocked.expires', { expires: when(d.link.expires, ctx) }) },
+        { kind: 'small', text: t('mail.linkNoForward') },
         { kind: 'p', text: t('mail.mfaLocked.notYou', { support: ctx.support }) },
       ],
     },

@@ -4,7 +4,12 @@ import { renderMail } from './layout';
 
 export type SignInLinkData = { email: string; url: string; expires: Date };
 
-/** "Email me a sign-in link" (Auth.js email sign-in; the link was made by Auth.js and queued here). */
+/**
+ * "Email me a sign-in link" (Auth.js email sign-in; the link was made by Auth.js and queued here).
+ * Beside the link: when it expires, that whoever opens it is signed in (so neither forward the mail
+ * nor quote it in a reply, mail.linkNoForward), and to ignore it if they did not ask; never that
+ * nobody but the reader can use it.
+ */
 export function signInLink(d: SignInLinkData, ctx: MailContext) {
   const { t } = ctx;
   return renderMail(
@@ -18,6 +23,7 @@ export function signInLink(d: SignInLinkData, ctx: MailContext) {
         },
         { kind: 'button', label: t('mail.signInLink.button'), url: d.url },
         { kind: 'small', text: t('mail.signInLink.expires', { expires: when(d.expires, ctx) }) },
+        { kind: 'small', text: t('mail.linkNoForward') },
         { kind: 'small', text: t('mail.signInLink.notYou') },
       ],
     },
