@@ -261,4 +261,11 @@ test('on the filtered queue, “Take next request” takes the oldest free reque
     ),
   ).toEqual([{ n: 1 }]);
   await expectAccessible(page);
+  // Released again: the request may be another journey's (the filter is shared), which must find it free.
+  await page.getByRole('button', { name: 'Release it', exact: true }).click();
+  await expect
+    .poll(() =>
+      query<{ claimedById: string | null }>(`SELECT "claimedById" FROM "UnblockRequest" WHERE id = ?`, id),
+    )
+    .toEqual([{ claimedById: null }]);
 });

@@ -17,8 +17,15 @@ import { takeRequest } from './claim';
 /** How many times the lookup and take are tried before the answer is "every waiting request is taken". */
 export const TAKE_NEXT_TRIES = 5;
 
-/** The note when none is left free (or every try lost a race): the words "Next request" says it with. */
+/** The note when none is left free: the words "Next request" says it with. */
 const NONE_FREE = 'staff.desk.noneFree';
+/**
+ * The note when every try lost its race and the last lookup still found a free request: agents
+ * pressing at once each aim at the oldest, one wins each round, so with more of them pressing
+ * together than TAKE_NEXT_TRIES the last can lose every round while requests still wait (review,
+ * 2026-12-07: "none is free" was then untrue).
+ */
+const RACED = 'staff.desk.takeNextRaced';
 
 /**
  * Takes, for `user`, the oldest waiting request nobody holds on the desk `filter` describes (the
@@ -30,7 +37,8 @@ const NONE_FREE = 'staff.desk.noneFree';
  *
  * Success: `data` is the request taken (NextRequest: where to open it, nextRequestHref), `note` the
  * take's (`outcome.claim.taken`). Refused `conflict` `staff.desk.noneFree` when none waits free, or
- * every try was taken from under the caller; nothing changed. An agent disabled since the session
+ * `staff.desk.takeNextRaced` when every try was taken from under the caller and requests still wait
+ * free (press again); nothing changed. An agent disabled since the session
  * check is refused as the take refuses them (`refused`, audited access.denied). Throws (assertStaff)
  * for a caller who is not staff with a verified second factor.
  */
@@ -42,12 +50,12 @@ export async function takeNextRequest(
   assertStaff(user);
   for (let tries = 0; tries < TAKE_NEXT_TRIES; tries++) {
     const next = await nextRequest(user, filter);
-    if (!next) break;
+    if (!next) return fail('conflict', NONE_FREE);
     const take = next.kind === 'allowance' ? takeAllowance : takeRequest;
     const r = await take(user, { requestId: next.id, from: '' }, meta);
     if (r.ok) return succeed(next, r.note);
     // Taken (or decided, or gone) between the lookup and the take: on to the next one.
     if (r.code !== 'conflict' && r.code !== 'not_found') return r;
   }
-  return fail('conflict', NONE_FREE);
+  return fail('conflict', (await nextRequest(user, filter)) ? RACED : NONE_FREE);
 }
