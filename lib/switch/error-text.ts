@@ -1,8 +1,9 @@
 import { noteText, type Note, type Translate } from '@/lib/i18n/note';
 import type { SwitchFailure } from '@/lib/switch/result';
 
-// What Tollgate stores when the switch did not do what it was asked (SwitchOperation.lastError, and
-// the `error` of the history notes `history.liftRefused` / `history.syncLiftRefused`): the failure's
+// What Tollgate stores when the switch did not do what it was asked (SwitchOperation.lastError, the
+// allowance outbox's errors, and the `error` of every history note lib/i18n/stored.ts lists in
+// SWITCH_ERROR_NOTES, `history.liftRefused` and `history.syncAllowancePutGaveUp` among them): the failure's
 // code, a colon and a detail in Tollgate's own English or the switch's own words, as
 // lib/switch/outbox.ts writes it (`timeout: no answer within 5000 ms`, `account_closed: account is
 // closed`; storedSwitchError, which puts first how long the switch asked Tollgate to wait). Readers
