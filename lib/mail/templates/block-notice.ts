@@ -155,7 +155,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   ];
   const names = [...new Set(d.calls.map((c) => c.sipUsername))];
   // Names the switch reported that are not SIP credentials here (IP-authenticated trunks): no password to change.
-  const named = d.summary?.named ?? names.filter((n) => d.credentials.some((c) => c.username === n));
+  const named = d.summary?.named ?? names.filter(isCredential);
   const unknown = d.summary?.unknownNames ?? all(names.filter((n) => !named.includes(n)));
   // Names with a SIP name's shape as reported; any other counted in words, never repeated.
   const shownNames = unknown.values.flatMap((n) => switchNameInMail(n) ?? []);
