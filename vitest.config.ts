@@ -29,6 +29,7 @@ export const ISOLATED = [
   'tests/integration/sign-in-time-zone.test.ts',
   'tests/integration/staff-login-security.test.ts',
   'tests/integration/staff-outcome.test.ts',
+  'tests/integration/take-next-once.test.ts',
   'tests/integration/take-next-raced.test.ts',
   'tests/integration/user-lock-order.test.ts',
   'tests/switch/client-contract.test.ts',

@@ -3,6 +3,7 @@ import { ActionForm } from '@/components/ui/action-form';
 import { Link } from '@/components/ui/link';
 import { buttonClass } from '@/components/ui/button-class';
 import { takeNextAction } from '@/lib/requests/actions';
+import { newIdempotencyKey } from '@/lib/server/idempotency';
 
 /**
  * The queue's filter `href` (a link to /staff/requests/next) carries, as the hidden fields of "Take
@@ -26,7 +27,10 @@ export function takeNextFields(href: string): Record<string, string> {
  * oldest waiting request nobody has taken and takes nothing (a reload, a shared link or a prefetch must
  * not claim). The button beside it posts (takeNextAction, also without JavaScript) the same filter
  * and, in one step on the server, takes that request for the agent and opens it; two agents pressing
- * it together get two different requests. When none is free, its answer (`staff.desk.noneFree`) stays
+ * it together get two different requests. Each render of the button's form carries its own
+ * idempotency key (made here, on the server): a second send of the same render (a double-click
+ * without JavaScript, a resend after a lost answer) takes nothing more and opens the request the first
+ * send took. When none is free, its answer (`staff.desk.noneFree`) stays
  * on this page, in the form's live region. Each has its hint, which it names as its description.
  * Holds a form: its parent must be a block container (a flex `div`), never a `p`, in which HTML
  * cannot hold a form (the browser would end the paragraph before it, and React's hydration fails).
@@ -47,6 +51,7 @@ export function NextRequestLink({ href }: { href: string }) {
         <ActionForm
           action={takeNextAction}
           hiddenFields={takeNextFields(href)}
+          idempotencyKey={newIdempotencyKey()}
           messageId="take-next-message"
           submit={desk('takeNext')}
           pendingText={desk('takingNext')}

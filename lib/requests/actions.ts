@@ -1,5 +1,6 @@
 'use server';
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import {
   approveRequest,
@@ -10,10 +11,10 @@ import {
 } from '@/lib/requests/decide';
 import { releaseRequest, releaseSchema, takeRequest, takeSchema } from '@/lib/requests/claim';
 import { QUEUE_KINDS, QUEUE_REASONS, queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
-import { takeNextRequest } from '@/lib/requests/take-next';
-import { nextRequestHref } from '@/lib/allowances/next';
+import { takeNextHref, takeNextRequest, takenBefore } from '@/lib/requests/take-next';
 import { postedForm } from '@/lib/requests/fields';
 import { submitFirewall, submitMisdial, withdrawRequest } from '@/lib/requests/submit';
+import type { Receipt } from '@/lib/server/idempotency';
 import { redirectIfOk, staffAction, userAction } from '@/lib/server/safe-action';
 import { hiddenText, postedId } from '@/lib/server/form-issues';
 import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
@@ -150,19 +151,37 @@ export const releaseAction = staffAction(releaseSchema, async (input, { user, me
 });
 
 /**
+ * The answer to a resend of a "Take next request" form whose first submission took a request (its
+ * receipt, under the form's key): that same request, opened where the first submission opened it
+ * (takenBefore), with nothing taken again. Throws for a receipt that holds no such place, which the
+ * wrapper answers as an unexpected failure ("may or may not"): nothing is taken then either.
+ */
+async function openTakenBefore(receipt: Receipt): Promise<never> {
+  const opened = takenBefore(receipt);
+  if (!opened) throw new Error('a take-next receipt without the place its request was opened');
+  redirect(opened);
+}
+
+/**
  * "Take next request" (components/staff/next-request-link.tsx; lib/requests/take-next.ts): takes the
  * oldest waiting request nobody holds, of the queue's filter as the "Next request" link beside it
  * carries it (`kind`, `reason`: hidden fields, each one of the queue's options or absent; anything
  * else is refused as not what the page sends, and nothing is taken), then opens it where it is
- * decided with that filter in its address (nextRequestHref), where the page shows it taken by the
+ * decided with that filter in its address (takeNextHref), where the page shows it taken by the
  * caller. A POST, so a prefetch, a reload or a shared link never takes anything. When none is free,
  * the refusal (`staff.desk.noneFree`) stays in the form's live region, on the page it was pressed on.
+ *
+ * One request per render of the form (option `once`, `staff.takeNext`): a resend with the same key (a
+ * double-click without JavaScript, a resend after a lost answer, both at the same instant included)
+ * takes nothing and opens the request the first submission took (openTakenBefore), as the first
+ * submission did. Keys are the caller's: another agent's key is no receipt of theirs. A form without
+ * a key (a page rendered before the key) takes as before (`keyOptional`).
  */
 export const takeNextAction = staffAction(
   z.object({ kind: z.enum(QUEUE_KINDS).optional(), reason: z.enum(QUEUE_REASONS).optional() }),
-  async (filter, { user, meta }) => {
-    const r = await takeNextRequest(user, filter, meta);
-    const query = new URLSearchParams(queueFilterParams(filter)).toString();
-    return redirectIfOk(r, r.ok ? nextRequestHref(r.data!, query) : '');
+  async (filter, { user, meta, once }) => {
+    const r = await takeNextRequest(user, filter, meta, once);
+    return redirectIfOk(r, r.ok ? takeNextHref(r.data!, filter) : '');
   },
+  { once: { action: 'staff.takeNext', replay: openTakenBefore, keyOptional: true } },
 );

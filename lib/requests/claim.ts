@@ -85,9 +85,11 @@ async function changedMeanwhile(
 
 /**
  * The take and the release of one kind of request (`table`), as staff domain functions
- * `(user, input, meta) => Outcome` (staffDecision: the caller must be staff with a verified second
- * factor, else it throws; an unknown id is not_found; an agent disabled meanwhile takes nothing,
- * refused and audited access.denied).
+ * `(user, input, meta, receipt?) => Outcome` (staffDecision: the caller must be staff with a verified
+ * second factor, else it throws; an unknown id is not_found; an agent disabled meanwhile takes
+ * nothing, refused and audited access.denied). `receipt`: a form's receipt recorded in the same
+ * transaction when the take is done (lib/server/decide-once.ts ReceiptToRecord: "Take next request"
+ * records the request it took); "Take this request" gives none.
  *
  * `take` takes a waiting request for CLAIM_MINUTES from now, as `user`. The claim is one conditional
  * update of the columns as read, so of two agents pressing at once exactly one holds it; the other is

@@ -7,6 +7,7 @@ import { lockUsers } from '@/lib/server/db/lock';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import type { Note } from '@/lib/i18n/note';
+import { recordReceipt, type Once } from '@/lib/server/idempotency';
 import { fail, missing, succeed, type FailCode, type Outcome } from '@/lib/server/outcome';
 
 // The frame every staff decision shares (request approve/deny, allowance approve/deny/grant/end, manual
@@ -28,6 +29,14 @@ export type Decision<T> =
   | { ok: true; audit: DecisionAudit; data?: T; note?: Note }
   | (Extract<Outcome<T>, { ok: false }> & { audit?: DecisionAudit });
 
+/**
+ * A form's receipt to record in a decision's transaction once it is done (recordReceipt): the form's
+ * key (`once`: ActionContext.once), what the decision did (`note`) and the row that settles it
+ * (`ref`). Given by a caller that knows both before the decision runs (Take next request: the request
+ * it takes), so a decision that applies once per render needs no receipt code of its own.
+ */
+export type ReceiptToRecord = { once: Once; note: Note; ref?: string };
+
 /** Carries a refusal out of the transaction so that nothing of it is committed. */
 class Refusal<T> extends Error {
   constructor(readonly decision: Extract<Decision<T>, { ok: false }>) {
@@ -40,17 +49,22 @@ class Refusal<T> extends Error {
  * in that transaction and the result is `succeed(data, note)`. On a refusal the transaction is rolled
  * back (so a claim already won, an outbox row or a mail queued before the refusal is undone), its
  * `audit` row, if any, is written outside it, and the refusal is returned as the Outcome.
+ * `receipt`: recorded in the same transaction after the audit row, only when the decision is done; a
+ * receipt already under its user and key (the same render's other submission committed first) fails
+ * the transaction with a unique violation (P2002), which is thrown: nothing of this one commits.
  * Errors other than a refusal propagate unchanged (the transaction rolls back as usual).
  */
 export async function decideOnce<T = undefined>(
   who: { user: { id: string; email: string }; meta: RequestMeta },
   decide: (tx: Tx) => Promise<Decision<T>>,
+  receipt?: ReceiptToRecord,
 ): Promise<Outcome<T>> {
   try {
     return await db.$transaction(async (tx) => {
       const d = await decide(tx);
       if (!d.ok) throw new Refusal<T>(d);
       await audit({ ...d.audit, actor: who.user, meta: who.meta }, tx);
+      if (receipt) await recordReceipt(tx, receipt.once, receipt.note, receipt.ref);
       return succeed<T>(d.data, d.note);
     });
   } catch (e) {
@@ -113,17 +127,23 @@ export async function lockActor(
 }
 
 /**
- * A staff decision about one thing, as a domain function `(user, input, meta) => Outcome<T>`: the
- * caller must be staff with a verified second factor (assertStaff throws otherwise), `load(input)`
+ * A staff decision about one thing, as a domain function `(user, input, meta, receipt?) => Outcome<T>`:
+ * the caller must be staff with a verified second factor (assertStaff throws otherwise), `load(input)`
  * finds the thing (null → not_found, which the action answers with a 404), and `decide(tx, row,
  * input, user)` runs inside decideOnce, after lockActor: an actor disabled (or no longer staff) since
  * the session check is refused with `outcome.staffDisabled`, audited access.denied, and nothing changes.
+ * `receipt`: a form's receipt decideOnce records with the decision when it is done (ReceiptToRecord).
  */
 export function staffDecision<I, R, T = undefined>(
   load: (input: I) => Promise<R | null>,
   decide: (tx: Tx, row: R, input: I, user: CurrentUser) => Promise<Decision<T>>,
 ) {
-  return async (user: CurrentUser, input: I, meta: RequestMeta): Promise<Outcome<T>> => {
+  return async (
+    user: CurrentUser,
+    input: I,
+    meta: RequestMeta,
+    receipt?: ReceiptToRecord,
+  ): Promise<Outcome<T>> => {
     assertStaff(user);
     const row = await load(input);
     if (!row) return missing();
@@ -132,6 +152,7 @@ export function staffDecision<I, R, T = undefined>(
       async (tx) =>
         (await lockActor(tx, user.id, STAFF_ROLES, { key: 'outcome.staffDisabled' })) ??
         decide(tx, row, input, user),
+      receipt,
     );
   };
 }

@@ -47,13 +47,18 @@ export type ActionContext = { user: CurrentUser; meta: RequestMeta; once?: Once 
  * A form that applies at most once per render (lib/server/idempotency.ts): `action` names it (a key is
  * good for that form only), `secret` lists its fields left out of the digest (passwords), and
  * `replay(receipt, at)` answers a resend whose first outcome a row settles later (the SIP password
- * change: applied, refused or still unknown); without it the receipt's note is the answer, with
+ * change: applied, refused or still unknown), or that goes where the first went (Take next request:
+ * a redirect, which it may throw); without it the receipt's note is the answer, with
  * `at` (when the first submission committed, in the reader's zone and language) among its values.
+ * `keyOptional`: a post without a key (a page rendered before the form had one) is applied as before,
+ * with no receipt, rather than refused `outcome.again.noKey`; for a form whose second application
+ * costs a nuisance, not a harm (Take next request: one more request held for 20 minutes).
  */
 export type OnceOptions = {
   action: string;
   secret?: readonly string[];
   replay?: (receipt: Receipt, at: string) => Promise<Outcome<unknown>>;
+  keyOptional?: boolean;
 };
 
 /**
@@ -288,7 +293,7 @@ async function act<S extends z.ZodType, T>(
     return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
   }
   const once = opts.once ? onceOf(opts.once.action, user.id, raw, opts.once.secret) : null;
-  if (opts.once && !once)
+  if (opts.once && !once && !opts.once.keyOptional)
     return { ...outcomeToState(fail('invalid', 'outcome.again.noKey'), t), values: echo(raw, opts.echo) };
   const first =
     once && opts.once ? () => answerFromReceipt(once, opts.once!, user, locale) : async () => null;
@@ -302,7 +307,11 @@ async function act<S extends z.ZodType, T>(
       // A submission of the same render committed meanwhile (two at once: this one's receipt was
       // refused as a duplicate), or this one committed and then failed: the receipt says what was done.
       unstable_rethrow(e);
-      returned = await first().catch(() => null);
+      // A replay's own redirect (Next's throw) is the answer; anything else it throws is not.
+      returned = await first().catch((again: unknown) => {
+        unstable_rethrow(again);
+        return null;
+      });
       if (!returned) throw e;
       fromReceipt = true;
     }
