@@ -3,6 +3,8 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { intlTag } from '@/lib/i18n/locales';
 import type { CurrentUser } from '@/lib/auth/session';
 import { allowancesForStaff } from '@/lib/allowances/queries';
+import { fraudDoorsForStaff } from '@/lib/allowances/fraud-door';
+import { StaffDoorList, StaffDoorNote } from './door-notes';
 import { allowableCountries } from '@/lib/allowances/rules';
 import { countryName } from '@/lib/phone/format';
 import { formatWhen } from '@/lib/time/format';
@@ -210,7 +212,9 @@ export function WaitingUnblockNote({
  * whose end is waiting for the switch (`endingSince`) says so and since when, and offers no second "End
  * now"; one whose end the switch refused says so (EndRefusedLine), and one still in force offers "End
  * now" again. A waiting request names the account's unblock requests waiting too
- * (`account.waitingRequests`: WaitingUnblockNote).
+ * (`account.waitingRequests`: WaitingUnblockNote). A waiting request's country, and above the grant form
+ * every country, says what the trigger calls of the blocks in force say about allowing it
+ * (lib/allowances/fraud-door.ts: refused until a password is changed, or a warning): StaffDoorNote.
  */
 export async function StaffAllowances({
   user,
@@ -232,11 +236,13 @@ export async function StaffAllowances({
   blocked: boolean;
 }) {
   const locale = await getLocale();
-  const [list, t, summary] = await Promise.all([
+  const [list, doors, t, summary] = await Promise.all([
     allowancesForStaff(user, account.id, locale),
+    fraudDoorsForStaff(user, account.id),
     getTranslations('staff.allowances'),
     getTranslations('staff.summary'),
   ]);
+  const doorOf = new Map(doors.map((d) => [d.country, d]));
   const at = (d: Date | null) => (d ? formatWhen(d, user.timeZone, { locale: intlTag(locale) }) : '—');
   return (
     <Section id="allowances-title" title={t('title')}>
@@ -311,6 +317,7 @@ export async function StaffAllowances({
                     </dd>
                   </dl>
                 ) : null}
+                {a.status === 'requested' ? <StaffDoorNote door={doorOf.get(a.country)} /> : null}
                 {a.status === 'requested' ? (
                   <WaitingUnblockNote requests={account.waitingRequests ?? []} at={at} />
                 ) : null}
@@ -339,6 +346,7 @@ export async function StaffAllowances({
           })}
         </ul>
       )}
+      {blocked ? <StaffDoorList doors={doors} /> : null}
       {blocked ? (
         <GrantAllowanceForm
           accountNumber={account.number}

@@ -14,6 +14,7 @@ import { NO_CLAIM } from '@/lib/requests/claim-columns';
 import { askerGone, askerGoneRefusal } from '@/lib/requests/decide';
 import { AWAITS_SWITCH, type AwaitsSwitch } from '@/lib/switch/awaits-switch';
 import { accountBlocked as blocked, latestBlockInForce } from './blocked';
+import { doorRefusal, readFraudDoors } from './fraud-door';
 import { endingOnSwitch, queueAllowanceDelete, queueAllowancePut } from './operations';
 import { notifyDenied } from './notify';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
@@ -39,10 +40,12 @@ export const endAllowanceSchema = z.object({ allowanceId: postedId });
 /**
  * ok with a note (`outcome.allowance.sent`, `denied`, `endSent`), and for the two that went to the
  * switch (`sent`, `endSent`) the data AWAITS_SWITCH: the form drops their words once the page shows
- * the switch's answer. not_found for an unknown id or account number; otherwise invalid (field notes)
- * or conflict: every other refusal means the account or the allowance moved on since the page was
- * drawn (someone decided first, the account is no longer blocked, a new block came, the allowance is
- * no longer in force, a change still waits for the switch), and the page is drawn again under it.
+ * the switch's answer. not_found for an unknown id or account number; `refused` for an approval of a
+ * country whose trigger calls went through a credential that keeps the fraud's password (fraud-door.ts:
+ * the card said so before the press); otherwise invalid (field notes) or conflict: every other
+ * refusal means the account or the allowance moved on since the page was drawn (someone decided
+ * first, the account is no longer blocked, a new block came, the allowance is no longer in force, a
+ * change still waits for the switch), and the page is drawn again under it.
  */
 export type StaffAllowanceOutcome = Outcome<AwaitsSwitch>;
 
@@ -106,6 +109,12 @@ const loadAccount = (input: { accountNumber: string }) =>
  * happened after the page was drawn. An allowance is then never approved on their word: the agent
  * denies the request and, after a call with a current member, grants one from the account page
  * (grantAllowance, a decision of the agent's own).
+ * Refused too (`refused`, `outcome.allowance.passwordFirst`: the country, the credentials and that
+ * the agent cannot change them; nothing changes, nothing is sent) while a trigger call to the
+ * country, of a block in force whose reason is not `high_risk_destination`, was made through a SIP
+ * credential whose password was not changed since that block (fraud-door.ts), read under the
+ * account's lock in this transaction: a password changed, or a block placed, after the page was drawn
+ * counts.
  */
 export const approveAllowance = staffDecision(
   loadAllowance,
@@ -131,6 +140,9 @@ export const approveAllowance = staffDecision(
     // was drawn: calls to a country through a fraud block are never opened on their word alone.
     const gone = a.requestedById ? await askerGone(tx, a.accountId, a.requestedById) : null;
     if (gone) return askerGoneRefusal(gone, 'outcome.allowance.askerLeft');
+    // Not through the door the fraud came in: the credentials its calls there used keep its password.
+    const door = doorRefusal((await readFraudDoors(tx, a.accountId)).get(a.country), 'staff', localeOf(user));
+    if (door) return refuse('refused', door.key, door.values);
     const now = new Date();
     const until = hoursFrom(now, a.hours);
     const won = await tx.destinationAllowance.updateMany({
@@ -172,7 +184,14 @@ export const denyAllowance = staffDecision(
   },
 );
 
-/** Support grants an allowance directly from the account page (no customer request). */
+/**
+ * Support grants an allowance `{country, hours, reason}` directly from the account page (no customer
+ * request), while the account is blocked. Refused (`invalid`, on the country field) for a country it
+ * cannot have (rules.ts countryProblem), or, read under the account's lock in this transaction, one a
+ * trigger call of a block in force (not `high_risk_destination`) went to through a SIP credential whose
+ * password was not changed since that block (fraud-door.ts: `outcome.allowance.passwordFirst`, which
+ * says the agent cannot change it). Nothing is written or sent then.
+ */
 export const grantAllowance = staffDecision(
   loadAccount,
   async (
@@ -189,6 +208,9 @@ export const grantAllowance = staffDecision(
     await lockAccount(tx, account.id);
     // The grant form is offered only while the account is blocked: lifted since the page was drawn.
     if (!(await blocked(tx, account.id))) return refuse('conflict', 'outcome.allowance.notBlocked');
+    const door = doorRefusal((await readFraudDoors(tx, account.id)).get(country), 'staff', locale);
+    if (door)
+      return refuse('invalid', 'outcome.correctFields', undefined, { fieldErrors: { country: [door] } });
     const open = await tx.destinationAllowance.findFirst({
       where: { accountId: account.id, country, status: { in: [...OPEN_STATUSES] } },
     });

@@ -21,6 +21,7 @@ import { queueMail } from '@/lib/mail/queue';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 import { latestBlockInForce } from './blocked';
+import { doorRefusal, readFraudDoors, type CountryDoor } from './fraud-door';
 import { countRequest } from '@/lib/requests/submit';
 
 // A customer asks for a destination allowance from the block page (issue 16). Nothing reaches the
@@ -40,13 +41,21 @@ export const requestAllowanceSchema = z.object({
 /**
  * requestAllowanceSchema with the rules of the block's account, each on its own field: the country
  * is one it may ask for (rules.ts countryProblem: known, not its own `home` country, named in
- * `locale`), the callback phone one support may call (callbackPhoneFor, against the block's trigger
- * call `destinations`). Every field is checked on every submission (lib/requests/fields.ts checkForm).
+ * `locale`; and not one whose trigger calls went through a credential whose password was not changed
+ * since its block, as `doors` says: fraud-door.ts doorRefusal), the callback phone one support may
+ * call (callbackPhoneFor, against the block's trigger call `destinations`). Every field is checked on
+ * every submission (lib/requests/fields.ts checkForm).
  */
-function requestSchemaFor(home: string, destinations: string[], locale: string) {
+function requestSchemaFor(
+  home: string,
+  destinations: string[],
+  locale: string,
+  doors: Map<string, CountryDoor>,
+) {
   return requestAllowanceSchema.extend({
     country: allowanceFields.country.superRefine((country, ctx) => {
-      const problem = countryProblem(country, home, locale);
+      const problem =
+        countryProblem(country, home, locale) ?? doorRefusal(doors.get(country), 'customer', locale);
       if (problem) noteIssue(ctx, problem);
     }),
     callbackPhone: callbackPhoneFor(accountCountry(home), destinations, locale),
@@ -61,7 +70,11 @@ export type AllowanceOutcome = Outcome<{ allowanceId: string }>;
  * sent, with the block's id) for the block's account, scoped to the caller's accounts (another id →
  * not_found). Refused with a note, changing nothing, when the block is not in force; with every
  * field's problem at once (`invalid`) when a field breaks its rule: the country unknown or the
- * account's own, the callback number one support must not call (lib/phone/callback.ts, as for a
+ * account's own, or one a trigger call of a block in force went to through a SIP credential whose
+ * password was not changed since that block, unless the block's reason is `high_risk_destination`
+ * (fraud-door.ts: the note names the credentials and says to change their passwords first; read again
+ * under the account's lock when the request is filed, so a block that came meanwhile counts), the
+ * callback number one support must not call (lib/phone/callback.ts, as for a
  * misdial), and the form's own rules (requestAllowanceSchema); as a conflict when an allowance for
  * that country is already asked for or in force; as `throttled` over the request limits
  * (lib/requests/submit.ts countRequest, counted on the block it is filed under; a request not filed
@@ -87,6 +100,7 @@ export async function requestAllowance(
       block.account.country,
       block.calls.map((c) => c.to),
       locale,
+      await readFraudDoors(db, block.accountId),
     ),
     posted,
   );
@@ -110,7 +124,8 @@ export async function requestAllowance(
 
 /**
  * requestAllowance's write, under the account's lock: the allowance `input` for account `accountId`,
- * its audit row and its receipt, or the conflict / refusal that files nothing.
+ * its audit row and its receipt, or the conflict / refusal that files nothing (among them the
+ * country's door, fraud-door.ts, read again here: a block may have come since the form was checked).
  */
 async function fileRequest(
   user: CurrentUser,
@@ -121,6 +136,8 @@ async function fileRequest(
 ): Promise<AllowanceOutcome> {
   return db.$transaction(async (tx): Promise<AllowanceOutcome> => {
     await lockAccount(tx, accountId);
+    const door = doorRefusal((await readFraudDoors(tx, accountId)).get(input.country), 'customer', locale);
+    if (door) return fail('invalid', 'outcome.correctFields', undefined, { country: [door] });
     const open = await tx.destinationAllowance.findFirst({
       where: { accountId, country: input.country, status: { in: [...OPEN_STATUSES] } },
     });

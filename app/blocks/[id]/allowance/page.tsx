@@ -1,6 +1,8 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { AllowanceRequestForm, type RequestFormLabels } from '@/components/allowance/request-form';
 import { allowableCountries, OPEN_STATUSES } from '@/lib/allowances/rules';
+import { fraudDoorsForMember } from '@/lib/allowances/fraud-door';
+import { CustomerDoors } from '@/components/allowance/door-notes';
 import { blockPageAllowances } from '@/lib/blocks/page-version';
 import { BlockStep } from '@/components/block/block-step';
 import { OpenAllowances } from '@/components/block/pending-notice';
@@ -33,10 +35,17 @@ export default async function AllowancePage({ params }: { params: Promise<{ id: 
   labels.callback = unblock('callback');
   // One allowance per country at a time, as the block page lists them: those already asked for, on
   // their way or in force are said up front, and the form offers the other countries.
-  const open = (await blockPageAllowances(user.id, block)).filter((a) =>
-    (OPEN_STATUSES as readonly string[]).includes(a.status),
-  );
-  const taken = new Set(open.map((a) => a.country));
+  // So are the countries that cannot be allowed until a SIP password is changed (the request would
+  // be refused: lib/allowances/fraud-door.ts), and those whose calls came through no credential.
+  const [allowances, doors] = await Promise.all([
+    blockPageAllowances(user.id, block),
+    fraudDoorsForMember(user, block.account.id),
+  ]);
+  const open = allowances.filter((a) => (OPEN_STATUSES as readonly string[]).includes(a.status));
+  const taken = new Set([
+    ...open.map((a) => a.country),
+    ...doors.filter((d) => d.changeFirst.length > 0).map((d) => d.country),
+  ]);
   const countries = allowableCountries(block.account.country, await getLocale()).filter(
     (c) => !taken.has(c.code),
   );
@@ -45,6 +54,7 @@ export default async function AllowancePage({ params }: { params: Promise<{ id: 
       {(closed) => (
         <>
           {!closed && open.length ? <OpenAllowances blockId={block.id} open={open} /> : null}
+          {!closed ? <CustomerDoors doors={doors} blockId={block.id} /> : null}
           <AllowanceRequestForm blockId={block.id} countries={countries} labels={labels} closed={closed} />
         </>
       )}
