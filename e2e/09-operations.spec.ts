@@ -116,7 +116,7 @@ test('a failing switch shows as degraded while the instance stays ready', async 
   await setFaults('ops-trunk', { failNext: 10, failStatus: 503, method: 'PUT' });
   try {
     await page.getByRole('button', { name: 'Set password' }).click();
-    await expect(page.getByText('The switch gave no answer about the new SIP password')).toBeVisible();
+    await expect(page.getByText('Our phone system answered with an error, so we do not know')).toBeVisible();
   } finally {
     await clearFaults('ops-trunk');
   }

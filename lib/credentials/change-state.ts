@@ -1,3 +1,5 @@
+import { readSwitchError } from '@/lib/switch/error-text';
+
 /**
  * The one rule for "the switch's answer to a SIP password change is not known": the change is
  * `unknown` (the answer never came: a timeout, a restart in the middle), or still `sending` with no
@@ -12,4 +14,24 @@ export function awaitsSwitchAnswer(change: {
   switchConfirmedAt: Date | string | number | null;
 }): boolean {
   return change.status === 'unknown' || (change.status === 'sending' && change.switchConfirmedAt === null);
+}
+
+/**
+ * Why the switch's answer to a change is not known, read from the change's stored error (the
+ * SipPasswordChange row's `error`: lib/switch/error-text.ts storedSwitchError's text, Tollgate's own
+ * words for a change a restart cut short, a bare code in rows written before 2026-12-08, or null):
+ * `no_answer` when nothing came back (a timeout, a connection dropped or refused, a call cancelled, a
+ * restart: readSwitchError's `timeout`, `connection`, `cancelled`, or text without a code);
+ * `error_answer` when the switch answered, but not with its confirmation (a 500, a 503 or 429 asking
+ * to wait, an answer Tollgate could not read): it may or may not have taken the password. The
+ * customer is told which (outcome.reset.switchUnknown or switchErrorUnknown, the alert's
+ * mail.sipPasswordChanged.introUnconfirmed or introUnconfirmedError): "gave no answer" is not true
+ * of a switch that answered 500 (tester, 2026-12-08).
+ */
+export function unknownCause(storedError: string | null): 'no_answer' | 'error_answer' {
+  if (storedError === null) return 'no_answer';
+  const { kind } = readSwitchError(storedError);
+  return kind === 'timeout' || kind === 'connection' || kind === 'cancelled' || kind === 'other'
+    ? 'no_answer'
+    : 'error_answer';
 }

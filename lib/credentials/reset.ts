@@ -1,8 +1,8 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
-import { awaitsSwitchAnswer } from './change-state';
-import { consume } from '@/lib/server/rate-limit';
+import { awaitsSwitchAnswer, unknownCause } from './change-state';
+import { consumeAll, LIMITS, reward, type LimitName } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { recordPasswordReset } from '@/lib/blocks/lifecycle';
 import { liftIfRotated } from '@/lib/blocks/policy';
@@ -17,14 +17,17 @@ import { unconfirmedChange } from '@/lib/mail/render';
 import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { switchClient } from '@/lib/switch/client';
 import { failureNote, isKnownNotApplied } from '@/lib/switch/result';
+import { storedSwitchError } from '@/lib/switch/error-text';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { recordReceipt, type Once, type Receipt } from '@/lib/server/idempotency';
 
 /**
  * data.recorded false: the switch has the new password, but recording it here is still in progress.
- * Refusals: invalid (too weak or too long: fieldErrors.password lists why), throttled (rate limit or
- * the checker busy), conflict (another change of this credential is still waiting for the switch:
- * nothing sent), unavailable (the switch did not confirm; nothing recorded), not_found (not theirs).
+ * Refusals: invalid (too weak or too long: fieldErrors.password lists why), throttled (the checker's
+ * limits or busy; or this credential's or this login's changes in the hour: countReset, with the
+ * minutes to wait), conflict (another change of this credential is still waiting for the switch:
+ * nothing sent), unavailable (the switch did not confirm; nothing recorded: refused, or its answer is
+ * not known, worded by unknownCause), not_found (not theirs).
  */
 export type ResetOutcome = Outcome<{ recorded: boolean; liftQueued: boolean }>;
 
@@ -88,9 +91,8 @@ export async function resetSipPassword(
   if (!judged.ok) return judged.refused;
   const verdict = judged.assessment;
   if (await changeInFlight(cred.id)) return fail('conflict', 'outcome.reset.inFlight');
-  if ((await consume('sipPassword', user.id)).rejected) {
-    return fail('throttled', 'outcome.reset.tooMany');
-  }
+  const counted = await countReset(user.id, cred.id);
+  if (!counted.ok) return counted.refusal;
 
   // The intent is recorded before the switch is called, so that a change the switch accepted is
   // never lost: if recording its completion fails (or the process dies), it is completed later.
@@ -98,25 +100,37 @@ export async function resetSipPassword(
     cred,
     { userId: user.id, score: verdict.score, ip: meta.ip, userAgent: meta.userAgent },
     once,
-  );
-  if (!change) return fail('conflict', 'outcome.reset.inFlight');
+  ).catch(async (e: unknown) => {
+    await counted.giveBack(); // nothing was sent
+    throw e;
+  });
+  if (!change) {
+    await counted.giveBack();
+    return fail('conflict', 'outcome.reset.inFlight');
+  }
   const res = await switchClient().setSipPassword(cred.username, password, crypto.randomUUID());
   if (!res.ok) {
     const status = isKnownNotApplied(res) ? 'failed' : 'unknown';
+    // As the outboxes store it (lib/switch/error-text.ts): unknownCause reads it back for a resend.
+    const stored = storedSwitchError(res).slice(0, 500);
+    // The switch said no: nothing changed, so the change does not count on the limits.
+    if (status === 'failed') await counted.giveBack();
     await db.$transaction(async (tx) => {
       // Settled once: by this answer, or already by the recovery (a call that outlived stuckMs). A
       // refusal still corrects an `unknown` the recovery wrote: nothing changed after all (its alert,
       // not sent yet, is then not sent: lib/mail/render.ts).
       const moved = await tx.sipPasswordChange.updateMany({
         where: { id: change.id, status: status === 'failed' ? { in: ['sending', 'unknown'] } : 'sending' },
-        data: { status, completedAt: new Date(), error: `${res.code ?? res.kind}`.slice(0, 200) },
+        data: { status, completedAt: new Date(), error: stored },
       });
       if (moved.count !== 1) return;
       // A change with no answer may be in force on the switch: it is audited as unconfirmed, the name
       // the recovery after a restart also uses, never as failed (CONTRACTS §3), and the members are
       // told (the row says whether they were: `alert`).
       const alert =
-        status === 'unknown' ? await alertUnconfirmed(tx, cred.accountId, change, user.email) : undefined;
+        status === 'unknown'
+          ? await alertUnconfirmed(tx, cred.accountId, change, user.email, unknownCause(stored))
+          : undefined;
       await audit(
         {
           action: status === 'failed' ? 'sip_password.change_failed' : 'sip_password.change_unknown',
@@ -129,9 +143,10 @@ export async function resetSipPassword(
         tx,
       );
     });
-    // No answer (a timeout, a 5xx, a garbled 200): the switch may have applied it, and only a new
-    // password settles which one is in force, as the reset page then says (unsettledChange).
-    if (status === 'unknown') return fail('unavailable', 'outcome.reset.switchUnknown');
+    // No answer (a timeout), or not the switch's confirmation (a 5xx, a garbled 200): the switch may
+    // have applied it, and only a new password settles which one is in force, as the reset page then
+    // says (unsettledChange).
+    if (status === 'unknown') return fail('unavailable', UNKNOWN_KEY[unknownCause(stored)]);
     return fail('unavailable', 'outcome.reset.switchFailed', {
       failure: failureNote(res, { key: 'outcome.switch.action.sipPassword' }),
     });
@@ -143,6 +158,64 @@ export async function resetSipPassword(
   return succeed(
     recorded ? { recorded: true, liftQueued: recorded.liftQueued } : { recorded: false, liftQueued: false },
   );
+}
+
+/** The customer's words for a change whose switch answer is not known, by why (unknownCause). */
+const UNKNOWN_KEY = {
+  no_answer: 'outcome.reset.switchUnknown',
+  error_answer: 'outcome.reset.switchErrorUnknown',
+} as const;
+
+/** The changes one login may make per hour, this many per credential it can reach. */
+export const RESETS_PER_CREDENTIAL_AN_HOUR = 2;
+
+/**
+ * The `sipPassword` ceiling of login `userId`: RESETS_PER_CREDENTIAL_AN_HOUR times the SIP credentials
+ * of all its accounts (one statement), and never less than LIMITS.sipPassword.points. Every one of a
+ * PBX's 20 to 80 credentials rotated after a compromise, and once more each for phones that took the
+ * first one wrong, is never refused; a stolen session still makes at most that many changes an hour,
+ * and at most LIMITS.sipPasswordCredential of any one credential.
+ */
+export async function resetCeiling(userId: string): Promise<number> {
+  const reachable = await db.sipCredential.count({
+    where: { account: { memberships: { some: { userId } } } },
+  });
+  return Math.max(LIMITS.sipPassword.points, RESETS_PER_CREDENTIAL_AN_HOUR * reachable);
+}
+
+/**
+ * Counts a change login `userId` is about to send of credential `credentialId`, before anything is
+ * written or sent, so that a burst in parallel cannot pass: on `sipPasswordCredential` (key "<user id>
+ * <credential id>"), then on `sipPassword` (key the user id) against the login's resetCeiling. Keys
+ * are the login's own: no stranger, and no other member, can spend them. Accepted: the caller calls
+ * `giveBack()` (best effort, never throws) when nothing reached the switch or the switch refused the
+ * change (known not applied), so only changes that may be in force count. Refused: what this attempt
+ * counted is given back, and the outcome is `throttled` with `minutes` until the refusing window ends,
+ * as the other refusals with a wait say it (lib/auth/sign-in.ts, change-password.ts):
+ * outcome.reset.tooManyCredential (this credential) or outcome.reset.tooMany (this login). Throws what
+ * the database throws (nothing then stays counted: consumeAll).
+ */
+async function countReset(
+  userId: string,
+  credentialId: string,
+): Promise<{ ok: true; giveBack: () => Promise<void> } | { ok: false; refusal: ResetOutcome }> {
+  const keys: { name: LimitName; key: string; points?: number }[] = [
+    { name: 'sipPasswordCredential', key: `${userId} ${credentialId}` },
+    { name: 'sipPassword', key: userId, points: await resetCeiling(userId) },
+  ];
+  const giveBack = (upTo: number) =>
+    Promise.all(keys.slice(0, upTo).map((k) => reward(k.name, k.key))).then(
+      () => undefined,
+      () => undefined,
+    );
+  const { over } = await consumeAll(keys);
+  if (!over) return { ok: true, giveBack: () => giveBack(keys.length) };
+  await giveBack(keys.findIndex((k) => k.name === over.name) + 1);
+  const retryAfterSec = over.status.limited ? over.status.retryAfterSec : LIMITS[over.name].duration;
+  const minutes = Math.max(1, Math.ceil(retryAfterSec / 60));
+  const key =
+    over.name === 'sipPasswordCredential' ? 'outcome.reset.tooManyCredential' : 'outcome.reset.tooMany';
+  return { ok: false, refusal: fail('throttled', key, { minutes }) };
 }
 
 /**
@@ -199,13 +272,14 @@ async function beginChange(
  * confirmed by the switch → success `outcome.again.sipPassword` (the password is not shown again, and
  * the one sent now was not used); refused by the switch → unavailable `outcome.again.sipRefused`
  * (nothing changed; a new render sets one); still on the wire → conflict `outcome.reset.inFlight`; no
- * answer known → unavailable `outcome.reset.switchUnknown`. Nothing is sent to the switch.
+ * answer known → unavailable `outcome.reset.switchUnknown`, or `switchErrorUnknown` when the switch
+ * answered with an error (unknownCause of its stored error). Nothing is sent to the switch.
  */
 export async function replayReset(receipt: Receipt, at: string): Promise<ResetOutcome> {
   const change = receipt.ref
     ? await db.sipPasswordChange.findUnique({
         where: { id: receipt.ref },
-        select: { status: true, createdAt: true, switchConfirmedAt: true },
+        select: { status: true, createdAt: true, switchConfirmedAt: true, error: true },
       })
     : null;
   const values = { ...receipt.note.values, at };
@@ -216,7 +290,7 @@ export async function replayReset(receipt: Receipt, at: string): Promise<ResetOu
     change?.status === 'sending' && change.createdAt.getTime() > sharedNow().getTime() - inFlightMs();
   return live
     ? fail('conflict', 'outcome.reset.inFlight')
-    : fail('unavailable', 'outcome.reset.switchUnknown');
+    : fail('unavailable', UNKNOWN_KEY[unknownCause(change?.error ?? null)]);
 }
 
 const RETRY_DELAYS_MS = [250, 1000, 3000];
@@ -333,15 +407,14 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
 /**
  * What the reset page must say about the credential's latest change when the switch's answer to it
  * is not known: `in_flight` (still waiting for it, another tab's or another member's), or `unknown`
- * (the answer never came: a timeout, or a restart in the middle; the switch may have that password,
- * and a password change ends registrations). Null when the latest change was confirmed, or there is
+ * (the answer never came: a timeout, or a restart in the middle; or the switch answered with an
+ * error: `cause`, unknownCause; the switch may have that password, and a password change ends
+ * registrations). Null when the latest change was confirmed, or there is
  * none: then the credential's `passwordChangedAt` is the switch's truth as far as it is known. A change
  * the switch refused (`failed`) changed nothing, so it settles nothing: the one before it decides
  * (review, session 33: a refusal after an unanswered change hid that the first may be in force).
  */
-export async function unsettledChange(
-  credentialId: string,
-): Promise<{ kind: 'in_flight' | 'unknown'; at: Date } | null> {
+export async function unsettledChange(credentialId: string): Promise<Unsettled | null> {
   return (await latestChange(credentialId)).unsettled;
 }
 
@@ -357,7 +430,7 @@ export async function unsettledChange(
 export async function latestChange(
   credentialId: string,
 ): Promise<{
-  unsettled: { kind: 'in_flight' | 'unknown'; at: Date } | null;
+  unsettled: Unsettled | null;
   confirmed: { at: Date; byId: string; email: string | null } | null;
 }> {
   const [last] = await db.$queryRaw<
@@ -368,8 +441,10 @@ export async function latestChange(
       completedAt: Date | string | number | null;
       userId: string;
       email: string | null;
+      error: string | null;
     }[]
-  >`SELECT c."status", c."createdAt", c."switchConfirmedAt", c."completedAt", c."userId", u."email"
+  >`SELECT c."status", c."createdAt", c."switchConfirmedAt", c."completedAt", c."userId", u."email",
+      c."error"
     FROM "SipPasswordChange" c LEFT JOIN "User" u ON u."id" = c."userId"
     WHERE c."credentialId" = ${credentialId} AND c."status" <> 'failed'
     ORDER BY c."createdAt" DESC LIMIT 1`;
@@ -379,10 +454,25 @@ export async function latestChange(
     const at = asDate(last.switchConfirmedAt ?? last.completedAt ?? last.createdAt);
     return { unsettled: null, confirmed: { at, byId: last.userId, email: last.email } };
   }
-  if (last.status === 'unknown') return { unsettled: { kind: 'unknown', at: createdAt }, confirmed: null };
+  if (last.status === 'unknown')
+    return {
+      unsettled: { kind: 'unknown', at: createdAt, cause: unknownCause(last.error) },
+      confirmed: null,
+    };
   const stuck = createdAt.getTime() < sharedNow().getTime() - inFlightMs();
-  return { unsettled: { kind: stuck ? 'unknown' : 'in_flight', at: createdAt }, confirmed: null };
+  const unsettled: Unsettled = stuck
+    ? { kind: 'unknown', at: createdAt, cause: 'no_answer' }
+    : { kind: 'in_flight', at: createdAt };
+  return { unsettled, confirmed: null };
 }
+
+/**
+ * A change whose switch answer is not known, as the reset page says it: `in_flight` (still on the
+ * wire), or `unknown` (sent at `at`), with why (`cause`: unknownCause; `no_answer` for a change a
+ * restart cut short).
+ */
+export type Unsettled =
+  { kind: 'in_flight'; at: Date } | { kind: 'unknown'; at: Date; cause: 'no_answer' | 'error_answer' };
 
 /** A time a raw read returns: a Date (PostgreSQL), or the text or number SQLite stores. */
 const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(v));
@@ -413,14 +503,17 @@ const stuckMs = () => Math.max(2 * 60_000, inFlightMs());
  * this one: a customer who set the password again after a restart, before the recovery settled this
  * one): that password is in force, its own alert went, and "may have changed… set it again" would be
  * false (lib/mail/render.ts unconfirmedChange, the same rule the renderer applies to an alert queued
- * before that confirmation). `by`: the address of who made it (null when not known). Returns
- * `queued`, or why nothing was (unconfirmedChange's answer: `overtaken`, …), for the audit row.
+ * before that confirmation). `by`: the address of who made it (null when not known); `cause`, why its
+ * answer is not known (unknownCause: the alert says whether the switch answered with an error or
+ * gave no answer). Returns `queued`, or why nothing was (unconfirmedChange's answer: `overtaken`, …),
+ * for the audit row.
  */
 async function alertUnconfirmed(
   tx: Tx,
   accountId: string,
   change: { id: string; credentialId: string; createdAt: Date; ip: string | null },
   by: string | null,
+  cause: 'no_answer' | 'error_answer',
 ): Promise<'queued' | 'confirmed_since' | 'refused_since' | 'overtaken'> {
   const now = await unconfirmedChange(change.id, tx);
   if (now !== 'unconfirmed') return now;
@@ -430,6 +523,7 @@ async function alertUnconfirmed(
     ip: change.ip,
     by,
     unconfirmedChangeId: change.id,
+    unconfirmedCause: cause,
   });
   return 'queued';
 }
@@ -464,7 +558,7 @@ export async function recoverPasswordChanges(now = sharedNow()): Promise<number>
       });
       if (moved.count !== 1) return;
       const who = await tx.user.findUnique({ where: { id: c.userId }, select: { email: true } });
-      const alert = await alertUnconfirmed(tx, c.credential.accountId, c, who?.email ?? null);
+      const alert = await alertUnconfirmed(tx, c.credential.accountId, c, who?.email ?? null, 'no_answer');
       await audit(
         {
           action: 'sip_password.change_unknown',

@@ -90,9 +90,11 @@ export const MAIL_PAYLOADS = {
   request_closed: z.object({ requestId: id, userId: id.optional() }),
   /**
    * `changedAt` ISO 8601; `ip` of the browser that changed it; `by` the email of who changed it.
-   * `unconfirmedChangeId`: the alert is about a change whose switch answer never came (the
+   * `unconfirmedChangeId`: the alert is about a change whose switch answer is not known (the
    * SipPasswordChange row's id; lib/credentials/reset.ts alertUnconfirmed), worded "may have changed"
-   * while that change is still unknown; absent for a change the switch confirmed.
+   * while that change is still unknown; absent for a change the switch confirmed. `unconfirmedCause`:
+   * why (lib/credentials/change-state.ts unknownCause): the switch gave no answer (`no_answer`, and
+   * when absent, as in rows queued before 2026-12-08), or answered with an error (`error_answer`).
    */
   sip_password_changed: z.object({
     credentialId: id,
@@ -101,6 +103,7 @@ export const MAIL_PAYLOADS = {
     by: z.string().max(254).nullable().optional(),
     userId: id.optional(),
     unconfirmedChangeId: id.optional(),
+    unconfirmedCause: z.enum(['no_answer', 'error_answer']).optional(),
   }),
   /**
    * `sealedUrl`: the sign-in link, sealed (lib/server/seal.ts, purpose mail-payload-v1). Once the row

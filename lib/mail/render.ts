@@ -653,6 +653,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
             ip: p.ip ?? null,
             by: p.by ?? null,
             unconfirmed: change === 'unconfirmed',
+            errorAnswer: p.unconfirmedCause === 'error_answer',
           },
           zonedFor(cred.account),
         ),

@@ -16,6 +16,7 @@ import {
   type PasswordRule,
   toEstimate,
 } from '@/lib/passwords/rules';
+import { GENERATED_MAX } from '@/lib/passwords/generate';
 
 // The server's password checks score with zxcvbn in a worker thread, never on the request thread:
 // a 64-character run of look-alike symbols keeps zxcvbn busy for seconds, and on the request thread
@@ -127,6 +128,31 @@ export async function withScoringDeadline<T>(
   }
 }
 
+/**
+ * What one check spends of `passwordCheckUser` and `passwordCheckAddress` (lib/server/rate-limit.ts),
+ * by what scoring it may cost. Those limits are there for the costly candidate (goal 7): zxcvbn's l33t
+ * matcher matches the password once per way of reading its look-alike characters as letters, and
+ * symbols (`( [ { <` for c, `! |` for i or l, `@`, `$`, `+`, `%`) multiply those readings: the 64
+ * of the bench's worst case have 736, and took 0.28–0.44 s of a core (the pruned matcher, 2026-12-08).
+ * A candidate of ASCII letters, digits and `-_.` alone has at most 6 readings (zxcvbn's
+ * enumerate_l33t_subs over all ten digits), and no more than GENERATED_MAX characters: the worst of
+ * 3 000 such candidates, drawn to be hard (digits only, look-alike digits among letters, 20 to 64
+ * characters), took 14 ms, and every generated password (lib/passwords/generate.ts) is one. So it
+ * spends 1 point where a costly candidate spends 10, and the limits are 10 times what they were in
+ * points: a session still scores at most 30 costly candidates per 15 minutes (120 per address), as
+ * before, while an owner rotating a 45-credential PBX with generated passwords (45 points) passes.
+ * Judged by the text alone: a cheap candidate is cheap whoever typed it.
+ */
+export const CHECK_COST = { cheap: 1, costly: 10 } as const;
+
+/** Letters, digits and `-_.`, at most GENERATED_MAX characters: scored in milliseconds (CHECK_COST). */
+const CHEAP_TO_SCORE = new RegExp(`^[A-Za-z0-9._-]{0,${GENERATED_MAX}}$`);
+
+/** The points a check of `password` spends of the check limits (CHECK_COST). */
+export function checkCost(password: string): number {
+  return CHEAP_TO_SCORE.test(password) ? CHECK_COST.cheap : CHECK_COST.costly;
+}
+
 export type CheckOutcome =
   | { ok: true; assessment: Assessment }
   | { ok: false; kind: 'too_long' | 'throttled' | 'timeout'; note: Note };
@@ -142,8 +168,9 @@ const NOTES: Record<'too_long' | 'throttled' | 'timeout', Note> = {
  * assessPassword for the rule and `opts`), scored in a worker thread.
  *
  * - `who`: the user asking and their client address (null: unknown, one shared bucket). Each check
- *   that is scored spends one point of `passwordCheckUser` and of `passwordCheckAddress`
- *   (lib/server/rate-limit.ts) first; over either, `throttled` and nothing is scored.
+ *   that is scored spends checkCost(password) points (1 or 10: CHECK_COST) of `passwordCheckUser`
+ *   and of `passwordCheckAddress` (lib/server/rate-limit.ts) first; over either, `throttled` and
+ *   nothing is scored.
  * - Over MAX_LENGTH characters: `too_long`, nothing scored and nothing spent.
  * - No thread began scoring it within WAIT_DEADLINE_MS, or it scored for longer than `deadlineMs`
  *   (default CHECK_DEADLINE_MS), or MAX_IN_FLIGHT checks are already waiting or scoring in this
@@ -157,9 +184,10 @@ export async function checkPassword(
   deadlineMs = CHECK_DEADLINE_MS,
 ): Promise<CheckOutcome> {
   if (password.length > MAX_LENGTH) return { ok: false, kind: 'too_long', note: NOTES.too_long };
+  const cost = checkCost(password);
   const { over } = await consumeAll([
-    { name: 'passwordCheckUser', key: who.userId },
-    { name: 'passwordCheckAddress', key: addressBucket(who.ip) },
+    { name: 'passwordCheckUser', key: who.userId, cost },
+    { name: 'passwordCheckAddress', key: addressBucket(who.ip), cost },
   ]);
   if (over) return { ok: false, kind: 'throttled', note: NOTES.throttled };
   const pool = scoringPool();

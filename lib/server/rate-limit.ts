@@ -60,13 +60,31 @@ export const LIMITS = {
   totp: { points: 5, duration: 5 * 60, blockDuration: 5 * 60 },
   /** One use per user and TOTP time step (codes stay valid ±30 s, so 2 minutes covers them). */
   totpStep: { points: 1, duration: 2 * 60 },
+  // SIP password changes (lib/credentials/reset.ts countReset), counted before the switch is called; a
+  // change the switch refused (known not applied), or that was never sent, is given back. Keys are the
+  // login's own: no stranger, and no other member of the account, can spend them. After a PBX
+  // compromise a business rotates every credential it has (20 to 80) in one sitting, and the lift rule
+  // needs every credential named in the block's calls rotated (DESIGN.md): one limit of 20 changes an
+  // hour per login refused the 21st. docs/operations.md, "Rate limits on SIP password changes".
+  /** Changes of one credential by one login (key "<user id> <credential id>"): none hammered. */
+  sipPasswordCredential: { points: 5, duration: 60 * 60 },
+  /**
+   * Changes by one login, all its credentials together (key: the user id). Its `points` is the floor:
+   * the ceiling of a login is twice the credentials it can reach (resetCeiling in reset.ts, passed to
+   * `consume` as `points`), so rotating each of them twice in an hour is never refused.
+   */
   sipPassword: { points: 20, duration: 60 * 60 },
   /** Wrong current passwords on the portal password change, per user (a stolen session guessing it). */
   passwordChange: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
-  /** Candidate passwords scored for one user (lib/passwords/check.ts): each may cost about 0.75 s of a core (the worst case), within a 5 s deadline. */
-  passwordCheckUser: { points: 30, duration: 15 * 60 },
-  /** Candidate passwords scored for one client address (IPv4, or IPv6 /64), whoever asks. */
-  passwordCheckAddress: { points: 120, duration: 15 * 60 },
+  /**
+   * Candidate passwords scored for one user (lib/passwords/check.ts): a candidate that may be costly
+   * (about 0.75 s of a core in the worst case, within a 5 s deadline) spends CHECK_COST.costly (10),
+   * so 30 of them per 15 minutes, as before; one of letters, digits and `-_.` (every generated
+   * password) spends CHECK_COST.cheap (1): 300 per 15 minutes, a whole PBX rotated in one sitting.
+   */
+  passwordCheckUser: { points: 300, duration: 15 * 60 },
+  /** Candidates scored for one client address (IPv4, or IPv6 /64), whoever asks: 120 costly, 1 200 cheap. */
+  passwordCheckAddress: { points: 1200, duration: 15 * 60 },
   // Customer requests to support: unblock (misdial, firewall) and country allowance requests together,
   // counted when one is filed (it mails a receipt and waits in support's queue); one that is not filed
   // (already open, block lifted, refused by these limits) is given back (lib/requests/submit.ts
@@ -134,10 +152,17 @@ class RateLimiterPrismaOneStatement extends RateLimiterPrisma {
   }
 }
 
-const limiters = new Map<LimitName, RateLimiterPrisma>();
+const limiters = new Map<string, RateLimiterPrisma>();
 
-function limiter(name: LimitName): RateLimiterPrisma {
-  let l = limiters.get(name);
+/**
+ * The limiter of `name`, allowing `points` per window (default: LIMITS[name].points). Limiters of one
+ * name with different `points` share its counters (the rows are keyed by the name and the key; the
+ * library compares the count with `points` after the write, RateLimiterStoreAbstract._afterConsume):
+ * how a ceiling is sized per caller (`sipPassword`).
+ */
+function limiter(name: LimitName, points: number = LIMITS[name].points): RateLimiterPrisma {
+  const id = `${name} ${points}`;
+  let l = limiters.get(id);
   if (!l) {
     l = new RateLimiterPrismaOneStatement({
       // The proxy, not a client: the limiter follows the database the app (or a test) uses now.
@@ -147,8 +172,9 @@ function limiter(name: LimitName): RateLimiterPrisma {
       // One timer per limiter and instance otherwise; purgeExpiredLimits (a worker) does it once.
       clearExpiredByTimeout: false,
       ...LIMITS[name],
+      points,
     });
-    limiters.set(name, l);
+    limiters.set(id, l);
   }
   return l;
 }
@@ -161,12 +187,22 @@ export type LimitStatus =
   { limited: false; rejected?: false } | { limited: true; rejected: boolean; retryAfterSec: number };
 
 /**
- * Counts one attempt. Call it BEFORE doing the costly or guessable thing, so a burst of parallel
- * requests cannot all pass a check that only counts afterwards.
+ * How one attempt counts: `cost`, the points it spends (default 1: a weighted limit such as
+ * `passwordCheckUser` spends more for a costlier attempt); `points`, the counter's allowance per window
+ * for this caller, instead of LIMITS[name].points (a ceiling sized per caller: `sipPassword`). Whole
+ * numbers of at least 1.
  */
-export async function consume(name: LimitName, key: string): Promise<LimitStatus> {
+export type Count = { cost?: number; points?: number };
+
+/**
+ * Counts one attempt (`cost` points, default 1, against `points`, default LIMITS[name].points: Count).
+ * Call it BEFORE doing the costly or guessable thing, so a burst of parallel requests cannot all pass
+ * a check that only counts afterwards. `limited` once nothing is left of the window's points;
+ * `rejected` when this attempt went over them; `retryAfterSec`, when the window ends.
+ */
+export async function consume(name: LimitName, key: string, count: Count = {}): Promise<LimitStatus> {
   try {
-    const res = await limiter(name).consume(k(key));
+    const res = await limiter(name, count.points).consume(k(key), count.cost ?? 1);
     return res.remainingPoints <= 0
       ? { limited: true, rejected: false, retryAfterSec: Math.ceil(res.msBeforeNext / 1000) }
       : { limited: false };
@@ -178,16 +214,16 @@ export async function consume(name: LimitName, key: string): Promise<LimitStatus
 }
 
 /**
- * Counts one attempt on each counter, in order, and stops at the first that refuses it. `over`: that
- * counter (with its status), or null when all accepted. `last`: a counter on which this attempt was
- * the last one allowed (its status is `limited`), or null; `lastBy` names it.
+ * Counts one attempt on each counter (each with its own Count), in order, and stops at the first that
+ * refuses it. `over`: that counter (with its status), or null when all accepted. `last`: a counter on
+ * which this attempt was the last one allowed (its status is `limited`), or null; `lastBy` names it.
  * Each counter is its own statement: when one throws (the database failed: no free connection, a
  * lock not granted in time), the points this call counted on the counters before it are given back
  * (best effort) and the error is thrown on, so that an attempt the database cut short counts on none
  * (a caller then says that nothing changed: lib/server/db/unavailable.ts firstStatement).
  */
 export async function consumeAll(
-  keys: { name: LimitName; key: string }[],
+  keys: ({ name: LimitName; key: string } & Count)[],
 ): Promise<{
   over: { name: LimitName; status: LimitStatus } | null;
   last: LimitStatus | null;
@@ -195,16 +231,16 @@ export async function consumeAll(
 }> {
   let last: LimitStatus | null = null;
   let lastBy: LimitName | null = null;
-  const counted: { name: LimitName; key: string }[] = [];
-  for (const { name, key } of keys) {
+  const counted: { name: LimitName; key: string; cost?: number }[] = [];
+  for (const { name, key, cost, points } of keys) {
     let status: LimitStatus;
     try {
-      status = await consume(name, key);
+      status = await consume(name, key, { cost, points });
     } catch (e) {
-      await Promise.all(counted.map((c) => reward(c.name, c.key))).catch(() => undefined);
+      await Promise.all(counted.map((c) => reward(c.name, c.key, c.cost))).catch(() => undefined);
       throw e;
     }
-    counted.push({ name, key });
+    counted.push({ name, key, cost });
     if (status.limited && status.rejected) return { over: { name, status }, last, lastBy };
     if (status.limited) [last, lastBy] = [status, name];
   }
@@ -212,11 +248,12 @@ export async function consumeAll(
 }
 
 /**
- * Gives back one point: an attempt counted in advance that is not to count after all (a success, or a
- * request that was not filed: lib/requests/submit.ts countRequest).
+ * Gives back `points` (default 1: what `consume` spent): an attempt counted in advance that is not to
+ * count after all (a success, a request that was not filed: lib/requests/submit.ts countRequest, a
+ * SIP password change the switch refused: lib/credentials/reset.ts countReset). Never below 0.
  */
-export async function reward(name: LimitName, key: string): Promise<void> {
-  await limiter(name).reward(k(key), 1);
+export async function reward(name: LimitName, key: string, points = 1): Promise<void> {
+  await limiter(name).reward(k(key), points);
 }
 
 export async function reset(name: LimitName, key: string): Promise<void> {

@@ -153,8 +153,9 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       expect(r).toMatchObject({
         ok: false,
         code: 'unavailable',
-        // It may have been applied: only a new password settles which one is in force.
-        note: { key: 'outcome.reset.switchUnknown' },
+        // It may have been applied: only a new password settles which one is in force. The switch
+        // answered (with an error): not worded as no answer.
+        note: { key: 'outcome.reset.switchErrorUnknown' },
       });
       expect(JSON.stringify(r)).not.toContain(password);
       const db = getDb();

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { LIMITS } from '@/lib/server/rate-limit';
-import { checkPassword, MAX_IN_FLIGHT } from '@/lib/passwords/check';
+import { CHECK_COST, checkCost, checkPassword, MAX_IN_FLIGHT } from '@/lib/passwords/check';
 import { generatePassword } from '@/lib/passwords/generate';
 import { contextWords } from '@/lib/passwords/words';
 import { assessPassword, MAX_LENGTH } from '@/lib/passwords/strength';
@@ -12,6 +12,8 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 /** zxcvbn's l33t matcher takes about half a second on this (seconds without the pruned dictionary matcher): every character is a look-alike of a letter. */
 const WORST_CASE = '4@8(6[9{3&#!1|0$5+7%2<'.repeat(3).slice(0, 64);
+/** A candidate with a look-alike symbol ("+" reads as t): it spends what a costly one does (CHECK_COST). */
+const COSTLY = 'Kettle+Harbor+91';
 const SIP = { userInputs: ['ACC-1001', 'Acme Dental'], username: 'acme-reception', sipMinGuessesLog10: 18 };
 /**
  * A deadline for the checks whose subject is the verdict, not the deadline: a scoring thread runs at
@@ -140,23 +142,44 @@ describe.each(dialects())('password checks off the request thread, %s', (dialect
       kind: 'too_long',
       note: { key: 'password.problem.tooLong', values: { max: MAX_LENGTH } },
     });
-    for (let i = 0; i < LIMITS.passwordCheckUser.points; i++)
-      expect((await checkPassword('Kettle-Harbor-91', SIP, me, PATIENT_MS)).ok).toBe(true);
+    for (let i = 0; i < LIMITS.passwordCheckUser.points / CHECK_COST.costly; i++)
+      expect((await checkPassword(COSTLY, SIP, me, PATIENT_MS)).ok).toBe(true);
+  });
+
+  // A PBX owner rotating 45 credentials with generated passwords in one sitting was refused at the
+  // 31st check (tester, 2026-12-08). The limit is for costly candidates (goal 7): one of letters,
+  // digits and -_. is scored in milliseconds, and spends a tenth of what one with look-alike symbols does.
+  it('spends 1 point for a candidate of letters, digits and -_. (every generated one), 10 for any other', async () => {
+    expect(checkCost(generatePassword())).toBe(CHECK_COST.cheap);
+    expect(checkCost(generatePassword(64, true))).toBe(CHECK_COST.cheap);
+    expect(checkCost('Kettle-Harbor-91')).toBe(CHECK_COST.cheap); // letters, digits and "-" only
+    expect(checkCost(COSTLY)).toBe(CHECK_COST.costly);
+    expect(checkCost(WORST_CASE)).toBe(CHECK_COST.costly);
+    expect(checkCost('Acme-reception-2026!')).toBe(CHECK_COST.costly);
+    expect(checkCost('a'.repeat(65))).toBe(CHECK_COST.costly); // longer than any generated password
+    const me = who();
+    // 45 credentials rotated twice in a quarter of an hour: 90 checks, 90 points.
+    for (let i = 0; i < 90; i++)
+      expect((await checkPassword(generatePassword(), SIP, me, PATIENT_MS)).ok).toBe(true);
+    // The costly candidates the limit is for stay bounded: 21 more fill the 300 points, the next is refused.
+    for (let i = 0; i < 21; i++) expect((await checkPassword(COSTLY, SIP, me, PATIENT_MS)).ok).toBe(true);
+    expect(await checkPassword(COSTLY, SIP, me)).toMatchObject({ ok: false, kind: 'throttled' });
   });
 
   it('limits checks per user, and per address whoever asks', async () => {
     const me = who();
-    for (let i = 0; i < LIMITS.passwordCheckUser.points; i++)
-      expect((await checkPassword('Kettle-Harbor-91', SIP, me, PATIENT_MS)).ok).toBe(true);
+    expect(LIMITS.passwordCheckUser.points / CHECK_COST.costly).toBe(30);
+    for (let i = 0; i < LIMITS.passwordCheckUser.points / CHECK_COST.costly; i++)
+      expect((await checkPassword(COSTLY, SIP, me, PATIENT_MS)).ok).toBe(true);
     expect(await checkPassword(generatePassword(), SIP, me)).toMatchObject({ ok: false, kind: 'throttled' });
     // Another user is not held back by this one.
     expect((await checkPassword(generatePassword(), SIP, who(), PATIENT_MS)).ok).toBe(true);
 
     const ip = who().ip; // its own address (the limiters outlive a dialect's database in one test process)
-    for (let i = 0; i < LIMITS.passwordCheckAddress.points; i++)
-      expect(await checkPassword('Kettle-Harbor-91', SIP, { userId: `u${i}`, ip }, PATIENT_MS)).toMatchObject(
-        { ok: true },
-      );
+    for (let i = 0; i < LIMITS.passwordCheckAddress.points / CHECK_COST.costly; i++)
+      expect(await checkPassword(COSTLY, SIP, { userId: `u${i}`, ip }, PATIENT_MS)).toMatchObject({
+        ok: true,
+      });
     expect(await checkPassword(generatePassword(), SIP, { userId: 'someone-new', ip })).toMatchObject({
       ok: false,
       kind: 'throttled',

@@ -95,6 +95,38 @@ describe.each(dialects())('rate limits, one statement per attempt, %s', (dialect
     expect(await db.rateLimiterFlexible.count({ where: { key: stored('sipPassword', key) } })).toBe(0);
   });
 
+  // A weighted attempt (the password checks: lib/passwords/check.ts checkCost) and a ceiling sized per
+  // caller (a login's SIP password changes: lib/credentials/reset.ts resetCeiling).
+  it('spends an attempt’s cost, and holds each caller to its own allowance on the same counter', async () => {
+    const key = crypto.randomUUID();
+    const { points } = rl.LIMITS.passwordCheckUser;
+    expect(await rl.consume('passwordCheckUser', key, { cost: points - 10 })).toEqual({ limited: false });
+    expect(await rl.consume('passwordCheckUser', key, { cost: 10 })).toMatchObject({
+      limited: true,
+      rejected: false,
+    });
+    expect(await rl.consume('passwordCheckUser', key)).toMatchObject({ limited: true, rejected: true });
+    await rl.reward('passwordCheckUser', key, 11); // the cost given back, as consumeAll does
+    const row = await db.rateLimiterFlexible.findUnique({ where: { key: stored('passwordCheckUser', key) } });
+    expect(row?.points).toBe(points - 10);
+
+    const login = crypto.randomUUID();
+    const floor = rl.LIMITS.sipPassword.points;
+    for (let i = 0; i < floor; i++) await rl.consume('sipPassword', login);
+    // Over the floor for a caller held to it; within a larger allowance on the same row.
+    expect(await rl.consume('sipPassword', login)).toMatchObject({ rejected: true });
+    await rl.reward('sipPassword', login);
+    expect(await rl.consume('sipPassword', login, { points: floor + 2 })).toEqual({ limited: false });
+    expect(await rl.consume('sipPassword', login, { points: floor + 2 })).toMatchObject({
+      limited: true,
+      rejected: false,
+    });
+    expect(await rl.consume('sipPassword', login, { points: floor + 2 })).toMatchObject({ rejected: true });
+    expect(
+      (await db.rateLimiterFlexible.findUnique({ where: { key: stored('sipPassword', login) } }))?.points,
+    ).toBe(floor + 3);
+  });
+
   it('never gives a point back below 0: to a window that has just ended, to one at 0, to no row', async () => {
     const ended = crypto.randomUUID();
     await db.rateLimiterFlexible.create({

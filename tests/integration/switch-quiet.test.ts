@@ -305,7 +305,7 @@ describe.each(dialects())('a switch that asks for quiet, on %s', (dialect) => {
     expect(outcome).toMatchObject({
       ok: false,
       code: 'unavailable',
-      note: { key: 'outcome.reset.switchUnknown' },
+      note: { key: 'outcome.reset.switchErrorUnknown' }, // the switch answered, asking to wait
     });
     expect(await received()).toHaveLength(1); // 30 s is past the request's 2 s budget: not asked again
     expect(await processSwitchOutbox()).toBe(0);

@@ -12,18 +12,25 @@ export type SipPasswordChangedData = {
   /** The address of who changed it, as stored (ASCII domain); null when not known. */
   by: string | null;
   /**
-   * The switch's answer to the change never came (a timeout, a 5xx, a restart mid-call): the new
+   * The switch's answer to the change is not known (a timeout, a 5xx, a restart mid-call): the new
    * password may or may not be in force, and if it is, the switch ended the credential's
    * registrations (CONTRACTS §3). `changedAt` is then when the change was sent. Default false.
    */
   unconfirmed?: boolean;
+  /**
+   * With `unconfirmed`: the switch answered, with an error, rather than not at all (a 500, a 503 that
+   * asked to wait: lib/credentials/change-state.ts unknownCause), and the alert says so instead of
+   * "our switch's answer never reached us". Default false.
+   */
+  errorAnswer?: boolean;
 };
 
 /**
  * Security alert: which credential, when, by whom (their address as people write it, displayEmail:
  * a Unicode domain is not shown as `xn--…`; "unknown" in the reader's language when not known) and
  * from where, and what to do if it was not you. `unconfirmed`: the same alert for a change that may
- * or may not be in force, which asks whoever made it to set the password again.
+ * or may not be in force, which asks whoever made it to set the password again (and says whether
+ * the switch gave no answer or answered with an error: `errorAnswer`).
  */
 export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) {
   const { t } = ctx;
@@ -44,7 +51,12 @@ export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) 
           kind: 'p',
           strong: true,
           text: maybe
-            ? t('mail.sipPasswordChanged.introUnconfirmed', { credential, account })
+            ? t(
+                d.errorAnswer === true
+                  ? 'mail.sipPasswordChanged.introUnconfirmedError'
+                  : 'mail.sipPasswordChanged.introUnconfirmed',
+                { credential, account },
+              )
             : t('mail.sipPasswordChanged.intro', { credential, account }),
         },
         {
