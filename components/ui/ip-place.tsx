@@ -1,9 +1,9 @@
 import { getLocale, getTranslations } from 'next-intl/server';
-import { placeIp } from '@/lib/geo/ip-country';
+import { isInternalAddress, placeIp } from '@/lib/geo/ip-country';
 
 /**
  * An internet address with the country it is registered in (offline data, lib/geo/ip-country.ts):
- * "185.220.101.47 🇩🇪 Germany", or "… country unknown" for private and documentation ranges.
+ * "185.220.101.47 🇩🇪 Germany", or "… an internal address" for private, link-local, loopback and CGNAT ones, "… country unknown" otherwise (documentation ranges included).
  * Used wherever a source IP is shown, on customer and staff pages alike. The address is never broken
  * across lines (the `unbroken` utility, app/globals.css), not even in a cell that breaks anywhere.
  */
@@ -15,7 +15,7 @@ export async function IpPlace({ ip }: { ip: string }) {
       <span className="unbroken font-mono">{p.ip}</span>{' '}
       <span className="whitespace-nowrap text-slate-700">
         {p.flag ? <span aria-hidden="true">{p.flag} </span> : null}
-        {p.countryName ?? t('unknown')}
+        {p.countryName ?? t(isInternalAddress(p.kind) ? 'internal' : 'unknown')}
       </span>
     </span>
   );

@@ -1,5 +1,8 @@
 import 'server-only';
 import { memberOf } from '@/lib/accounts/queries';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
+import { awaitsSwitchAnswer } from '@/lib/credentials/change-state';
+import { escapeLoneSurrogates } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
 import { ipCountry } from '@/lib/geo/ip-country';
 import { type SwitchClient, switchClient } from '@/lib/switch/client';
@@ -15,19 +18,34 @@ import { switchQuietUntil } from '@/lib/switch/quiet';
 export type BindingFlag =
   /** It comes from a source IP of the calls that caused the block. */
   | 'trigger_ip'
+  /**
+   * It comes from a source IP of the calls that caused the block which OWN_NETWORK_MIN or more of the
+   * bindings read with it share, in the account's country or an unknown one: the account's own office
+   * network or PBX at that address, through which the calls went (the binding is one of its phones),
+   * rather than an attacker's machine. In place of `trigger_ip` (see markOwnNetwork).
+   */
+  | 'own_network'
   /** Its source IP is registered in a country other than the account's. */
   | 'foreign_country'
   /** Its user agent names a SIP scanning tool (SCANNER_USER_AGENT), not a phone or a PBX. */
   | 'scanner';
 
 export type DeviceBinding = {
+  /** As the switch sent it, control characters replaced (readableSwitchText). */
   contact: string;
+  /** Canonical (lib/server/client-address.ts normalizeIp). */
   sourceIp: string;
   /** ISO 3166-1 alpha-2 of sourceIp, or null when unknown (lib/geo/ip-country.ts). */
   country: string | null;
+  /** As the switch sent it, control characters replaced (readableSwitchText); '' when none. */
   userAgent: string;
   expiresAt: Date;
   flags: BindingFlag[];
+  /**
+   * How many of the bindings read together with this one (every credential of the page's read,
+   * liveDevices) come from its source address, this one included: 1 for a device alone there.
+   */
+  sameAddress: number;
   /** The fields the switch sent longer than Tollgate keeps (cut, ending in "…"). */
   shortened: ReadRegistration['shortened'];
 };
@@ -74,6 +92,30 @@ const SCANNER_USER_AGENT =
   /friendly-scanner|sipvicious|\bsipcli\b|sip-?scan|vaxsipuseragent|pplsip|sivus|\bsmap\b|\biwar\b|sundayddr/i;
 
 /**
+ * C0 control characters (tab and line breaks included), DEL and C1: what the switch's event text loses
+ * (lib/blocks/trigger-calls.ts asReceived, the same range).
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text the switch wrote in a binding (its `contact`, its `userAgent`), as Tollgate keeps and shows it:
+ * read as the switch's event text is (docs/switch-api.md, "Text in your answers"; lib/blocks/
+ * trigger-calls.ts asReceived): each control character (C0 including tab, CR and LF, DEL, C1) becomes
+ * U+FFFD, and each lone UTF-16 surrogate the six characters of its escape (escapeLoneSurrogates; the
+ * switch client's JSON parser already does this for what it reads). Invisible formatting characters
+ * (a U+202E RIGHT-TO-LEFT OVERRIDE) are kept, as the switch's record: every page writes them out
+ * (lib/server/control-characters.ts revealInvisible). Nothing is trimmed or cut here: the read cut
+ * each field to REGISTRATION_TEXT_MAX and marked it (`shortened`). Why replaced, not kept: whoever
+ * registered a device chose its user agent, and `Evil\u0007UA\u001b[31m…\r\nX-Injected: 1` reached
+ * the page's DOM with BEL and ESC in it (a tester's binding); why U+FFFD, not dropped or a space:
+ * the reader sees that something unreadable was there, as in a trigger call's text. Pure.
+ * Example: readableSwitchText('Evil\u0007UA\r\n') is 'Evil\uFFFDUA\uFFFD\uFFFD'.
+ */
+export function readableSwitchText(text: string): string {
+  return escapeLoneSurrogates(text).replace(CONTROL, '\uFFFD');
+}
+
+/**
  * The flags of one binding. Addresses are compared in one canonical form (normalizeIp: `::ffff:1.2.3.4`
  * is `1.2.3.4`, IPv6 in any case and compression is one string). An unknown country (private or
  * documentation ranges, no data) is never called foreign: the page cannot say where it is. A user
@@ -99,7 +141,10 @@ export function flagsFor(
  * While the switch has asked this instance for quiet (lib/switch/quiet.ts) nothing is asked, and each
  * credential comes back with `notRead: { reason: 'paused', until }`; so does one whose failed read
  * left the instance quiet (the switch's answer was a 429, or another read's was), since a reload
- * reads nothing before `until` either. Never throws for switch failures.
+ * reads nothing before `until` either. Never throws for switch failures. Each binding's contact and
+ * user agent come with their control characters replaced (readableSwitchText), its flags computed on
+ * that text (flagsFor), and, over all the credentials read, `sameAddress` counted and `own_network`
+ * marked (markOwnNetwork). In the order given.
  */
 export async function liveDevices(
   credentials: readonly { id: string; username: string; label: string }[],
@@ -124,20 +169,23 @@ export async function liveDevices(
       unreadable: 0,
     };
   };
-  return Promise.all(
+  const read = await Promise.all(
     credentials.map(async (c): Promise<CredentialDevices> => {
       if (quietUntil) return notRead(c);
       const res = await client.getRegistrations(c.username);
       if (!res.ok) return notRead(c);
-      const bindings = res.value.registrations.map((r) => {
+      const bindings = res.value.registrations.map((r): DeviceBinding => {
         const country = ipCountry(r.sourceIp);
+        const contact = readableSwitchText(r.contact);
+        const userAgent = readableSwitchText(r.userAgent);
         return {
-          contact: r.contact,
+          contact,
           sourceIp: r.sourceIp,
           country,
-          userAgent: r.userAgent,
+          userAgent,
           expiresAt: new Date(r.expiresAt),
-          flags: flagsFor(r, country, ctx),
+          flags: flagsFor({ sourceIp: r.sourceIp, userAgent }, country, ctx),
+          sameAddress: 1,
           shortened: r.shortened,
         };
       });
@@ -150,6 +198,59 @@ export async function liveDevices(
         unreadable: res.value.unreadable,
       };
     }),
+  );
+  markOwnNetwork(read);
+  return read;
+}
+
+/**
+ * The bindings from one address past which a trigger IP they share is the account's own network: an
+ * office's phones behind one NAT (a tester's PBX customer: 54 phones on 83.45.12.200, the address its
+ * PBX's fraud calls left from) are many; an attacker's machine holds the few credentials it cracked.
+ */
+export const OWN_NETWORK_MIN = 5;
+
+/**
+ * Counts, over every binding read (all the credentials of one page's read), the bindings of each
+ * source address (`sameAddress`), and when OWN_NETWORK_MIN or more share a trigger IP outside another
+ * country, flags those `own_network` in place of `trigger_ip`: the page then says that the calls came
+ * through the account's own network or PBX at that address, not that each phone came from the
+ * attacker's address (54 office phones each flagged so hid the attacker's devices). Their other flags
+ * stay (a scanning tool there is still one). Mutates `credentials`' bindings.
+ */
+function markOwnNetwork(credentials: CredentialDevices[]): void {
+  const bindings = credentials.flatMap((c) => c.bindings ?? []);
+  const count = new Map<string, number>();
+  for (const b of bindings) count.set(b.sourceIp, (count.get(b.sourceIp) ?? 0) + 1);
+  for (const b of bindings) {
+    b.sameAddress = count.get(b.sourceIp) ?? 1;
+    if (
+      b.sameAddress >= OWN_NETWORK_MIN &&
+      b.flags.includes('trigger_ip') &&
+      !b.flags.includes('foreign_country')
+    )
+      b.flags = b.flags.map((f) => (f === 'trigger_ip' ? 'own_network' : f));
+  }
+}
+
+/** A binding that looks like an attacker's, with the credential it is registered as. */
+export type SuspiciousBinding = {
+  credential: { id: string; username: string; label: string };
+  binding: DeviceBinding;
+};
+
+/**
+ * The bindings that look like an attacker's, for the summary at the top of a page
+ * (components/devices/suspicious-devices.tsx): a scanning tool's user agent (`scanner`), or a source
+ * address in a country other than the account's (`foreign_country`; never an unknown country). In the
+ * order given (credentials, then each one's bindings); empty when there are none or nothing was read.
+ * A trigger IP alone is not enough: it may be the account's own office (`own_network`). Pure.
+ */
+export function suspiciousBindings(credentials: readonly CredentialDevices[]): SuspiciousBinding[] {
+  return credentials.flatMap((c) =>
+    (c.bindings ?? [])
+      .filter((b) => b.flags.includes('scanner') || b.flags.includes('foreign_country'))
+      .map((binding) => ({ credential: { id: c.id, username: c.username, label: c.label }, binding })),
   );
 }
 
@@ -206,8 +307,17 @@ export async function devicesOfBlock(
   };
 }
 
-/** How far back a reset page looks for trigger IPs: blocks placed in the last 30 days. */
+/** How far back a reset page and the staff account page look for trigger IPs: blocks placed in the last 30 days. */
 const RECENT_BLOCKS_MS = 30 * 24 * 3600 * 1000;
+
+/** The distinct source IPs of the trigger calls of the account's blocks placed since `now` - RECENT_BLOCKS_MS. */
+async function recentTriggerIps(accountId: string, now: Date): Promise<string[]> {
+  const rows = await db.triggerCall.groupBy({
+    by: ['sourceIp'],
+    where: { block: { accountId, placedAt: { gte: new Date(now.getTime() - RECENT_BLOCKS_MS) } } },
+  });
+  return rows.map((r) => r.sourceIp);
+}
 
 /**
  * A credential's reset page: that credential alone, flagged against the trigger IPs of its
@@ -225,21 +335,88 @@ export async function devicesForCredential(
       id: true,
       username: true,
       label: true,
-      account: {
-        select: {
-          country: true,
-          blocks: {
-            where: { placedAt: { gte: new Date(now.getTime() - RECENT_BLOCKS_MS) } },
-            select: { calls: { select: { sourceIp: true } } },
-          },
-        },
-      },
+      accountId: true,
+      account: { select: { country: true } },
     },
   });
   if (!cred) return null;
   const ctx = {
     accountCountry: cred.account.country,
-    triggerIps: [...new Set(cred.account.blocks.flatMap((b) => b.calls.map((c) => c.sourceIp)))],
+    triggerIps: await recentTriggerIps(cred.accountId, now),
   };
-  return { accountCountry: ctx.accountCountry, credentials: await liveDevices([cred], ctx, client) };
+  const { id, username, label } = cred;
+  return {
+    accountCountry: ctx.accountCountry,
+    credentials: await liveDevices([{ id, username, label }], ctx, client),
+  };
+}
+
+/**
+ * One SIP credential on the staff account page: its devices (CredentialDevices), when its password
+ * was last changed through Tollgate (`passwordChangedAt`, null when never), and `unsettled`: its
+ * latest change has no answer from the switch (lib/credentials/change-state.ts awaitsSwitchAnswer), so
+ * `passwordChangedAt` may not be the password the switch has.
+ */
+export type StaffCredentialDevices = CredentialDevices & {
+  passwordChangedAt: Date | null;
+  unsettled: boolean;
+};
+
+/** What the staff account page's "Registered devices" shows (devicesForStaff). */
+export type StaffDevices = { accountCountry: string; credentials: StaffCredentialDevices[] };
+
+/**
+ * The staff account page: every SIP credential of the account `accountId` (by username), read from
+ * the switch as the customer's pages read them (liveDevices: in parallel, one timeout, no retries,
+ * nothing asked while the switch asked for quiet) and flagged against the trigger IPs of the
+ * account's blocks of the last 30 days, as a reset page is. Staff only, checked here as the account
+ * page's other reads check it (assertStaff: anyone else gets the 404). Null when there is no such
+ * account. One database read for the credentials and their latest password change, one for the
+ * trigger IPs, then one switch call per credential.
+ */
+export async function devicesForStaff(
+  user: CurrentUser,
+  accountId: string,
+  client?: SwitchClient,
+  now = new Date(),
+): Promise<StaffDevices | null> {
+  assertStaff(user);
+  const account = await db.customerAccount.findUnique({
+    where: { id: accountId },
+    select: {
+      country: true,
+      sipCredentials: {
+        orderBy: { username: 'asc' },
+        select: {
+          id: true,
+          username: true,
+          label: true,
+          passwordChangedAt: true,
+          // The latest change the switch did not refuse decides (lib/credentials/reset.ts latestChange).
+          changes: {
+            where: { status: { not: 'failed' } },
+            orderBy: { createdAt: 'desc' },
+            take: 1,
+            select: { status: true, switchConfirmedAt: true },
+          },
+        },
+      },
+    },
+  });
+  if (!account) return null;
+  const ctx = { accountCountry: account.country, triggerIps: await recentTriggerIps(accountId, now) };
+  const creds = account.sipCredentials;
+  const read = await liveDevices(
+    creds.map(({ id, username, label }) => ({ id, username, label })),
+    ctx,
+    client,
+  );
+  return {
+    accountCountry: ctx.accountCountry,
+    credentials: read.map((d, i) => ({
+      ...d,
+      passwordChangedAt: creds[i]!.passwordChangedAt,
+      unsettled: creds[i]!.changes.some(awaitsSwitchAnswer),
+    })),
+  };
 }

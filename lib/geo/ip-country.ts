@@ -28,25 +28,77 @@ function load(): Reader<Response> {
  * The ISO 3166-1 alpha-2 country an IPv4 or IPv6 address is registered in, e.g. "DE" for
  * 185.220.101.47, or `null` when it is unknown:
  * - not an IP address;
- * - not a global unicast address: private (RFC 1918, RFC 4193), loopback, link-local, shared
- *   (RFC 6598), multicast, and the documentation ranges 192.0.2.0/24, 198.51.100.0/24,
- *   203.0.113.0/24 (RFC 5737) and 2001:db8::/32 (RFC 3849) — the IANA special-purpose registries
- *   (RFC 6890) as `ipaddr.js` classifies them. The database gives some of those a country; no
- *   phone is really there;
+ * - not a global unicast address (addressKind below is not `public`): private (RFC 1918, RFC 4193),
+ *   loopback, link-local, shared (RFC 6598), multicast, and the documentation ranges 192.0.2.0/24,
+ *   198.51.100.0/24, 203.0.113.0/24 (RFC 5737) and 2001:db8::/32 (RFC 3849) — the IANA
+ *   special-purpose registries (RFC 6890) as `ipaddr.js` classifies them. The database gives some of
+ *   those a country; no phone is really there;
  * - missing from the database.
  * IPv4-mapped IPv6 (::ffff:a.b.c.d) is looked up as the IPv4 address. Never throws.
  */
 export function ipCountry(ip: string): string | null {
-  if (isIP(ip) === 0) return null; // strict dotted quads and RFC 4291 text, not inet_aton's "1.2.3"
-  const addr = ipaddr.process(ip);
-  if (addr.range() !== 'unicast') return null;
-  const record = load().get(addr.toString()) as { country_code?: unknown } | null;
+  if (addressKind(ip) !== 'public') return null;
+  const record = load().get(ipaddr.process(ip).toString()) as { country_code?: unknown } | null;
   const code = record?.country_code;
   return typeof code === 'string' && /^[A-Z]{2}$/.test(code) ? code : null;
 }
 
+/**
+ * What an address is, as the pages must say it when it has no country:
+ * - `public`: global unicast, the one kind with a country (ipCountry; null when the data lacks it);
+ * - `private`: RFC 1918 (10/8, 172.16/12, 192.168/16) or an RFC 4193 unique local address (fc00::/7);
+ * - `cgnat`: the shared address space of carrier-grade NAT, 100.64.0.0/10 (RFC 6598);
+ * - `link_local`: 169.254/16, fe80::/10 (with or without a zone, `fe80::1%eth0`);
+ * - `loopback`: 127/8, ::1;
+ * - `documentation`: 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (RFC 5737), 2001:db8::/32
+ *   (RFC 3849) and 3fff::/20 (RFC 9637): examples, routed nowhere;
+ * - `other`: not an address (strict dotted quads and RFC 4291 text only, not inet_aton's "1.2.3"),
+ *   or any other special-purpose range (unspecified, multicast, broadcast, benchmarking, reserved,
+ *   6to4 and Teredo tunnels).
+ * IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address's kind. Classified by ipaddr.js `range()`
+ * (the IANA special-purpose registries, RFC 6890), which calls the documentation ranges `reserved`
+ * with others, so those are told apart by prefix. Pure; never throws.
+ */
+export type AddressKind =
+  'public' | 'private' | 'cgnat' | 'link_local' | 'loopback' | 'documentation' | 'other';
+
+const DOCUMENTATION = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '3fff::/20'].map(
+  (cidr) => ipaddr.parseCIDR(cidr),
+);
+
+const KIND_OF_RANGE: Record<string, AddressKind> = {
+  unicast: 'public',
+  private: 'private',
+  uniqueLocal: 'private',
+  carrierGradeNat: 'cgnat',
+  linkLocal: 'link_local',
+  loopback: 'loopback',
+};
+
+/** The kind of `ip` (see AddressKind), e.g. `private` for 192.168.1.70, `public` for 185.220.101.47. */
+export function addressKind(ip: string): AddressKind {
+  if (isIP(ip) === 0) return 'other';
+  const addr = ipaddr.process(ip);
+  if (DOCUMENTATION.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits)))
+    return 'documentation';
+  return KIND_OF_RANGE[addr.range()] ?? 'other';
+}
+
+/**
+ * True for the kinds of address a network uses inside itself (`private`, `link_local`, `loopback`,
+ * and the carrier's own `cgnat`): a switch that reports one sees the device from inside a network,
+ * behind a router, a PBX or an SBC, and the address says nothing of where in the world it is. Pages
+ * say "an internal address (inside a private network, not on the internet)" (messages `ipPlace.internal`) for these, not
+ * "country unknown". `documentation` is not one: it is an example address (`ipPlace.documentation`).
+ */
+export function isInternalAddress(kind: AddressKind): boolean {
+  return kind === 'private' || kind === 'cgnat' || kind === 'link_local' || kind === 'loopback';
+}
+
 export type IpPlace = {
   ip: string;
+  /** What the address is (addressKind): the words a page shows when `country` is null. */
+  kind: AddressKind;
   /** ISO 3166-1 alpha-2, or null when unknown (see ipCountry). */
   country: string | null;
   /** The country's name in `locale` ("Germany"), or null when unknown. */
@@ -60,6 +112,7 @@ export function placeIp(ip: string, locale = 'en'): IpPlace {
   const country = ipCountry(ip);
   return {
     ip,
+    kind: addressKind(ip),
     country,
     countryName: country ? countryName(country, locale) : null,
     flag: country ? flagOf(country) : null,

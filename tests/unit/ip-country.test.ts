@@ -44,6 +44,7 @@ describe('placeIp', () => {
   it('names the country in the viewer’s language', () => {
     expect(placeIp('185.220.101.47')).toEqual({
       ip: '185.220.101.47',
+      kind: 'public',
       country: 'DE',
       countryName: 'Germany',
       flag: '🇩🇪',
@@ -51,6 +52,7 @@ describe('placeIp', () => {
     expect(placeIp('185.220.101.47', 'es').countryName).toBe('Alemania');
     expect(placeIp('203.0.113.9')).toEqual({
       ip: '203.0.113.9',
+      kind: 'documentation',
       country: null,
       countryName: null,
       flag: null,

@@ -24,6 +24,8 @@ import { switchErrorText } from '@/lib/switch/error-text';
 import { pageTitle } from '@/lib/i18n/page-title';
 import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
 import { NextRequestLink } from '@/components/staff/next-request-link';
+import { StaffAccountDevices } from '@/components/staff/account-devices';
+import { devicesForStaff } from '@/lib/devices/registrations';
 
 export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
   return pageTitle('app.meta.account', { number: (await params).number });
@@ -133,6 +135,9 @@ export default async function StaffAccountPage({
         <Section id="blocks-title" title={t('blocks')}>
           <AccountBlocks account={a} />
         </Section>
+
+        {/* Read from the switch once per SIP credential, streamed in (Suspense): the page never waits. */}
+        <StaffAccountDevices load={devicesForStaff(user, a.id)} />
 
         <Section id="requests-title" title={t('requests')}>
           <AccountRequests account={a} />

@@ -1,0 +1,108 @@
+import { useFormatter, useLocale, useTranslations } from 'next-intl';
+import { ContactText } from '@/components/devices/registered-devices';
+import { SourcePlace } from '@/components/devices/source-place';
+import type { CredentialDevices, NotRead } from '@/lib/devices/registrations';
+import { countryName } from '@/lib/phone/format';
+import { revealInvisible } from '@/lib/server/control-characters';
+import { ZONED, ZONED_SECONDS } from '@/lib/time/format';
+
+/**
+ * What the switch says of one SIP credential's devices (lib/devices/registrations.ts
+ * CredentialDevices), as the customer's "Registered devices" shows each credential: why they were not
+ * read (NotRead), or "none", or a list named "Devices registered as {username}" of each binding's
+ * contact, source address and where it is (SourcePlace), device software, when the registration ends,
+ * and in words why it deserves a second look (its flags), then how many could not be read. `home`:
+ * the account's country (ISO 3166-1 alpha-2), named in the foreign-country flag. Switch-written text
+ * arrives with its control characters replaced (readableSwitchText) and is shown with invisible
+ * formatting written out (revealInvisible). Hooks only (no next-intl/server): renders in any server
+ * component, and in a test.
+ */
+export function BindingList({ credential: c, home }: { credential: CredentialDevices; home: string }) {
+  const t = useTranslations('devices');
+  const locale = useLocale();
+  if (c.bindings === null)
+    return (
+      <p role="status" className="text-amber-950">
+        <NotReadWords notRead={c.notRead ?? { reason: 'failed' }} />
+      </p>
+    );
+  if (c.bindings.length === 0 && c.unreadable === 0) return <p className="text-slate-700">{t('none')}</p>;
+  const homeName = countryName(home, locale);
+  return (
+    <>
+      {c.bindings.length > 0 ? (
+        <ul aria-label={t('listOf', { username: c.username })} className="flex flex-col gap-2">
+          {c.bindings.map((b, i) => (
+            <li
+              key={`${i}|${b.contact}|${b.sourceIp}`}
+              className={`rounded border p-2 text-sm ${b.flags.length ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}
+            >
+              <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols-[7.5rem_minmax(0,1fr)]">
+                <dt className="text-slate-700">{t('contact')}</dt>
+                <dd className="min-w-0 font-mono">
+                  <ContactText contact={b.contact} />
+                  {b.shortened.includes('contact') ? <Shortened text={t('shortened')} /> : null}
+                </dd>
+                <dt className="text-slate-700">{t('sourceIp')}</dt>
+                <dd>
+                  <SourcePlace ip={b.sourceIp} />
+                </dd>
+                <dt className="text-slate-700">{t('userAgent')}</dt>
+                <dd className="break-all">
+                  {b.userAgent ? revealInvisible(b.userAgent) : t('noUserAgent')}
+                  {b.shortened.includes('userAgent') ? <Shortened text={t('shortened')} /> : null}
+                </dd>
+                <dt className="text-slate-700">{t('expires')}</dt>
+                <dd>
+                  <TimeAt at={b.expiresAt} />
+                </dd>
+              </dl>
+              {b.flags.length ? (
+                <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
+                  {b.flags.includes('scanner') ? <li>{t('flag.scanner')}</li> : null}
+                  {b.flags.includes('trigger_ip') ? <li>{t('flag.triggerIp')}</li> : null}
+                  {b.flags.includes('own_network') ? (
+                    <li>{t('flag.ownNetwork', { count: b.sameAddress })}</li>
+                  ) : null}
+                  {b.flags.includes('foreign_country') && b.country ? (
+                    <li>
+                      {t('flag.foreignCountry', { country: countryName(b.country, locale), home: homeName })}
+                    </li>
+                  ) : null}
+                </ul>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {c.unreadable > 0 ? (
+        <p role="status" className="text-amber-950">
+          {t('unreadable', { count: c.unreadable })}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** A time in the reader's zone with its offset, as components/ui/when.tsx writes it, through hooks. */
+function TimeAt({ at, seconds = false }: { at: Date; seconds?: boolean }) {
+  const format = useFormatter();
+  return <time dateTime={at.toISOString()}>{format.dateTime(at, seconds ? ZONED_SECONDS : ZONED)}</time>;
+}
+
+/**
+ * Why a credential's devices are not listed: the switch asked Tollgate to pause, with the time they
+ * are read again (to the second: a pause lasts seconds to minutes); or the read failed, and a reload
+ * tries again.
+ */
+function NotReadWords({ notRead }: { notRead: NotRead }) {
+  const t = useTranslations('devices');
+  if (notRead.reason === 'failed') return t('couldNotLoad');
+  const until = notRead.until;
+  return t.rich('paused', { from: () => <TimeAt at={until} seconds /> });
+}
+
+/** The mark after a field the switch sent longer than Tollgate keeps. */
+function Shortened({ text }: { text: string }) {
+  return <span className="ml-1 font-sans text-slate-700">{text}</span>;
+}

@@ -1,0 +1,85 @@
+import { useFormatter, useTranslations } from 'next-intl';
+import { Suspense } from 'react';
+import { BindingList } from '@/components/devices/binding-list';
+import { SuspiciousList } from '@/components/devices/suspicious-devices';
+import { CredentialName } from '@/components/ui/credential-name';
+import { Section } from '@/components/ui/section';
+import type { StaffDevices } from '@/lib/devices/registrations';
+import { ZONED } from '@/lib/time/format';
+
+/** The id of the staff account page's "Registered devices" heading, and of each credential's part. */
+export const STAFF_DEVICES_ID = 'devices-title';
+const credentialAnchor = (id: string) => `devices-${id}`;
+
+/**
+ * The staff account page's "Registered devices" (docs/staff-console.md): the heading and a line of
+ * what it is render at once; the rest streams in when the switch has answered (Suspense), as on the
+ * customer's block page, so 45 credentials' reads never hold back the page. `load`: the page's
+ * lib/devices/registrations.ts devicesForStaff, started by the page (staff only, checked there).
+ */
+export function StaffAccountDevices({ load }: { load: Promise<StaffDevices | null> }) {
+  const t = useTranslations('staff.devices');
+  const d = useTranslations('devices');
+  return (
+    <Section id={STAFF_DEVICES_ID} title={d('title')}>
+      <p className="max-w-2xl text-sm text-slate-700">{t('intro')}</p>
+      <Suspense fallback={<p role="status">{d('loading')}</p>}>
+        <StaffDevicesLoaded load={load} />
+      </Suspense>
+    </Section>
+  );
+}
+
+async function StaffDevicesLoaded({ load }: { load: Promise<StaffDevices | null> }) {
+  const devices = await load;
+  return devices ? <StaffDeviceList devices={devices} /> : null;
+}
+
+/**
+ * What the section shows once read: at its top the devices that look like an attacker's
+ * (SuspiciousList, each linking to its credential's part below), then each SIP credential (by
+ * username) under its own heading (label and username) with when its password was last changed through
+ * Tollgate (and that the switch has not answered the latest change, when so), and its devices as the
+ * customer sees them (BindingList: the same fields and flags).
+ */
+export function StaffDeviceList({ devices }: { devices: StaffDevices }) {
+  const t = useTranslations('staff.devices');
+  const dash = useTranslations('dashboard');
+  const format = useFormatter();
+  if (devices.credentials.length === 0) return <p className="text-slate-700">{t('noCredentials')}</p>;
+  return (
+    <div className="flex flex-col gap-4">
+      <SuspiciousList
+        devices={devices}
+        href={(id) => `#${credentialAnchor(id)}`}
+        audience="staff"
+        level={3}
+      />
+      {devices.credentials.map((c) => (
+        <div
+          key={c.id}
+          id={credentialAnchor(c.id)}
+          className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3"
+        >
+          <h3 className="font-medium">
+            <CredentialName credential={c} />
+          </h3>
+          <p className="text-sm text-slate-700">
+            {dash('changed')}:{' '}
+            {c.passwordChangedAt ? (
+              <time dateTime={c.passwordChangedAt.toISOString()}>
+                {format.dateTime(c.passwordChangedAt, ZONED)}
+              </time>
+            ) : (
+              dash('never')
+            )}
+            {c.unsettled ? (
+              <span className="block font-medium text-amber-900">{dash('unsettled')}</span>
+            ) : null}
+          </p>
+          <BindingList credential={c} home={devices.accountCountry} />
+        </div>
+      ))}
+    </div>
+  );
+}
