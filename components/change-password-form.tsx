@@ -7,7 +7,9 @@ import { useStrength } from '@/components/sip/use-strength';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
 import { echoed } from '@/components/ui/echoed';
 import { CurrentPasswordField, Field } from '@/components/ui/field';
-import type { Translate } from '@/lib/i18n/note';
+import { noteText, type Translate } from '@/lib/i18n/note';
+import { MIN_LENGTH } from '@/lib/passwords/rules';
+import { levelLabel } from '@/lib/passwords/words';
 
 /**
  * The portal password: the same estimator and rules as SIP passwords, checked again on the server.
@@ -90,7 +92,11 @@ export function ChangePasswordForm({
             value={next}
             onChange={(e) => setNext(e.target.value)}
             onFocus={() => setEngaged(true)}
-            hint={t('newHint')}
+            // What the server's rule asks, from the rule: the length, and the meter level it must reach.
+            hint={t('newHint', {
+              min: MIN_LENGTH,
+              level: noteText(tAll, levelLabel(Math.min(4, Math.max(0, minScore)))),
+            })}
             errors={state?.fieldErrors?.next}
           />
           {/* The meter needs the page's script; without it the server's check is what there is. */}

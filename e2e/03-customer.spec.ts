@@ -229,7 +229,7 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   expect(await passwordMatches(pbx, second)).toBe(true);
   await page.getByRole('button', { name: 'Set password' }).click();
   await expect(page.locator('#reset-message')).toContainText(
-    new RegExp(`The SIP password of ${pbx} was set at .+ nothing was sent to the switch again`),
+    new RegExp(`The SIP password of ${pbx} was set at .+ nothing was sent to our phone system again`),
   );
   await expect(page.getByTestId('new-password')).toHaveCount(0);
   await expect(page.getByLabel('New SIP password')).toHaveValue('');

@@ -449,7 +449,7 @@ test('a manual block the switch answers too late: the customer reads it coming, 
       const here = customer.getByRole('region', { name: literally(a.name) });
       await expect(
         here.getByText(
-          'Support is blocking international calling on this account: waiting for the switch to confirm.',
+          'Support is blocking international calling on this account: waiting for our phone system to confirm.',
         ),
       ).toBeVisible();
       await expect(here.getByText('Calls abroad may already be blocked.')).toBeVisible();

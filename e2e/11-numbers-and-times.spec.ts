@@ -280,11 +280,13 @@ test.describe('a customer in New York', () => {
     ).toBeVisible();
     // What a screen reader is given: the number in words ("10^18" was read "ten caret eighteen").
     const said = await page.locator('main').ariaSnapshot();
-    expect(said).toContain('needs at least a quintillion guesses (about 3 years on one GPU)');
+    expect(said).toContain('needs at least a quintillion guesses (about 3 years on one graphics card)');
     expect(said).not.toContain('^');
 
     await field.fill('Kettle:Harbor-Quartz-91');
-    await expect(page.getByText(/Remove “:”: it separates user and password/)).toBeVisible();
+    await expect(
+      page.getByText(/Remove “:”: phones use it to separate the user name from the password/),
+    ).toBeVisible();
     await page.getByRole('button', { name: 'Set password' }).click();
     await expect(page.locator('#password-error')).toContainText('Remove “:”');
     await expect(page.getByText('Password updated')).toHaveCount(0);

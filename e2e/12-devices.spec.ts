@@ -63,11 +63,23 @@ test('registered devices: the attacker’s binding is flagged in words, and a ne
   // The credential's own reset page lists its devices too; a new password ends them all on the switch.
   await page.goto(`/credentials/${w.desk.id}/reset?block=${w.blockId}`);
   await expect(bindingsOf(page, w.desk.username).filter({ hasText: 'friendly-scanner' })).toHaveCount(1);
+  // Before "Set password", the form names the phone that goes silent, national calls included, and
+  // the intruder's binding as logged out too (tester, 2026-12: the office's Yealink vanished unsaid).
+  const silenced = page.locator('#reset-devices');
+  await expect(silenced).toContainText(
+    `Front desk phone (Yealink SIP-T46U, ${OFFICE_IP}) will stop making and receiving all calls, national ones too, until the new password is typed into it.`,
+  );
+  await expect(silenced).toContainText(`friendly-scanner, ${ATTACKER_IP} will be logged out too.`);
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   const password = await page.getByLabel('New SIP password').inputValue();
   await page.getByRole('button', { name: 'Set password' }).click();
   await expect(page.getByText('Password updated')).toBeVisible();
+  // After it, the same phone as the one to type the new password into; never the intruder's.
+  const updated = page.getByRole('status').filter({ hasText: 'Password updated' });
+  await expect(updated).toContainText('Type the new password into this device');
+  await expect(updated).toContainText(`Front desk phone (Yealink SIP-T46U, ${OFFICE_IP})`);
+  await expect(updated).not.toContainText('friendly-scanner');
   expect(await passwordMatches(w.desk.username, password)).toBe(true);
   await expect(devices(page)).toContainText('No device is registered with this SIP password right now.');
   await expect(devices(page)).not.toContainText('friendly-scanner');
@@ -130,7 +142,7 @@ test('registered devices: a slow switch times out into "could not load", and the
     await page.goto(`/blocks/${w.blockId}`, { timeout: 20_000 });
     // The switch client gave up at its timeout (no retries on a page read): each credential says so.
     await expectBlockPageWithoutDevices(page, w);
-    await expect(devices(page)).not.toContainText('Asking the switch which devices are registered');
+    await expect(devices(page)).not.toContainText('Asking our phone system which devices are registered');
     await expectAccessible(page);
   });
   await page.reload();

@@ -256,8 +256,14 @@ test.describe('in Spanish', () => {
     await approve(browser, c);
     await page.reload();
     await expect(page.getByText(es('block.allowedNow'), { exact: true })).toBeVisible({ timeout: 20_000 });
-    // Lifted: what happened stays, but no more asking for a misdial report the page no longer takes.
-    await expect(page.getByText(es('block.explain.high_risk_destination'))).toBeVisible();
+    // Lifted: how it ended first (support agreed it was a misdial); what happened stays, as history,
+    // but no more asking for a misdial report the page no longer takes.
+    const ended = es('block.ended', { how: 'misdial', at: '@' }).split('@')[0]!;
+    await expect(page.getByRole('status').getByText(new RegExp(escape(ended)))).toBeVisible();
+    await expect(
+      page.getByText(es('block.explain.placedBecause', { reason: 'high_risk_destination' })),
+    ).toBeVisible();
+    await expect(page.getByText(es('block.explain.high_risk_destination'))).toHaveCount(0);
     await expect(page.getByText(es('block.explain.misdial'))).toHaveCount(0);
 
     // Reset with the meter.

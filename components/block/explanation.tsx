@@ -1,8 +1,9 @@
 import { Fragment, type ReactNode } from 'react';
-import { getLocale, getTranslations } from 'next-intl/server';
+import { useLocale, useTranslations } from 'next-intl';
 import { intlOf } from '@/lib/i18n/intl-cache';
 import { intlTag } from '@/lib/i18n/locales';
 import type { BlockView } from '@/lib/blocks/queries';
+import { suggestsMisdial } from '@/lib/blocks/misdial-step';
 import { placeIp } from '@/lib/geo/ip-country';
 import { destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
@@ -10,6 +11,7 @@ import { prefixSlip } from '@/lib/requests/dialling';
 import { accountNeedsPerson } from '@/lib/policy/settings';
 import { credentialName } from '@/lib/accounts/credential-name';
 import { CredentialName } from '@/components/ui/credential-name';
+import { providerSipAddressValues } from '@/components/ui/sip-addresses';
 import { revealInvisible } from '@/lib/server/control-characters';
 
 /**
@@ -17,7 +19,8 @@ import { revealInvisible } from '@/lib/server/control-characters';
  * do (change passwords, tell us about the trunk, ask for a misdial unblock) is said only while the block
  * is active: once the lift is on its way or done, there is nothing left to do and the page offers none
  * of those steps, so it does not ask for them (the firewall advice stays: it holds for the future).
- * Nor does it invite a misdial report while an unblock request is pending.
+ * Nor does it invite a misdial report while an unblock request is pending, nor for a block a misdial
+ * does not explain (lib/blocks/misdial-step.ts suggestsMisdial, the block notice's rule too).
  *
  * What changing the passwords brings follows the admins' lift policy as it is now (lib/policy/settings.ts,
  * read on every render): for a reason that needs a person the page never says calling comes back by
@@ -25,15 +28,41 @@ import { revealInvisible } from '@/lib/server/control-characters';
  * named password is changed and the block is still in force (held for a person, by this policy or a
  * stricter earlier one), it says support will review, not to change them again. `manual` is support's
  * own block, with no password step at all. `needsPerson` overrides the policy read (tests).
+ * The words are ExplanationText's.
+ */
+export async function Explanation({ block, needsPerson }: { block: BlockView; needsPerson?: boolean }) {
+  const person =
+    needsPerson ??
+    (block.status === 'active' && block.reason !== 'manual'
+      ? await accountNeedsPerson(block.account.id)
+      : false);
+  return <ExplanationText block={block} needsPerson={person} />;
+}
+
+/**
+ * The explanation's words (Explanation), in the reader's language (next-intl's provider: the page's,
+ * or a test's), for `block` as getBlockForUser reads it and `needsPerson`, the lift policy's answer
+ * for its reason (false when the block is not in force or is `manual`).
+ *
+ * The password step names only the passwords still to change, with how many of those the block named
+ * are changed already ("1 of the 2 SIP passwords named in this block has been changed"), and once
+ * every one is, what happens next instead (rotationStep): the page kept asking for both after one was
+ * changed (tester, 2026-12).
+ *
+ * A lifted block's reasons are history: why the switch placed it, in the past (`placedBecause`), never
+ * "what probably happened" beside a lift support agreed to as a misdial; the page says how it ended
+ * above (block.ended). The firewall advice (`firewall`, "Also make sure your router…") follows a step
+ * it adds to; with none before it (a lifted block, one being lifted, one with no calls), it comes after
+ * the advice to keep each SIP password strong (`keepSafe`), so its "also" never dangles.
  *
  * Every SIP username and dialled number in these sentences stays on one line (the `unbroken` utility,
  * app/globals.css): "salieron por acme-⏎pbx" was split on a phone, and the customer reads them back
  * to support.
  */
-export async function Explanation({ block, needsPerson }: { block: BlockView; needsPerson?: boolean }) {
-  const t = await getTranslations('block.explain');
+export function ExplanationText({ block, needsPerson }: { block: BlockView; needsPerson: boolean }) {
+  const t = useTranslations('block.explain');
   const country = accountCountry(block.account.country);
-  const locale = await getLocale();
+  const locale = useLocale();
   const list = (items: string[]) =>
     intlOf(Intl.ListFormat, intlTag(locale), { style: 'long', type: 'conjunction' }).format(items);
   /** The same list with its names kept whole, as a `<tag></tag>` of the sentence renders it. */
@@ -71,27 +100,24 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
   // The misdial hint names this block's destinations, or shows the 00-for-0 slip one of them reads as.
   const slip = prefixSlip(to.values, country);
   const named = block.credentials.filter((c) => c.named);
-  const rotatable = named.map((c) => ({
+  // The passwords still to change: those changed since the block are done, and not asked for again.
+  const pending = named.filter((c) => !c.rotatedSinceBlock);
+  const rotatable = pending.map((c) => ({
     text: credentialName(c),
     shown: <CredentialName credential={c} brackets usernameClass="" />,
   }));
-  // Every password the policy asks for is changed: asking for them again (and promising calls come
-  // back) would send the customer round in a circle, whether the switch refused the lift or the
-  // policy keeps the block for a person.
-  const allRotated =
-    !block.unknownNames.length && named.length > 0 && named.every((c) => c.rotatedSinceBlock);
+  const changed = named.length - pending.length;
   const step = rotationStep({
     actionable,
     manual: block.reason === 'manual',
-    allRotated,
     liftRefused: block.liftRefused,
     unknownNames: block.unknownNames.length > 0,
     otherOpen: block.otherOpenBlockId !== null,
-    rotatable: rotatable.length,
-    needsPerson:
-      needsPerson ??
-      (actionable && block.reason !== 'manual' ? await accountNeedsPerson(block.account.id) : false),
+    pending: pending.length,
+    changed,
+    needsPerson,
   });
+  const trunk = actionable && block.unknownNames.length > 0;
   return (
     <div className="flex flex-col gap-2">
       {block.callCount ? (
@@ -104,15 +130,18 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
           })}
         </p>
       ) : null}
-      <p>{t(block.reason)}</p>
-      {step === 'rotatedStillBlocked' || step === 'rotatedReview' ? (
+      <p>{block.status === 'lifted' ? t('placedBecause', { reason: block.reason }) : t(block.reason)}</p>
+      {step === 'rotatedOtherOpen' ? (
+        <p className="font-medium">{t(step, { count: block.otherOpenBlockCount })}</p>
+      ) : step === 'rotatedStillBlocked' || step === 'rotatedReview' || step === 'rotatedTrunk' ? (
         <p className="font-medium">{t(step)}</p>
       ) : step ? (
         <p className="font-medium">
+          {changed ? `${t('progress', { changed, total: named.length })} ` : null}
           {t.rich(step, { count: rotatable.length, credentials: nameList(rotatable) })}
         </p>
       ) : null}
-      {actionable && block.unknownNames.length ? (
+      {trunk ? (
         <p>
           {t.rich('trunk', {
             names: nameList([
@@ -122,8 +151,18 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
           })}
         </p>
       ) : null}
-      {block.reason !== 'manual' ? <p>{t('firewall')}</p> : null}
-      {actionable && !asked && block.reason === 'high_risk_destination' && block.callCount > 0 ? (
+      {block.reason === 'manual' ? null : (
+        <p>
+          {/* With no step before it, the advice follows the one to keep each password strong: its
+              "also" never dangles. */}
+          {step || trunk ? null : `${t('keepSafe')} `}
+          {t.rich(
+            'firewall',
+            providerSipAddressValues((entries) => listOfNodes(entries, intlTag(locale))),
+          )}
+        </p>
+      )}
+      {actionable && !asked && suggestsMisdial(block) ? (
         <p>
           {slip
             ? t.rich('misdialSlip', { ...slip, unbroken })
@@ -173,37 +212,50 @@ export function listOfNodes(items: ListItem[], tag: string): ReactNode {
 }
 
 /** The catalogue key (under `block.explain`) of the block page's password step, or null for none. */
-export type RotationStep = 'rotate' | 'rotateOnly' | 'rotateReview' | 'rotatedReview' | 'rotatedStillBlocked';
+export type RotationStep =
+  | 'rotate'
+  | 'rotateOnly'
+  | 'rotateReview'
+  | 'rotatedReview'
+  | 'rotatedStillBlocked'
+  | 'rotatedOtherOpen'
+  | 'rotatedTrunk';
 
 /**
  * Which password step the block page says (DESIGN.md "Re-enabling after a password reset"), from the
- * block's state: none while it is not in force (`actionable` false) or is support's own (`manual`);
- * once every named password is changed (`allRotated`) and the block is still in force, that the switch
- * refused the lift (`liftRefused`: support was told), or that support reviews and lifts it when the
- * reason needs a person, or when no other block of the account is open (`otherOpen`) to explain why it
- * is still in force: a stricter policy held it, and it waits in support's list
- * (lib/policy/rotated-waiting.ts); with another block open and a reason that needs no person, calling
- * comes back by itself once that block's passwords are changed too (`rotate`, beside the page's note
- * on the other block). Before that, which passwords to change: with a name that has no password here
- * (`unknownNames`, a trunk) only that (`rotateOnly`: nothing comes back by itself then), for a reason
- * that needs a person (`needsPerson`, the lift policy) that support reviews and lifts the block once
+ * block's state: none while it is not in force (`actionable` false) or is support's own (`manual`).
+ * `pending` is how many SIP passwords the block named are still to change, `changed` how many of them
+ * are changed since it was placed (both ≥ 0). Once every one is changed (none pending, one or more
+ * changed), what happens next: with a name that has no password here (`unknownNames`, a trunk) only
+ * that the passwords are done (`rotatedTrunk`: the page's trunk sentence says what is left); else that
+ * the switch refused the lift (`liftRefused`: support was told), or that support reviews and lifts it
+ * when the reason needs a person (`needsPerson`, the lift policy), or when no other block of the
+ * account is open (`otherOpen`) to explain why it is still in force: a stricter policy held it, and it
+ * waits in support's list (lib/policy/rotated-waiting.ts); with another block open and a reason that
+ * needs no person, that nothing more is needed for this block and calling comes back once the other
+ * one is lifted too (`rotatedOtherOpen`, beside the page's note on the other block). Before that,
+ * which passwords to change (the pending ones): with a trunk only that (`rotateOnly`: nothing comes
+ * back by itself then), for a reason that needs a person that support reviews and lifts the block once
  * they are changed (`rotateReview`), else that calling comes back by itself (`rotate`). No named
- * credential to change (`rotatable` 0): none.
+ * credential at all: none.
  */
 export function rotationStep(s: {
   actionable: boolean;
   manual: boolean;
-  allRotated: boolean;
   liftRefused: boolean;
   unknownNames: boolean;
   otherOpen: boolean;
-  rotatable: number;
+  pending: number;
+  changed: number;
   needsPerson: boolean;
 }): RotationStep | null {
   if (!s.actionable || s.manual) return null;
-  if (s.allRotated && s.liftRefused) return 'rotatedStillBlocked';
-  if (s.allRotated && (s.needsPerson || !s.otherOpen)) return 'rotatedReview';
-  if (!s.rotatable) return null;
+  if (s.pending === 0 && s.changed > 0) {
+    if (s.unknownNames) return 'rotatedTrunk';
+    if (s.liftRefused) return 'rotatedStillBlocked';
+    return s.needsPerson || !s.otherOpen ? 'rotatedReview' : 'rotatedOtherOpen';
+  }
+  if (!s.pending) return null;
   if (s.unknownNames) return 'rotateOnly';
   return s.needsPerson ? 'rotateReview' : 'rotate';
 }

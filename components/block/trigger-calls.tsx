@@ -9,6 +9,7 @@ import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { formatCallDuration } from '@/lib/requests/call-summary';
 import { revealInvisible } from '@/lib/server/control-characters';
+import { TechnicalDetails } from '@/components/ui/technical-details';
 
 /**
  * What the table needs: the customer's block page and the staff request page both pass theirs. A call
@@ -67,6 +68,7 @@ export async function TriggerCalls({
   const t = await getTranslations('block');
   const locale = await getLocale();
   const place = await getTranslations('ipPlace');
+  const app = await getTranslations('app');
   const country = accountCountry(block.account.country);
   const partial = more && more.count > block.calls.length ? more : null;
   const markedColumn = block.calls.some((c) => c.marked);
@@ -91,7 +93,10 @@ export async function TriggerCalls({
             {block.callsNotKept > 0 ? (
               <p className="mt-1 text-sm">{t('callsNotKept', { count: block.callsNotKept })}</p>
             ) : null}
-            <p className="mt-1 text-xs text-slate-600">{place('source')}</p>
+            {/* Where the countries come from: for whoever asks, not a line every reader must get past. */}
+            <TechnicalDetails summary={app('technicalDetails')} className="mt-1">
+              <p className="text-xs text-slate-600">{place('source')}</p>
+            </TechnicalDetails>
           </>
         }
       >

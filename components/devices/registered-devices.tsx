@@ -7,8 +7,15 @@ import type { CredentialDevices, NotRead } from '@/lib/devices/registrations';
 import { countryName } from '@/lib/phone/format';
 import { Section } from '@/components/ui/section';
 import { CredentialName } from '@/components/ui/credential-name';
+import { TechnicalDetails } from '@/components/ui/technical-details';
 
 type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | null;
+
+/**
+ * A binding's terms and values side by side. On a phone the terms take a narrower column (and wrap),
+ * as a stacked table's do (app/globals.css table-stack): the contact and address need the room.
+ */
+const TERMS = 'grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols-[7.5rem_minmax(0,1fr)]';
 
 /**
  * "Registered devices" (CONTRACTS §6): the heading renders at once; the list streams in when the
@@ -28,7 +35,12 @@ export async function RegisteredDevices({ load }: { load: Promise<Loaded> }) {
 }
 
 async function DeviceList({ load }: { load: Promise<Loaded> }) {
-  const [loaded, t, locale] = await Promise.all([load, getTranslations('devices'), getLocale()]);
+  const [loaded, t, app, locale] = await Promise.all([
+    load,
+    getTranslations('devices'),
+    getTranslations('app'),
+    getLocale(),
+  ]);
   if (!loaded) return null;
   const home = countryName(loaded.accountCountry, locale);
   return (
@@ -53,32 +65,40 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
                       key={`${i}|${b.contact}|${b.sourceIp}`}
                       className={`rounded border p-2 text-sm ${b.flags.length ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}
                     >
-                      {/* On a phone the labels take a narrower column (and wrap), as a stacked table's
-                          do (app/globals.css table-stack): the contact and address need the room. */}
-                      <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols-[7.5rem_minmax(0,1fr)]">
-                        <dt className="text-slate-700">{t('contact')}</dt>
-                        <dd className="min-w-0 font-mono">
-                          <ContactText contact={b.contact} />
-                          {b.shortened.includes('contact') ? <Shortened text={t('shortened')} /> : null}
-                        </dd>
-                        <dt className="text-slate-700">{t('sourceIp')}</dt>
-                        <dd>
-                          <IpPlace ip={b.sourceIp} />
-                        </dd>
+                      <dl className={TERMS}>
+                        {/* What the device calls itself first: how a customer tells their phones apart. */}
                         <dt className="text-slate-700">{t('userAgent')}</dt>
                         <dd className="break-all">
                           {b.userAgent ? revealInvisible(b.userAgent) : t('noUserAgent')}
                           {b.shortened.includes('userAgent') ? <Shortened text={t('shortened')} /> : null}
+                        </dd>
+                        <dt className="text-slate-700">{t('sourceIp')}</dt>
+                        <dd>
+                          <IpPlace ip={b.sourceIp} />
                         </dd>
                         <dt className="text-slate-700">{t('expires')}</dt>
                         <dd>
                           <When at={b.expiresAt} />
                         </dd>
                       </dl>
+                      {/* The address the device gave the switch to reach it: support may ask for it, a
+                          customer need not read it to tell their phones apart. */}
+                      <TechnicalDetails summary={app('technicalDetails')}>
+                        <dl className={TERMS}>
+                          <dt className="text-slate-700">{t('contact')}</dt>
+                          <dd className="min-w-0 font-mono">
+                            <ContactText contact={b.contact} />
+                            {b.shortened.includes('contact') ? <Shortened text={t('shortened')} /> : null}
+                          </dd>
+                        </dl>
+                      </TechnicalDetails>
                       {b.flags.length ? (
                         <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
                           {b.flags.includes('scanner') ? <li>{t('flag.scanner')}</li> : null}
                           {b.flags.includes('trigger_ip') ? <li>{t('flag.triggerIp')}</li> : null}
+                          {b.flags.includes('own_network') ? (
+                            <li>{t('flag.ownNetwork', { count: b.sameAddress })}</li>
+                          ) : null}
                           {b.flags.includes('foreign_country') && b.country ? (
                             <li>
                               {t('flag.foreignCountry', { country: countryName(b.country, locale), home })}

@@ -77,6 +77,16 @@ type Props = {
   /** reset.confirmed and reset.enterOnDevice for this credential, rendered by the server page. */
   confirmed: React.ReactNode;
   enterOnDevice: React.ReactNode;
+  /**
+   * The devices the switch reports registered with this credential, in words, as the server page
+   * renders them (components/devices/devices-to-retype.tsx, streamed in): `devicesBefore` is shown
+   * above "Set password" (which devices stop making and receiving calls); `devicesAfter`, as it was
+   * when the form was sent, beside the new password (which devices it must be typed into). Kept from
+   * the submission: once the switch has the new password the page's own read finds them logged out.
+   * Without JavaScript the answer is the server's render, read after the change, so it is not shown.
+   */
+  devicesBefore?: React.ReactNode;
+  devicesAfter?: React.ReactNode;
   words: ResetWords;
   meterWords: MeterWords;
   /**
@@ -150,6 +160,8 @@ export function ResetForm({
   hint,
   confirmed,
   enterOnDevice,
+  devicesBefore,
+  devicesAfter,
   words: w,
   meterWords,
   locale,
@@ -168,6 +180,8 @@ export function ResetForm({
   // The password as it was sent, kept until its answer: the one display of a new password comes from
   // the browser's own memory once the page's script runs, never from the server.
   const [sent, setSent] = useState<string | null>(null);
+  // The devices to type the new password into, as the page named them when the form was sent.
+  const [sentDevices, setSentDevices] = useState<React.ReactNode>(null);
   // The server's errors are about the password it was sent: once the field holds another (typed, or
   // drawn by Generate) they are hidden, or "remove ñ" stood beside a generated password (break-25).
   const [edited, setEdited] = useState(false);
@@ -273,6 +287,7 @@ export function ResetForm({
           <CopyButton text={shown} copy={w.copy} copied={w.copied} />
         </div>
         <p>{enterOnDevice}</p>
+        {sentDevices}
         {state?.data?.liftQueued ? <p>{w.liftQueued}</p> : null}
         <Link href={backHref} onClick={() => setSent(null)} className={buttonClass('primary', 'self-start')}>
           {w.done}
@@ -290,6 +305,7 @@ export function ResetForm({
         const key = e.currentTarget.elements.namedItem(IDEMPOTENCY_FIELD);
         if (key instanceof HTMLInputElement) setSentKey(key.value || null);
         setSent(password);
+        setSentDevices(devicesAfter ?? null);
         atField.sent(e.currentTarget);
       }}
     >
@@ -412,8 +428,16 @@ export function ResetForm({
         signIn={state?.signIn}
         heard={edited ? undefined : atField.heard}
       />
+      {/* Which phones go silent, said before the button that silences them (and read with it). */}
+      {devicesBefore ? (
+        <div id="reset-devices" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+          {devicesBefore}
+        </div>
+      ) : null}
       <div>
-        <SubmitButton pendingText={w.pending}>{w.submit}</SubmitButton>
+        <SubmitButton pendingText={w.pending} aria-describedby={devicesBefore ? 'reset-devices' : undefined}>
+          {w.submit}
+        </SubmitButton>
       </div>
     </form>
   );

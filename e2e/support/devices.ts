@@ -125,7 +125,7 @@ export async function expectBlockPageWithoutDevices(page: Page, w: DevicesWorld)
   await expect(page.getByRole('table', { name: 'Calls that triggered the block' })).toBeVisible();
   await expect(
     devicesRegion(page).getByText(
-      'Could not load the registered devices from the switch just now. Reload the page to try again.',
+      'Could not get the registered devices from our phone system just now. Reload the page to try again.',
     ),
   ).toHaveCount(2);
 }

@@ -8,6 +8,8 @@ import { CALLS_PER_PAGE, CALLS_SHOWN, callOverview, callView } from '@/lib/block
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { encodeCursor } from '@/lib/staff/cursor';
 import { shownRequestStatus } from '@/lib/requests/closed';
+import { liftedHow } from '@/lib/accounts/block-history';
+import { howBlockEnded } from './ended';
 import { timelineTitle } from './timeline-title';
 
 export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
@@ -38,6 +40,8 @@ type BlockRow = {
   /** When the portal learnt of the block (its own clock; placedAt is the switch's). */
   createdAt: Date | string | number;
   liftedAt: Date | string | number | null;
+  /** Who lifted it (lib/blocks/lifecycle.ts): read for `ended` only, never shown (no agent's address). */
+  liftedBy: string | null;
   note: string | null;
   callsNotKept: number | bigint;
   accountId: string;
@@ -103,7 +107,7 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
 export async function getBlockForUser(userId: string, blockId: string, shown = CALLS_SHOWN) {
   // The switch keeps one state per account: "allowed" is only true when no other block is open.
   const [row] = await db.$queryRaw<BlockRow[]>`
-    SELECT b."id", b."reason", b."status", b."placedAt", b."createdAt", b."liftedAt", b."note", b."callsNotKept", b."accountId",
+    SELECT b."id", b."reason", b."status", b."placedAt", b."createdAt", b."liftedAt", b."liftedBy", b."note", b."callsNotKept", b."accountId",
       a."number", a."name", a."country",
       ob."id" AS "otherOpenBlockId", ob."status" AS "otherOpenBlockStatus",
       (SELECT COUNT(*) FROM "Block" o
@@ -144,6 +148,23 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     ),
     others >= 2 ? otherOpenBlocksForUser(userId, row.id) : null,
   ]);
+  const shownRequests = requests.map((r) => {
+    // `closed` for one a lift closed: the customer withdrew nothing (lib/requests/closed.ts).
+    const status = shownRequestStatus(r);
+    return {
+      id: r.id,
+      kind: r.kind,
+      status,
+      createdAt: asDate(r.createdAt),
+      decidedAt: r.decidedAt === null ? null : asDate(r.decidedAt),
+      denyReason: r.denyReason,
+      /** Who sent it: the reader (`you`) or another member of the account. */
+      submittedBy: pageActor(r.submittedById, r.submittedBy, userId),
+      /** Who withdrew it (a member: the reader or another), for a withdrawn one; else null. */
+      withdrawnBy:
+        status === 'withdrawn' && r.decidedById ? pageActor(r.decidedById, r.withdrawnBy, userId) : null,
+    };
+  });
   const credentials = sipCredentials.map((c) => ({
     id: c.id,
     username: c.username,
@@ -189,23 +210,20 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,
       by: MEMBER_STEPS.has(e.type) && e.actor ? memberOfStep(e.actor, row.viewerEmail) : null,
     })),
-    requests: requests.map((r) => {
-      // `closed` for one a lift closed: the customer withdrew nothing (lib/requests/closed.ts).
-      const status = shownRequestStatus(r);
-      return {
-        id: r.id,
-        kind: r.kind,
-        status,
-        createdAt: asDate(r.createdAt),
-        decidedAt: r.decidedAt === null ? null : asDate(r.decidedAt),
-        denyReason: r.denyReason,
-        /** Who sent it: the reader (`you`) or another member of the account. */
-        submittedBy: pageActor(r.submittedById, r.submittedBy, userId),
-        /** Who withdrew it (a member: the reader or another), for a withdrawn one; else null. */
-        withdrawnBy:
-          status === 'withdrawn' && r.decidedById ? pageActor(r.decidedById, r.withdrawnBy, userId) : null,
-      };
-    }),
+    requests: shownRequests,
+    /**
+     * How the block ended once lifted (lib/blocks/ended.ts howBlockEnded: a misdial support agreed
+     * to, a hardened firewall support approved, every password changed, support's or the switch's own
+     * lift), from who lifted it and its latest `lifted` entry (lib/accounts/block-history.ts
+     * liftedHow); null while it is in force.
+     */
+    ended:
+      row.status === 'lifted'
+        ? howBlockEnded(
+            liftedHow(row.liftedBy, events.findLast((e) => e.type === 'lifted')?.detail ?? null),
+            shownRequests,
+          )
+        : null,
     credentials,
     /** The account's other open block, one in force before one being lifted, then the latest. */
     otherOpenBlockId: row.otherOpenBlockId,

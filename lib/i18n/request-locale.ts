@@ -19,10 +19,9 @@ export async function requestLocale(
 }
 
 /**
- * The BCP 47 tag this request's pages format with, for a reader of `locale` (formatTag): the region of
- * the browser's first language in `locale` (Accept-Language `es-MX` → es-MX), else the country of the
- * `user`'s accounts (CurrentUser.accountCountry: MX → es-MX), else the language's default (INTL_TAGS).
- * Outside a request (a worker, a test) there is no browser: the accounts' country, else the default.
+ * The BCP 47 tag this request's pages format with, for a reader of `locale` (readerFormatTag, with
+ * this request's Accept-Language). Outside a request (a worker, a test) there is no browser: the
+ * accounts' country, else the default.
  */
 export async function requestFormatTag(
   locale: Locale,
@@ -34,6 +33,22 @@ export async function requestFormatTag(
   } catch {
     // next/headers throws outside a request scope.
   }
-  const region = browserRegion(acceptLanguage, locale);
-  return formatTag(locale, [region, user?.accountCountry]);
+  return readerFormatTag(locale, acceptLanguage, user);
+}
+
+/**
+ * The BCP 47 tag a reader of `locale` reads dates, times and numbers in on a page (formatTag): the
+ * country of the `user`'s accounts (CurrentUser.accountCountry, when all of them are in one: MX →
+ * es-MX), else the region of the browser's first language in `locale` (`acceptLanguage` es-MX →
+ * es-MX), else the language's default (INTL_TAGS). The accounts' country first because mail has no
+ * browser to ask: it is written for that country (lib/mail/render.ts), and a page must read its
+ * times as the mail about them does (tester, 2026-12: a browser in es-MX read "11:31 p.m." on the
+ * pages and "23:31" in the mail about an account in Spain). Pure.
+ */
+export function readerFormatTag(
+  locale: Locale,
+  acceptLanguage: string | null,
+  user?: { accountCountry?: string | null } | null,
+): string {
+  return formatTag(locale, [user?.accountCountry, browserRegion(acceptLanguage, locale)]);
 }

@@ -417,6 +417,7 @@ function context(timeZone: string, lang: Locale, region: string | null): MailCon
     t,
     provider: e.PROVIDER_NAME ?? null,
     support: e.SUPPORT_CONTACT,
+    sipAddresses: e.PROVIDER_SIP_ADDRESSES ?? null,
     appUrl: e.APP_URL,
     timeZone,
     locale: lang,

@@ -69,6 +69,19 @@ export function powerOfTen(exp: number): Note {
   return { key: 'password.powerOfTen', values: { exp } };
 }
 
+/**
+ * How many unusual words a passphrase needs to reach a SIP rule of 10^`minGuessesLog10` guesses, as
+ * the reset form's hint says it (reset.hint `words`): one word per 4 powers of ten, rounded up (5 for
+ * the default 10^18). zxcvbn rates a word of its dictionaries by its rank, and a word it does not
+ * know by its length (10 guesses a character): hyphen-joined words of ranks 2 000 to 20 000, 4 letters
+ * or more, scored about 10^5 to 10^6 each (tests/unit/password-hints-true.test.ts), so a passphrase of
+ * this many clears the rule with room for a commoner word. Very common words ("the", "love") are not
+ * "unusual", and the meter says so.
+ */
+export function passphraseWordsFor(minGuessesLog10: number): number {
+  return Math.ceil(minGuessesLog10 / 4);
+}
+
 /** "about 3 years on one GPU": how long 10^log10 guesses take at 10^10 guesses/s (password.gpu.*). */
 export function gpuTime(log10: number): Note {
   const years = 10 ** (log10 - 10) / YEAR_S;

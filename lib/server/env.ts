@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import emailAddresses from 'email-addresses';
+import ipaddr from 'ipaddr.js';
 import { asciiEmail } from '@/lib/auth/email-address';
 import { isHttpBaseUrl } from '@/lib/server/http-url';
 
@@ -128,6 +129,65 @@ function postgresHost(v: string): boolean {
   return false;
 }
 
+/**
+ * Why one entry of PROVIDER_SIP_ADDRESSES is refused, or null when it is one: an IPv4 address in four
+ * decimal parts (not `127.1` or `0x7f.0.0.1`, which ipaddr.js also reads, and nobody's firewall
+ * shows), an IPv6 address without a zone (`%eth0` names an interface of this machine), either with a
+ * CIDR prefix (`203.0.113.0/24`, `2001:db8::/32`) whose address has no bits set past the prefix, or a
+ * host name of two or more labels whose last one is not all digits (`sip.example.net`; `10.0.0.300`
+ * is a mistyped address, not a name).
+ */
+function sipAddressProblem(entry: string): string | null {
+  const address = (a: string) =>
+    ipaddr.IPv4.isValidFourPartDecimal(a) || (!a.includes('%') && ipaddr.IPv6.isValid(a));
+  const slash = entry.indexOf('/');
+  if (slash >= 0) {
+    const [a, prefix] = [entry.slice(0, slash), entry.slice(slash + 1)];
+    if (!address(a) || !/^[0-9]{1,3}$/.test(prefix) || !ipaddr.isValidCIDR(entry))
+      return `"${entry}" is not a CIDR range: write an address, "/" and a prefix length, e.g. 203.0.113.0/24 or 2001:db8::/32`;
+    const [net, bits] = ipaddr.parseCIDR(entry);
+    const first =
+      net.kind() === 'ipv4'
+        ? ipaddr.IPv4.networkAddressFromCIDR(entry)
+        : ipaddr.IPv6.networkAddressFromCIDR(entry);
+    if (first.toNormalizedString() !== net.toNormalizedString())
+      return `"${entry}" has bits set after its /${bits} prefix: write ${first.toString()}/${bits}`;
+    return null;
+  }
+  if (address(entry)) return null;
+  const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
+  const labels = entry.replace(/\.$/, '').split('.');
+  if (
+    entry.length <= 253 &&
+    labels.length >= 2 &&
+    labels.every((l) => label.test(l)) &&
+    /[a-z]/i.test(labels.at(-1)!)
+  )
+    return null;
+  return `"${entry}" is not an IPv4 or IPv6 address, a CIDR range (203.0.113.0/24) or a host name (sip.example.net)`;
+}
+
+/**
+ * PROVIDER_SIP_ADDRESSES: a comma-separated list (white space around each entry ignored) of the
+ * addresses, CIDR ranges or host names the provider's SIP traffic comes from (sipAddressProblem),
+ * as the customer's firewall must let through. Parsed to the entries as written, in their order,
+ * without repeats. An empty entry (`a,,b`, a trailing comma) is refused: a list pasted with one
+ * missing.
+ */
+const sipAddresses = z.string().transform((v, ctx) => {
+  if (v.trim() === '') {
+    ctx.addIssue({ code: 'custom', message: 'must not be blank: list the addresses, or leave it unset' });
+    return [];
+  }
+  const entries = v.split(',').map((e) => e.trim());
+  for (const e of entries) {
+    const problem =
+      e === '' ? 'has an empty entry (two commas in a row, or one at an end)' : sipAddressProblem(e);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
+  return [...new Set(entries)];
+});
+
 const PORT_RANGE = 'must be a TCP port number (1-65535)';
 /** A TCP port 1–65535 (never 0: "any free port" is not a place anyone can reach), `def` when unset. */
 const tcpPort = (def: number) => wholeNumber(1, 65_535, def, PORT_RANGE);
@@ -188,6 +248,12 @@ const schema = z.object({
     .string()
     .refine((v) => v.trim() !== '', 'must not be blank')
     .default('support@example.com'),
+  /**
+   * The addresses the provider's SIP traffic comes from, which a customer's firewall should let alone
+   * reach ports 5060 and 5061 (sipAddresses). Unset: pages and mails tell the customer to ask support
+   * (SUPPORT_CONTACT) for the list.
+   */
+  PROVIDER_SIP_ADDRESSES: sipAddresses.optional(),
   /** Demo only: enables the dev mailbox and the simulator controls. Never set in production. */
   TOLLGATE_DEMO: z.enum(['0', '1']).default('0'),
   /** Where the switch simulator listens, for the demo-only "place a fraud block" control. */

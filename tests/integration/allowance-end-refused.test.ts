@@ -243,10 +243,10 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
       stillOnSwitch: { until: new Date(listedUntil) },
     });
     expect(line(shown!, 'en')).toBe(
-      'SO: Tollgate ended this allowance, but the switch refused to remove it, so while international calling is blocked, calls to this country may still go through until UNTIL. Support has been told and is having it removed.',
+      'SO: we ended this allowance, but our phone system refused to remove it, so while international calling is blocked, calls to this country may still go through until UNTIL. Support has been told and is having it removed.',
     );
     expect(line(shown!, 'es')).toBe(
-      'SO: Tollgate finalizó este permiso, pero el switch se negó a retirarlo, así que, mientras las llamadas internacionales estén bloqueadas, las llamadas a este país pueden seguir pasando hasta el UNTIL. Soporte ya está avisado y está gestionando su retirada.',
+      'SO: finalizamos este permiso, pero nuestra central se negó a retirarlo, así que, mientras las llamadas internacionales estén bloqueadas, las llamadas a este país pueden seguir pasando hasta el UNTIL. Soporte ya está avisado y está gestionando su retirada.',
     );
     // The staff account page: ended in Tollgate only, the refusal with the switch's error in words.
     expect(await staffWords(agent, account.id, 'en')).toEqual({
@@ -350,10 +350,10 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
       stillOnSwitch: { until: expect.any(Date) },
     });
     expect(line(shown!, 'en')).toBe(
-      'SO: the switch did not confirm the allowance within an hour, so Tollgate stopped asking for it; but the switch then refused to remove it, so while international calling is blocked, calls to this country may still go through until UNTIL. Support has been told and is having it removed.',
+      'SO: our phone system did not confirm the allowance within an hour, so we stopped asking for it; but it then refused to remove it, so while international calling is blocked, calls to this country may still go through until UNTIL. Support has been told and is having it removed.',
     );
     expect(line(shown!, 'es')).toBe(
-      'SO: el switch no confirmó el permiso en una hora, así que Tollgate dejó de solicitarlo; pero después el switch se negó a retirarlo, así que, mientras las llamadas internacionales estén bloqueadas, las llamadas a este país pueden seguir pasando hasta el UNTIL. Soporte ya está avisado y está gestionando su retirada.',
+      'SO: nuestra central no confirmó el permiso en una hora, así que dejamos de solicitarlo; pero después se negó a retirarlo, así que, mientras las llamadas internacionales estén bloqueadas, las llamadas a este país pueden seguir pasando hasta el UNTIL. Soporte ya está avisado y está gestionando su retirada.',
     );
     expect(await staffWords(agent, account.id, 'en')).toMatchObject({
       status:
@@ -406,9 +406,9 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     const [shown] = await allowancesForBlockPage(member.id, account.id);
     expect(shown).toMatchObject({ status: 'ended', stillOnSwitch: { until: null } });
     expect(line(shown!, 'en')).toBe(
-      'SO: Tollgate ended this allowance, but the switch refused to remove it, so while international calling is blocked, calls to this country may still go through until the switch drops it. Support has been told and is having it removed.',
+      'SO: we ended this allowance, but our phone system refused to remove it, so while international calling is blocked, calls to this country may still go through until our phone system drops it. Support has been told and is having it removed.',
     );
-    expect(line(shown!, 'es')).toMatch(/pueden seguir pasando hasta que el switch lo elimine\./);
+    expect(line(shown!, 'es')).toMatch(/pueden seguir pasando hasta que nuestra central lo elimine\./);
     expect((await staffWords(agent, account.id, 'en')).refusal).toMatch(
       /and did not say whether it still has it: it may let calls to Somalia through under a block until it drops it\./,
     );
@@ -515,7 +515,7 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     expect((await deleteOps(ended.account.number)).map((o) => o.status)).toEqual(['failed']);
     const [still] = await allowancesForBlockPage(ended.member.id, ended.account.id);
     expect(still).toMatchObject({ status: 'ended', stillOnSwitch: { until: null } });
-    expect(line(still!, 'en')).toMatch(/the switch refused to remove it/);
+    expect(line(still!, 'en')).toMatch(/our phone system refused to remove it/);
     // …and the confirmed end is deleted with the refusal it settled: nothing is revived.
     expect((await deleteOps(ending.account.number)).map((o) => o.status)).toEqual([]);
     const [over] = await allowancesForBlockPage(ending.member.id, ending.account.id);

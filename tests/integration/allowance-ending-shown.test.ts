@@ -117,10 +117,10 @@ describe.each(dialects())('an allowance whose end waits for the switch, on %s', 
     const shown = await pageView(somalia);
     expect(shown).toMatchObject({ status: 'active', endingSince: seen.endingSince });
     expect(line(shown, 'en')).toBe(
-      'SO: calls are still allowed, until UNTIL at the latest. This allowance is being ended, and the switch has not confirmed the end yet.',
+      'SO: calls are still allowed, until UNTIL at the latest. This allowance is being ended, and our phone system has not confirmed the end yet.',
     );
     expect(line(shown, 'es')).toBe(
-      'SO: las llamadas siguen permitidas, como mucho hasta el UNTIL. Este permiso se está finalizando y el switch todavía no ha confirmado el final.',
+      'SO: las llamadas siguen permitidas, como mucho hasta el UNTIL. Este permiso se está finalizando y nuestra central todavía no ha confirmado el final.',
     );
     // The other allowance of the account has no end waiting.
     expect(await staffView(spain)).toMatchObject({ status: 'active', endingSince: null });
@@ -205,10 +205,10 @@ describe.each(dialects())('an allowance whose end waits for the switch, on %s', 
         const [shown] = await allowancesForBlockPage(member.id, account.id);
         expect(shown).toMatchObject({ status, endingSince: expect.any(Date) });
         expect(line(shown!, 'en')).toBe(
-          'SO: this allowance is ending. Tollgate is removing it from the switch, in case it got there; the switch has not confirmed that yet.',
+          'SO: this allowance is ending. We are removing it from our phone system, in case it got there; it has not confirmed that yet.',
         );
         expect(line(shown!, 'es')).toBe(
-          'SO: este permiso se está finalizando. Tollgate lo está retirando del switch, por si llegó a aplicarse allí; el switch todavía no lo ha confirmado.',
+          'SO: este permiso se está finalizando. Lo estamos retirando de nuestra central, por si llegó a aplicarse allí; todavía no lo ha confirmado.',
         );
         expect(await staffWords(agent, account.id, 'en')).toEqual({
           status: 'Ending: Tollgate is removing it from the switch',

@@ -197,10 +197,10 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
     const [waiting] = await allowancesForBlockPage(member.id, account.id);
     expect(waiting).toMatchObject({ id: allowance.id, status: 'gaveUp', endingSince: expect.any(Date) });
     expect(customerLine(waiting!, 'en')).toBe(
-      'SO: the switch did not confirm the allowance within an hour, so Tollgate stopped asking for it, and is having it removed from the switch in case it got there; the switch has not confirmed that yet. Support will follow up.',
+      'SO: our phone system did not confirm the allowance within an hour, so we stopped asking for it, and are having it removed in case it got there; our phone system has not confirmed that yet. Support will follow up.',
     );
     expect(customerLine(waiting!, 'es')).toBe(
-      'SO: el switch no confirmó el permiso en una hora, así que Tollgate dejó de solicitarlo y lo está retirando del switch, por si llegó a aplicarse allí; el switch todavía no lo ha confirmado. Soporte se pondrá en contacto con usted.',
+      'SO: nuestra central no confirmó el permiso en una hora, así que dejamos de solicitarlo y lo estamos retirando, por si llegó a aplicarse allí; nuestra central todavía no lo ha confirmado. Soporte se pondrá en contacto con usted.',
     );
     // The staff account page: given up, its end reason in words, not the transport error; being
     // removed from the switch, not "Ended", while the switch has not confirmed the DELETE.
@@ -234,10 +234,10 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
     const [settled] = await allowancesForBlockPage(member.id, account.id);
     expect(settled).toMatchObject({ status: 'gaveUp', endingSince: null });
     expect(customerLine(settled!, 'en')).toBe(
-      'SO: the switch did not confirm the allowance within an hour, so it is not in force. Support will follow up.',
+      'SO: our phone system did not confirm the allowance within an hour, so it is not in force. Support will follow up.',
     );
     expect(customerLine(settled!, 'es')).toBe(
-      'SO: el switch no confirmó el permiso en una hora, así que no está en vigor. Soporte se pondrá en contacto con usted.',
+      'SO: nuestra central no confirmó el permiso en una hora, así que no está en vigor. Soporte se pondrá en contacto con usted.',
     );
     expect(await staffWords(agent, account.id, 'en')).toEqual({
       status: 'Not confirmed by the switch within an hour: given up',
@@ -273,7 +273,7 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
     const [a] = await allowancesForBlockPage(member.id, account.id);
     expect(a).toMatchObject({ id: old.id, status: 'refused' });
     expect(customerLine(a!, 'en')).toBe(
-      'SO: the switch refused the allowance, so nothing changed. Support will follow up.',
+      'SO: our phone system refused the allowance, so nothing changed. Support will follow up.',
     );
     const agent = await makeStaff();
     const [staff] = await allowancesForStaff(agent, account.id);

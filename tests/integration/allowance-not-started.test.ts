@@ -135,7 +135,7 @@ describe.each(dialects())('an allowance grant that does not start, on %s', (dial
     expect(await mail.deliver()).toBe(2);
     const [mine] = mail.smtp.to(asker.email).filter((m) => m.subject.startsWith('Las llamadas a Alemania'));
     expect(mine!.subject).toMatch(
-      /^Las llamadas a Alemania \(DE\) siguen bloqueadas: nuestro switch no aceptó el permiso — /,
+      /^Las llamadas a Alemania \(DE\) siguen bloqueadas: nuestra central no aceptó el permiso — /,
     );
     const text = oneLine(mine!.text);
     expect(text).toContain('que usted solicitó y soporte aprobó el');
@@ -168,7 +168,7 @@ describe.each(dialects())('an allowance grant that does not start, on %s', (dial
     expect(await mail.deliver()).toBe(2);
     const [mine] = mail.smtp.to(asker.email).filter((m) => m.subject.startsWith('Calls to Germany'));
     expect(mine!.subject).toMatch(
-      /^Calls to Germany \(DE\) stay blocked: our switch did not accept the allowance — /,
+      /^Calls to Germany \(DE\) stay blocked: our phone system did not accept the allowance — /,
     );
     expect(oneLine(mine!.text)).toContain('Support will contact you about it');
     const [theirs] = mail.smtp.to(agent.email);
@@ -198,10 +198,12 @@ describe.each(dialects())('an allowance grant that does not start, on %s', (dial
     expect(await mail.deliver()).toBe(3);
     for (const u of [asker, other]) {
       const [m] = mail.smtp.to(u.email);
-      expect(m!.subject).toMatch(/^Calls to Somalia \(SO\) may not go through: our switch did not confirm/);
+      expect(m!.subject).toMatch(
+        /^Calls to Somalia \(SO\) may not go through: our phone system did not confirm/,
+      );
       const text = oneLine(m!.text);
       expect(text).toContain('that support granted on');
-      expect(text).toContain('Support is checking it with the switch');
+      expect(text).toContain('Support is checking it with our phone system');
       expect(text).not.toMatch(/refused|did not accept|are allowed/i);
     }
     const [theirs] = mail.smtp.to(agent.email);

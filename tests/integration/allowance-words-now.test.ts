@@ -182,7 +182,7 @@ describe.each(dialects())(
       // Only it: calls to Somalia are blocked again, and it says so.
       expect(ended.map((a) => [a.id, a.status])).toEqual([[first!.id, 'ended']]);
       expect(line(ended[0]!, 'en')).toMatch(
-        /Calls there are blocked again\. It was removed on our switch before its end time\.$/,
+        /Calls there are blocked again\. It was removed in our phone system before its end time\.$/,
       );
 
       await grant();
@@ -192,7 +192,7 @@ describe.each(dialects())(
       for (const text of [line(renewed[1]!, 'en'), line(renewed[1]!, 'es')])
         expect(text).not.toMatch(/blocked again|vuelven a estar bloqueadas/);
       expect(line(renewed[1]!, 'en')).toBe(
-        'SO: this allowance ended on ENDED. A newer one for this country is in force, shown above. It was removed on our switch before its end time.',
+        'SO: this allowance ended on ENDED. A newer one for this country is in force, shown above. It was removed in our phone system before its end time.',
       );
     });
   },

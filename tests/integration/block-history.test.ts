@@ -216,7 +216,9 @@ describe.each(dialects())('an account’s block history on %s', (dialect) => {
       'Being lifted: waiting for the switch to confirm · no unblock request was made',
     );
     expect(row(en, b.legacy.id)).toContain(`Lifted on ${at(when(b.legacy.id), 'en')} ·`);
-    expect(row(en, b.bySwitch.id)).toContain(`Lifted by the switch on ${at(when(b.bySwitch.id), 'en')} ·`);
+    expect(row(en, b.bySwitch.id)).toContain(
+      `Lifted by our phone system on ${at(when(b.bySwitch.id), 'en')} ·`,
+    );
     expect(row(en, b.bySupport.id)).toContain(
       `Lifted by support on ${at(when(b.bySupport.id), 'en')} · 2 unblock requests, the latest: Closed without a decision: the block was lifted`,
     );
@@ -235,7 +237,9 @@ describe.each(dialects())('an account’s block history on %s', (dialect) => {
     expect(row(es, b.lifting.id)).toContain(
       'Levantando el bloqueo: a la espera de que el switch lo confirme · no se hizo ninguna solicitud de desbloqueo',
     );
-    expect(row(es, b.bySwitch.id)).toContain(`Levantado por el switch el ${at(when(b.bySwitch.id), 'es')} ·`);
+    expect(row(es, b.bySwitch.id)).toContain(
+      `Levantado por nuestra central el ${at(when(b.bySwitch.id), 'es')} ·`,
+    );
     expect(row(es, b.bySupport.id)).toContain(
       `Levantado por soporte el ${at(when(b.bySupport.id), 'es')} · 2 solicitudes de desbloqueo, la última: Cerrada sin decisión: el bloqueo se levantó`,
     );

@@ -98,7 +98,7 @@ describe.each(dialects())('a lift withdrawn before the switch confirmed it, on %
     const byTo = new Map(await Promise.all(notices.map(async (n) => [n.to, await text(n)] as const)));
     const mine = byTo.get(f.asker.email)!.text;
     expect(mine).toMatch(
-      /Your request to lift the block placed on .+ \(misdial, sent on .+\) was approved, but our switch had not confirmed its lift when this new block came into force, so we withdrew that lift: that block is still in force too\. Your request is back with our support team, who will look at it again and call you back\./,
+      /Your request to lift the block placed on .+ \(misdial, sent on .+\) was approved, but our phone system had not confirmed its lift when this new block came into force, so we withdrew that lift: that block is still in force too\. Your request is back with our support team, who will look at it again and call you back\./,
     );
     const theirs = byTo.get(f.colleague.email)!.text;
     expect(theirs).toContain(`The request from ${displayEmail(f.asker.email)} to lift the block placed on`);
@@ -207,9 +207,9 @@ describe.each(dialects())('a lift withdrawn before the switch confirmed it, on %
     const m = await text(mine!);
     expect(m.subject).toMatch(/^International calling is still blocked on /);
     expect(m.text).toContain(
-      'Before our switch confirmed the lift, it placed a new block on the account, so we withdrew the lift: international calling is still blocked.',
+      'Before our phone system confirmed the lift, it placed a new block on the account, so we withdrew the lift: international calling is still blocked.',
     );
-    expect(m.text).not.toContain('Our switch did not lift it');
+    expect(m.text).not.toContain('Our phone system did not lift it');
     expect(m.text).toContain('Your request is back with our support team');
     // In Spanish too.
     await getDb().user.update({
@@ -218,7 +218,7 @@ describe.each(dialects())('a lift withdrawn before the switch confirmed it, on %
     });
     const es = await text(mine!);
     expect(es.text).toContain(
-      'Antes de que nuestro switch confirmara el levantamiento, colocó un nuevo bloqueo en la cuenta, así que retiramos el levantamiento',
+      'Antes de que nuestra central confirmara el levantamiento, colocó un nuevo bloqueo en la cuenta, así que retiramos el levantamiento',
     );
     expect(es.text).not.toContain('no lo ha levantado');
   });
@@ -259,9 +259,9 @@ describe.each(dialects())('a lift withdrawn before the switch confirmed it, on %
     expect(JSON.parse(mail!.payload)).toMatchObject({ withdrawn: 'newer_in_force' });
     const m = await text(mail!);
     expect(m.text).toContain(
-      'Before our switch confirmed the lift, it reported lifting the account at a time before this block was placed, so this block is still in force and we withdrew the lift',
+      'Before our phone system confirmed the lift, it reported lifting the account at a time before this block was placed, so this block is still in force and we withdrew the lift',
     );
-    expect(m.text).not.toContain('Our switch did not lift it');
+    expect(m.text).not.toContain('Our phone system did not lift it');
   });
 
   it('a lift the switch refused: request_lift_failed says the switch did not lift it', async () => {
@@ -270,7 +270,7 @@ describe.each(dialects())('a lift withdrawn before the switch confirmed it, on %
     const [mail] = await mailsOf('request_lift_failed', f.emails);
     expect(JSON.parse(mail!.payload)).not.toHaveProperty('withdrawn');
     const m = await text(mail!);
-    expect(m.text).toContain('Our switch did not lift it: international calling is still blocked.');
+    expect(m.text).toContain('Our phone system did not lift it: international calling is still blocked.');
     expect(m.text).not.toContain('withdrew');
     // No new block: no notice either.
     expect(await mailsOf('block_notice', f.emails)).toHaveLength(0);

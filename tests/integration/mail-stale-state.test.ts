@@ -299,7 +299,7 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
     it('an approval sent after the block was lifted says it was lifted, not "we are lifting it now"', async () => {
       const { sent } = await requestMail('request_approved', { status: 'approved', lifted: true });
       expect(sent).toHaveLength(1);
-      expect(sent[0].text).toContain('Our switch lifted the block on Nov 25, 2026');
+      expect(sent[0].text).toContain('Our phone system lifted the block on Nov 25, 2026');
       expect(sent[0].text).not.toContain('We are lifting the block');
     });
 

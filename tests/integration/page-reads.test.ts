@@ -456,6 +456,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             withdrawnBy: null,
           },
         ],
+        ended: null, // in force: how it ended is said once lifted (lib/blocks/ended.ts)
         credentials: [
           {
             id: creds[1]!.id,

@@ -103,7 +103,7 @@ describe.each(dialects())('a resend of the same form on %s', (dialect) => {
       ok: true,
       message: expect.stringMatching(
         new RegExp(
-          `^The SIP password of ${cred.username} was set at .+\\d:\\d\\d.+nothing was sent to the switch again`,
+          `^The SIP password of ${cred.username} was set at .+\\d:\\d\\d.+nothing was sent to our phone system again`,
         ),
       ),
     });
@@ -114,7 +114,7 @@ describe.each(dialects())('a resend of the same form on %s', (dialect) => {
     session.user = asUser(dana, { locale: 'es' });
     expect((await resetSipAction(undefined, form(sent))).message).toMatch(
       new RegExp(
-        `^La contraseña SIP de ${cred.username} se estableció el .+ no se ha vuelto a enviar nada al switch`,
+        `^La contraseña SIP de ${cred.username} se estableció el .+ no se ha vuelto a enviar nada a nuestra central`,
       ),
     );
     expect(await matches(first)).toBe(true);
@@ -163,7 +163,7 @@ describe.each(dialects())('a resend of the same form on %s', (dialect) => {
     expect(refused).toMatchObject({ ok: false, nextKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     await sim.control('DELETE', '/_sim/faults');
     expect((await resetSipAction(undefined, form(sent))).message).toMatch(
-      /^The switch refused the SIP password/,
+      /^Our phone system refused the SIP password/,
     );
     expect(await getDb().sipPasswordChange.count({ where: { credentialId: made.creds[0].id } })).toBe(1);
     // The answer reached the reader, who sets another password as it says: the form's next submission

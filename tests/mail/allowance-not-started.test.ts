@@ -41,10 +41,10 @@ describe('an allowance the switch refused, to the customer', () => {
   it('in English: not accepted, calls stay blocked, support will contact you, the block page; no switch error', () => {
     const m = render('refused');
     expect(m.subject).toBe(
-      'Calls to Somalia (SO) stay blocked: our switch did not accept the allowance — Acme Dental (ACC-1001)',
+      'Calls to Somalia (SO) stay blocked: our phone system did not accept the allowance — Acme Dental (ACC-1001)',
     );
     expect(m.text).toContain(
-      'Our switch did not accept the allowance for calls to Somalia (SO) from Acme Dental (ACC-1001) that you asked for and support approved on Dec 6, 2026, 9:05 AM GMT-5, so it is not in force.',
+      'Our phone system did not accept the allowance for calls to Somalia (SO) from Acme Dental (ACC-1001) that you asked for and support approved on Dec 6, 2026, 9:05 AM GMT-5, so it is not in force.',
     );
     expect(m.text).toContain('Calls to Somalia (SO) stay blocked');
     expect(m.text).toContain('Support will contact you about it; you can also reach us: +1 212 555 0100');
@@ -61,10 +61,10 @@ describe('an allowance the switch refused, to the customer', () => {
       ctx('es', 'MX', 'America/Mexico_City'),
     );
     expect(m.subject).toBe(
-      'Las llamadas a Somalia (SO) siguen bloqueadas: nuestro switch no aceptó el permiso — Acme Dental (ACC-1001)',
+      'Las llamadas a Somalia (SO) siguen bloqueadas: nuestra central no aceptó el permiso — Acme Dental (ACC-1001)',
     );
     expect(m.text).toContain(
-      'Nuestro switch no aceptó el permiso para las llamadas a Somalia (SO) desde Acme Dental (ACC-1001) que soporte concedió el 6 dic 2026, 8:05 a.m.',
+      'Nuestra central no aceptó el permiso para las llamadas a Somalia (SO) desde Acme Dental (ACC-1001) que soporte concedió el 6 dic 2026, 8:05 a.m.',
     );
     expect(m.text).toContain('Soporte se pondrá en contacto con usted');
     expect(m.text).toContain('https://portal.example/accounts/ACC-1001');
@@ -77,21 +77,21 @@ describe('an allowance given up after the hour, to the customer', () => {
   it('says it was not confirmed and calls may not go through, never "refused" nor "allowed"', () => {
     const en = render('gaveUp', { error: 'simulated_failure: 501' });
     expect(en.subject).toBe(
-      'Calls to Somalia (SO) may not go through: our switch did not confirm the allowance — Acme Dental (ACC-1001)',
+      'Calls to Somalia (SO) may not go through: our phone system did not confirm the allowance — Acme Dental (ACC-1001)',
     );
     expect(en.text).toContain(
-      'Our switch did not confirm within an hour the allowance for calls to Somalia (SO)',
+      'Our phone system did not confirm within an hour the allowance for calls to Somalia (SO)',
     );
-    expect(en.text).toContain('Support is checking it with the switch');
+    expect(en.text).toContain('Support is checking it with our phone system');
     expect(en.text).not.toMatch(/refused|did not accept|are allowed/i);
     const es = render('gaveUp', {}, ctx('es', 'ES', 'Europe/Madrid'));
     expect(es.subject).toMatch(
-      /^Puede que las llamadas a Somalia \(SO\) no se completen: nuestro switch no confirmó el permiso/,
+      /^Puede que las llamadas a Somalia \(SO\) no se completen: nuestra central no confirmó el permiso/,
     );
     expect(es.text).toContain(
-      'Nuestro switch no confirmó en una hora el permiso para las llamadas a Somalia (SO)',
+      'Nuestra central no confirmó en una hora el permiso para las llamadas a Somalia (SO)',
     );
-    expect(es.text).toContain('Soporte lo está comprobando con el switch');
+    expect(es.text).toContain('Soporte lo está comprobando con nuestra central');
     expect(es.text).toContain('6 dic 2026, 15:05');
   });
 });

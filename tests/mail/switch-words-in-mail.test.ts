@@ -132,10 +132,10 @@ describe('the block notice repeats none of the attacker’s words', () => {
     const m = notice({ calls: [call(to)] });
     for (const body of [m.html, m.text])
       expect(body).toContain(
-        'To a number we could not read (the block page shows it as our switch logged it)',
+        'To a number we could not read (the block page shows it as our phone system logged it)',
       );
     expect(notice({ calls: [call(to)] }, 'es').text).toContain(
-      'A un número que no hemos podido leer (la página del bloqueo lo muestra tal como lo registró nuestro switch)',
+      'A un número que no hemos podido leer (la página del bloqueo lo muestra tal como lo registró nuestra central)',
     );
   });
 
@@ -190,7 +190,7 @@ describe('the block notice repeats none of the attacker’s words', () => {
     });
     for (const body of [m.html, m.text]) {
       expect(body).toContain(
-        'To 515 279 5494 (a number we could not read; the block page shows it as our switch logged it)',
+        'To 515 279 5494 (a number we could not read; the block page shows it as our phone system logged it)',
       );
       expect(body).toContain('To +252 61 123 4567 (Somalia)');
       expect(body).toContain('Through SIP credential pbx-trunk');

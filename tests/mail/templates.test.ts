@@ -239,10 +239,10 @@ describe('block notice steps', () => {
     const inLocale = (locale: Locale) =>
       blockNotice({ ...baseOf(), calls: [unread] }, { ...ctx(), t: mailTranslator(locale), locale }).text;
     expect(inLocale('en')).toContain(
-      'To *97 (a number we could not read; the block page shows it as our switch logged it)',
+      'To *97 (a number we could not read; the block page shows it as our phone system logged it)',
     );
     expect(inLocale('es')).toContain(
-      'A *97 (un número que no hemos podido leer; la página del bloqueo lo muestra tal como lo registró nuestro switch)',
+      'A *97 (un número que no hemos podido leer; la página del bloqueo lo muestra tal como lo registró nuestra central)',
     );
   });
 
@@ -386,7 +386,7 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
     };
     const en = requestLiftFailed(d, ctx());
     expect(en.subject).toBe('International calling is still blocked on Acme Dental (ACC-1001)');
-    expect(en.text).toContain('Our switch did not lift it: international calling is still blocked.');
+    expect(en.text).toContain('Our phone system did not lift it: international calling is still blocked.');
     expect(en.text).toContain('https://portal.example/blocks/b');
     const es = requestLiftFailed(d, { ...ctx(), t: mailTranslator('es'), locale: 'es' });
     expect(es.text).toContain('las llamadas internacionales siguen bloqueadas');
@@ -420,10 +420,10 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
     for (const [withdrawn, [en, es]] of Object.entries(why)) {
       const w = withdrawn as keyof typeof why;
       const mail = requestLiftFailed({ ...d, withdrawn: w }, ctx());
-      expect(mail.text).toContain(`Before our switch confirmed the lift, ${en}`);
+      expect(mail.text).toContain(`Before our phone system confirmed the lift, ${en}`);
       expect(mail.text).toContain('international calling is still blocked.');
-      expect(mail.text).not.toContain('Our switch did not lift it');
-      expect(mail.html).toContain('We withdrew the lift before our switch confirmed it.');
+      expect(mail.text).not.toContain('Our phone system did not lift it');
+      expect(mail.html).toContain('We withdrew the lift before our phone system confirmed it.');
       const spanish = requestLiftFailed(
         { ...d, withdrawn: w },
         { ...ctx(), t: mailTranslator('es'), locale: 'es' },

@@ -24,8 +24,8 @@ const WHY: Record<string, Record<Locale, string>> = {
     es: 'Soporte lo finalizó antes de la hora prevista.',
   },
   ended_on_switch: {
-    en: 'It was removed on our switch before its end time.',
-    es: 'Se retiró en nuestro switch antes de la hora prevista.',
+    en: 'It was removed in our phone system before its end time.',
+    es: 'Se retiró en nuestra central antes de la hora prevista.',
   },
   new_block: {
     en: 'It was ended early because a new block was placed on the account: our fraud monitoring saw suspicious calls again.',

@@ -22,7 +22,7 @@ describe('the allowance countdown', () => {
     expect(text(locale, 'es', 59 * MIN + 59_999)).toBe('Quedan 59 min.');
     expect(text(locale, 'es', 3 * 60 * MIN + 59 * MIN)).toBe('Quedan 3 h 59 min.');
     expect(text(locale, 'es', 59_999)).toBe('Queda menos de un minuto.');
-    expect(text(locale, 'es', 0)).toBe('Se acabó el plazo: a la espera de que el switch lo termine.');
+    expect(text(locale, 'es', 0)).toBe('Se acabó el plazo: a la espera de que nuestra central lo termine.');
   });
   it.each(['en', 'en-US', 'en-GB'])('reads in English (%s)', (locale) => {
     expect(text(locale, 'en', 90_000)).toBe('1 min left.');
@@ -30,7 +30,7 @@ describe('the allowance countdown', () => {
     // e2e/13-allowances.spec.ts reads a four-hour allowance as "3 h 5x min left." or "4 h 0 min left.".
     expect(text(locale, 'en', 4 * 60 * MIN)).toBe('4 h 0 min left.');
     expect(text(locale, 'en', 30_000)).toBe('Less than a minute left.');
-    expect(text(locale, 'en', -1)).toBe('Time is up: waiting for the switch to end it.');
+    expect(text(locale, 'en', -1)).toBe('Time is up: waiting for our phone system to end it.');
   });
   it.each([
     ['es-MX', 'es'],

@@ -21,14 +21,16 @@ const REVIEW = {
 const state = (over: Partial<Parameters<typeof rotationStep>[0]> = {}) => ({
   actionable: true,
   manual: false,
-  allRotated: false,
   liftRefused: false,
   unknownNames: false,
   otherOpen: false,
-  rotatable: 2,
+  pending: 2,
+  changed: 0,
   needsPerson: false,
   ...over,
 });
+/** Both named passwords changed. */
+const allRotated = { pending: 0, changed: 2 };
 
 describe('the block page’s password step', () => {
   it('promises calling back by itself only for a reason that needs no person', () => {
@@ -37,26 +39,27 @@ describe('the block page’s password step', () => {
   });
 
   it('once every password is changed and the block is still in force, says support reviews it, not to change them again', () => {
-    expect(rotationStep(state({ allRotated: true, needsPerson: true }))).toBe('rotatedReview');
-    expect(rotationStep(state({ allRotated: true, needsPerson: true, otherOpen: true }))).toBe(
-      'rotatedReview',
-    );
+    expect(rotationStep(state({ ...allRotated, needsPerson: true }))).toBe('rotatedReview');
+    expect(rotationStep(state({ ...allRotated, needsPerson: true, otherOpen: true }))).toBe('rotatedReview');
     // Held under a stricter policy than today's, with nothing else open: it waits in support's list.
-    expect(rotationStep(state({ allRotated: true }))).toBe('rotatedReview');
+    expect(rotationStep(state(allRotated))).toBe('rotatedReview');
     // The switch refused the lift: support was told (unchanged).
-    expect(rotationStep(state({ allRotated: true, liftRefused: true, needsPerson: true }))).toBe(
+    expect(rotationStep(state({ ...allRotated, liftRefused: true, needsPerson: true }))).toBe(
       'rotatedStillBlocked',
     );
-    // Another block of the account is open and this reason needs no person: calling comes back by
-    // itself once that block's passwords are changed too (the page names that block beside it).
-    expect(rotationStep(state({ allRotated: true, otherOpen: true }))).toBe('rotate');
+    // Another block of the account is open and this reason needs no person: nothing more for this
+    // block, and calling comes back once that one is lifted too (the page names it beside this), no
+    // longer "change the passwords" of passwords already changed.
+    expect(rotationStep(state({ ...allRotated, otherOpen: true }))).toBe('rotatedOtherOpen');
   });
 
   it('says nothing of passwords for support’s own block or a block no longer in force, and no promise beside a trunk', () => {
     expect(rotationStep(state({ manual: true, needsPerson: true }))).toBeNull();
     expect(rotationStep(state({ actionable: false }))).toBeNull();
-    expect(rotationStep(state({ rotatable: 0 }))).toBeNull();
+    expect(rotationStep(state({ pending: 0 }))).toBeNull();
     expect(rotationStep(state({ unknownNames: true, needsPerson: true }))).toBe('rotateOnly');
+    // Every password changed, the trunk left: that the passwords are done (the trunk's sentence follows).
+    expect(rotationStep(state({ ...allRotated, unknownNames: true }))).toBe('rotatedTrunk');
   });
 
   it.each(['en', 'es'] as const)(

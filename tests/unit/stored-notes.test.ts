@@ -18,9 +18,12 @@ const englishHistory = Object.values(en.history);
 const LEGACY: [written: string, inEnglishNow?: string][] = [
   ['Closed without a decision: the block was lifted.'],
   ['Granted by support from the account page.'],
-  ['Found blocked on the switch by reconciliation.'],
-  ['Placed by support; the switch confirmed it.'],
-  ['The switch reports international calling blocked; the portal follows it.'],
+  ['Found blocked on the switch by reconciliation.', 'Found blocked in our phone system by a routine check.'],
+  ['Placed by support; the switch confirmed it.', 'Placed by support; our phone system confirmed it.'],
+  [
+    'The switch reports international calling blocked; the portal follows it.',
+    'Our phone system reports international calling blocked; the portal follows it.',
+  ],
   ['Fraud monitoring blocked international calling.'],
   ['Support called the account holder back and approved the request.'],
   ['Misdial'],
@@ -31,9 +34,11 @@ const LEGACY: [written: string, inEnglishNow?: string][] = [
   ['Block notice emailed to dana@acme.example'],
   [
     'A lift the switch confirmed would have undone a block placed while it was on its way. Placing the block again on the switch.',
+    'A lift our phone system confirmed would have undone a block placed while it was on its way. Placing the block again in our phone system.',
   ],
   [
     'Reconciliation found international calling allowed on the switch while this block is in force. Placing the block again on the switch.',
+    'A routine check found international calling allowed in our phone system while this block is in force. Placing the block again in our phone system.',
   ],
   [
     'The portal shows a block in force but the switch allowed international calls. The block is being placed again on the switch.',
@@ -50,20 +55,32 @@ const LEGACY: [written: string, inEnglishNow?: string][] = [
     'The switch blocks international calling (high_risk_destination) but the portal showed it allowed. The portal now shows the block.',
     'The switch blocks international calling (High-risk destination) but the portal showed it allowed. The portal now shows the block.',
   ],
-  ['Lift cancelled: the switch placed a new block on this account.'],
-  ['Lift cancelled: a newer block is still in force on the switch.'],
+  [
+    'Lift cancelled: the switch placed a new block on this account.',
+    'Lift cancelled: our phone system placed a new block on this account.',
+  ],
+  [
+    'Lift cancelled: a newer block is still in force on the switch.',
+    'Lift cancelled: a newer block is still in force in our phone system.',
+  ],
   ['Lift cancelled: support placed a block on this account.'],
-  ['Lifted on the switch'],
-  ['The switch confirmed: international calling is allowed again.'],
+  ['Lifted on the switch', 'Lifted in our phone system'],
+  [
+    'The switch confirmed: international calling is allowed again.',
+    'Our phone system confirmed: international calling is allowed again.',
+  ],
   [
     'The switch refused the lift (switch said no). Support will follow up.',
-    'The switch refused the lift (the switch said: switch said no). Support will follow up.',
+    'Our phone system refused the lift (the switch said: switch said no). Support will follow up.',
   ],
   [
     'The switch refused the lift (account_closed: the account is closed). Support will follow up.',
-    'The switch refused the lift (the switch answered “account_closed”). Support will follow up.',
+    'Our phone system refused the lift (the switch answered “account_closed”). Support will follow up.',
   ],
-  ['Placed again on the switch; the switch confirmed it.'],
+  [
+    'Placed again on the switch; the switch confirmed it.',
+    'Placed again in our phone system; it confirmed it.',
+  ],
   ['Every SIP password named in the block was changed'],
   ['Lifted by support'],
   [

@@ -1,19 +1,20 @@
 import { Link } from '@/components/ui/link';
-import { getFormatter, getTranslations } from 'next-intl/server';
+import { getTranslations } from 'next-intl/server';
 import { BlockAllowances } from '@/components/allowance/block-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
+import { CredentialList } from '@/components/block/credential-list';
 import { Explanation } from '@/components/block/explanation';
 import { OPEN_BLOCKS_ID, OpenBlocks } from '@/components/block/open-blocks';
 import { OtherDoors } from '@/components/block/other-doors';
 import { RequestList } from '@/components/block/request-list';
+import { BlockStatusLines, mayPassCalls } from '@/components/block/status-lines';
 import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
+import { SuspiciousDevices } from '@/components/devices/suspicious-devices';
 import { devicesOfBlock } from '@/lib/devices/registrations';
-import { ZONED } from '@/lib/time/format';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
-import { CredentialName } from '@/components/ui/credential-name';
 import { blockPageTitle, ownBlock } from './own-block';
 import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
@@ -55,9 +56,6 @@ export default async function BlockPage({
   const { user, block } = await ownBlock(params);
   const { request, allowance, others } = await searchParams;
   const t = await getTranslations('block');
-  const td = await getTranslations('dashboard');
-  const format = await getFormatter();
-  const at = (d: Date) => format.dateTime(d, ZONED);
   const open = block.status !== 'lifted';
   // What the open page asks each time instead of rendering again (lib/server/version.ts); a later
   // page of the other open blocks, when asked for, beside it (the first came with the block).
@@ -81,6 +79,8 @@ export default async function BlockPage({
           allowance === 'requested' && data.allowances.some((a) => a.status === 'requested')
           ? 'allowanceRequested'
           : null;
+  // One switch read per credential, shared by the suspicious-devices summary and the device list.
+  const devices = devicesOfBlock(block);
   return (
     <div className="flex flex-col gap-8">
       {/* Waiting for the switch: every few seconds. In force: the switch may lift it, or more calls
@@ -105,49 +105,16 @@ export default async function BlockPage({
           </FocusOnArrival>
         ) : null}
         <div role="status" aria-live="polite" className="flex flex-col gap-2">
-          {block.status === 'active' ? (
-            <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
-          ) : null}
-          {block.status !== 'lifted' && block.otherOpenBlockId ? (
-            // The switch blocks the whole account: this block's steps alone do not bring calling back.
-            // "Another block", linked (the one getBlockForUser names), or "12 other blocks", listed below.
-            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-              {t('alsoOpen', { count: block.otherOpenBlockCount })}{' '}
-              <Link href={otherHref} className="underline">
-                {t('alsoOpenLink', { count: block.otherOpenBlockCount })}
-              </Link>
-            </p>
-          ) : null}
-          {block.status === 'lift_pending' ? (
-            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 font-semibold text-amber-950">
-              {t('waiting')}
-            </p>
-          ) : null}
-          {block.status === 'lifted' && block.liftedAt && block.otherOpenBlockId ? (
-            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-              {t('liftedOnly', { at: at(block.liftedAt) })}{' '}
-              {t('otherOpen', { count: block.otherOpenBlockCount })}{' '}
-              <Link href={otherHref} className="underline">
-                {t('otherOpenLink', { count: block.otherOpenBlockCount })}
-              </Link>
-            </p>
-          ) : null}
-          {block.status === 'lifted' && block.liftedAt && !block.otherOpenBlockId ? (
-            block.blockOnItsWay ? (
-              // Support's block on its way may already be in force on the switch: not "allowed".
-              <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-                {t('liftedAt', { at: at(block.liftedAt) })} {td('blocking')} {td('blockingMayBe')}
-              </p>
-            ) : (
-              <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
-                <strong>{t('allowedNow')}</strong>. {t('liftedAt', { at: at(block.liftedAt) })}
-              </p>
-            )
-          ) : null}
+          <BlockStatusLines
+            block={block}
+            otherHref={otherHref}
+            allowancesMayPass={data.allowances.some(mayPassCalls)}
+          />
         </div>
       </PageHead>
+      <SuspiciousDevices load={devices} href={(id) => `/credentials/${id}/reset?block=${block.id}`} />
 
-      <Section id="what" title={t('whatHappened')} gap={2}>
+      <Section id="what" title={t(open ? 'whatHappened' : 'whatHappenedLifted')} gap={2}>
         <Explanation block={block} />
       </Section>
 
@@ -156,42 +123,10 @@ export default async function BlockPage({
       </Section>
 
       <Section id="creds" title={t('credentialsTitle')}>
-        <ul aria-labelledby="creds" className="flex flex-col gap-3">
-          {block.credentials.map((c) => (
-            <li
-              key={c.id}
-              className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-slate-200 bg-white p-3"
-            >
-              {/* min-w-0: a flex item is never narrower than its longest word unless told, and a SIP
-                  username has no place to break (break-25). */}
-              <div className="min-w-0">
-                <p id={`cred-${c.id}`} className="font-medium">
-                  <CredentialName credential={c} />
-                </p>
-                <p className="text-sm text-slate-700">
-                  {c.named ? `${t('named')} · ` : ''}
-                  {c.rotatedSinceBlock ? (
-                    <span className="text-emerald-800">{t('rotated')}</span>
-                  ) : c.named ? (
-                    <span className="text-red-800">{t('notRotated')}</span>
-                  ) : null}
-                </p>
-              </div>
-              {open ? (
-                <Link
-                  href={`/credentials/${c.id}/reset?block=${block.id}`}
-                  aria-describedby={`cred-${c.id}`}
-                  className={buttonClass('primary', 'text-sm')}
-                >
-                  {t('reset')}
-                </Link>
-              ) : null}
-            </li>
-          ))}
-        </ul>
+        <CredentialList block={block} labelledBy="creds" />
       </Section>
 
-      <RegisteredDevices load={devicesOfBlock(block)} />
+      <RegisteredDevices load={devices} />
 
       {open ? <OtherDoors /> : null}
 

@@ -6,6 +6,7 @@ import {
   type ClosedAllowance,
   closedAllowanceText,
   type MailContext,
+  sipAddressArgs,
   url,
   when,
 } from './context';
@@ -51,7 +52,7 @@ export function blockLifted(d: BlockLiftedData, ctx: MailContext) {
       kind: 'p' as const,
       text: closedAllowanceText(ctx, 'blockLifted', a),
     })),
-    { kind: 'p', text: t('mail.blockLifted.keepSafe') },
+    { kind: 'p', text: t('mail.blockLifted.keepSafe', sipAddressArgs(ctx)) },
     {
       kind: 'button',
       label: t('mail.blockLifted.button'),

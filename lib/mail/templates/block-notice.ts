@@ -1,6 +1,7 @@
 import { displayEmail } from '@/lib/auth/email-address';
 import { placeIp } from '@/lib/geo/ip-country';
-import { describeDialled, destinationsOf } from '@/lib/phone/format';
+import { suggestsMisdial } from '@/lib/blocks/misdial-step';
+import { countryName, describeDialled, destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { formatCallDuration } from '@/lib/requests/call-summary';
 import { prefixSlip } from '@/lib/requests/dialling';
@@ -16,6 +17,7 @@ import {
   list as listIn,
   type MailContext,
   mailTag,
+  sipAddressArgs,
   url,
   when,
   hello,
@@ -215,16 +217,16 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
         ];
   // The misdial step speaks of this block's own destinations: the 00-for-0 slip when a number reads
   // as a national one (lib/requests/dialling.ts prefixSlip), else the countries with no invented
-  // example. Only where the block page offers "This was a misdial": not for manual blocks.
+  // example. Only where the block page suggests it too (lib/blocks/misdial-step.ts, one rule): a
+  // hotspot block's mail once suggested a misdial its page said the evidence ruled out.
   const slip = prefixSlip(numbers.values, country);
-  const misdial =
-    d.block.reason === 'manual' || !total
-      ? []
-      : [
-          slip
-            ? t('mail.blockNotice.stepMisdialSlip', { ...slip })
-            : t('mail.blockNotice.stepMisdial', { count: total, countries: list(countries) }),
-        ];
+  const misdial = !suggestsMisdial({ reason: d.block.reason, callCount: total })
+    ? []
+    : [
+        slip
+          ? t('mail.blockNotice.stepMisdialSlip', { ...slip })
+          : t('mail.blockNotice.stepMisdial', { count: total, countries: list(countries) }),
+      ];
   const blockUrl = url(ctx, `/blocks/${encodeURIComponent(d.block.id)}`);
   if (d.lifted) return liftedNotice(d, d.lifted, ctx, account, total ? callsPart : [], blockUrl);
   const parts: Part[] = [
@@ -233,6 +235,12 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       kind: 'p',
       strong: true,
       text: t('mail.blockNotice.intro', { account, at: when(d.block.placedAt, ctx) }),
+    },
+    // What still works and what the block stops, in the block page's words (block.stillWorks): a new
+    // block ends the account's allowances, so no country is excepted.
+    {
+      kind: 'p',
+      text: t('block.stillWorks', { country: countryName(country, mailTag(ctx)), allowed: 'no' }),
     },
     { kind: 'p', text: t(`reasons.${d.block.reason}`) },
     ...(d.reopenedRequests ?? []).map((r) => reopenedPart(ctx, r)),
@@ -246,7 +254,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       kind: 'steps',
       items: [
         ...(first.length ? first : [t('mail.blockNotice.stepManual')]),
-        t('mail.blockNotice.stepFirewall'),
+        t('mail.blockNotice.stepFirewall', sipAddressArgs(ctx)),
         ...misdial,
       ],
     },
@@ -311,7 +319,7 @@ function liftedNotice(
     ...(lifted.newerInForce
       ? [{ kind: 'p', text: t('mail.blockNotice.newerInForce', { account }) } as Part]
       : []),
-    { kind: 'p', text: t('mail.blockNotice.keepSafeLifted') },
+    { kind: 'p', text: t('mail.blockNotice.keepSafeLifted', sipAddressArgs(ctx)) },
     { kind: 'button', label: t('mail.blockNotice.buttonPlain'), url: blockUrl },
     { kind: 'small', text: t('mail.blockNotice.notYou', { support: ctx.support }) },
   ];

@@ -38,6 +38,12 @@ export type MailContext = {
    * "2:14 p.m.", a Spanish one "14:14". Null or omitted: the language's default (INTL_TAGS).
    */
   region?: string | null;
+  /**
+   * PROVIDER_SIP_ADDRESSES: the addresses, CIDR ranges or host names a customer's firewall should let
+   * alone reach its SIP ports. Null or omitted (unset): sentences that name them tell the reader to
+   * ask support (`support`) for the list instead (sipAddressArgs).
+   */
+  sipAddresses?: readonly string[] | null;
 };
 
 /** The BCP 47 tag a message formats with: its language written as in its recipient's region (formatTag). */
@@ -56,6 +62,21 @@ export function when(
 /** "a, b and c" / "a, b y c" in the recipient's language. */
 export const list = (ctx: Pick<MailContext, 'locale' | 'region'>, items: string[]) =>
   intlOf(Intl.ListFormat, mailTag(ctx), { type: 'conjunction' }).format(items);
+
+/**
+ * The values of a sentence that names the provider's SIP addresses (mail.blockNotice.stepFirewall,
+ * keepSafeLifted, mail.blockLifted.keepSafe): `listed` "yes" with `addresses`, the configured list in
+ * the reader's words ("203.0.113.10, 2001:db8::/32 and sip.example.net"), or "no", and the sentence
+ * says to ask `support` (SUPPORT_CONTACT) for it.
+ */
+export function sipAddressArgs(ctx: Pick<MailContext, 'locale' | 'region' | 'support' | 'sipAddresses'>) {
+  const listed = ctx.sipAddresses?.length ? ctx.sipAddresses : null;
+  return {
+    listed: listed ? 'yes' : 'no',
+    addresses: listed ? list(ctx, [...listed]) : '',
+    support: ctx.support,
+  };
+}
 
 /** The greeting paragraph: "Hello Ana," with the recipient's name, "Hello," without. */
 export const hello = (ctx: MailContext, d: { recipient: { name: string | null } }) => ({

@@ -1,6 +1,8 @@
 import { notFound } from 'next/navigation';
+import { Suspense } from 'react';
 import { getFormatter, getLocale, getMessages, getTranslations } from 'next-intl/server';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
+import { DevicesToRetype } from '@/components/devices/devices-to-retype';
 import { ResetForm } from '@/components/sip/reset-form';
 import { resetSipAction } from '@/lib/credentials/actions';
 import { requireUser } from '@/lib/auth/session';
@@ -16,6 +18,7 @@ import { CredentialName } from '@/components/ui/credential-name';
 import { credentialCallName } from '@/lib/accounts/credential-name';
 import { SIP_REFUSED_SHOWN } from '@/lib/passwords/sip-characters';
 import { GENERATED_MAX, generatedLengthFor } from '@/lib/passwords/generate';
+import { passphraseWordsFor } from '@/lib/passwords/rules';
 import { CREDENTIALS_CLIENT_NAMESPACES, pickMessages } from '@/lib/i18n/client-messages';
 import { pageTitle } from '@/lib/i18n/page-title';
 
@@ -36,6 +39,11 @@ export default async function ResetPage({
   const t = await getTranslations('reset');
   const tm = await getTranslations('password.meter');
   const tg = await getTranslations('password.generate');
+  const tp = await getTranslations('password');
+  const minGuesses = env().SIP_PASSWORD_MIN_GUESSES_LOG10;
+  // The switch's registrations for this credential, read once: the form names the devices a new
+  // password silences, and "Registered devices" lists them (lib/devices/registrations.ts).
+  const devices = devicesForCredential(user.id, cred.id);
   const { unsettled, confirmed } = await latestChange(cred.id);
   const format = await getFormatter();
   // Back to the block page it came from, when that block is of this credential's account.
@@ -77,12 +85,17 @@ export default async function ResetPage({
         credentialId={cred.id}
         idempotencyKey={newIdempotencyKey()}
         username={cred.username}
-        minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
+        minGuessesLog10={minGuesses}
         userInputs={[cred.account.number, cred.account.name, cred.username, user.email]}
         backHref={backHref}
         hint={t.rich('hint', {
           chars: SIP_REFUSED_SHOWN,
           mono: (c) => <span className="font-mono">{c}</span>,
+          // What passes the server's rule, from the rule itself: length alone does not (tester,
+          // 2026-12: a random 12-character password, "at least 12 characters" as the hint said, was refused).
+          guesses: tp('powerOfTen', { exp: minGuesses }),
+          words: passphraseWordsFor(minGuesses),
+          length: generatedLengthFor(minGuesses),
         })}
         confirmed={t.rich('confirmed', {
           credential: () => <CredentialName credential={cred} brackets usernameClass="font-mono" />,
@@ -100,10 +113,7 @@ export default async function ResetPage({
           liftQueued: t('liftQueued'),
           done: t('done'),
           generatedLegend: t('generatedLegend'),
-          lengthHint: tg('lengthHint', {
-            min: generatedLengthFor(env().SIP_PASSWORD_MIN_GUESSES_LOG10),
-            max: GENERATED_MAX,
-          }),
+          lengthHint: tg('lengthHint', { min: generatedLengthFor(minGuesses), max: GENERATED_MAX }),
           length: t('length'),
           simple: t('simple'),
           generate: t('generate'),
@@ -115,11 +125,21 @@ export default async function ResetPage({
           submit: t('submit'),
           pending: t('pending'),
         }}
+        devicesBefore={
+          <Suspense fallback={<p role="status">{t('devices.loading')}</p>}>
+            <DevicesToRetype load={devices} when="before" />
+          </Suspense>
+        }
+        devicesAfter={
+          <Suspense>
+            <DevicesToRetype load={devices} when="after" />
+          </Suspense>
+        }
         meterWords={{ name: tm('name'), empty: tm('empty'), checking: tm('checking') }}
         locale={await getLocale()}
         messages={pickMessages(await getMessages(), CREDENTIALS_CLIENT_NAMESPACES)}
       />
-      <RegisteredDevices load={devicesForCredential(user.id, cred.id)} />
+      <RegisteredDevices load={devices} />
     </div>
   );
 }

@@ -1,0 +1,61 @@
+import { useTranslations } from 'next-intl';
+import { Link } from '@/components/ui/link';
+import { buttonClass } from '@/components/ui/button-class';
+import { CredentialName } from '@/components/ui/credential-name';
+import type { BlockView } from '@/lib/blocks/queries';
+
+/**
+ * The block page's list of the account's SIP credentials (its "Your SIP credentials" section, labelled
+ * by the heading `labelledBy`), each with whether the calls used it and whether its password was
+ * changed since the block, and a "Reset SIP password" link (the only page that resets one). While the
+ * block is in force (or being lifted) a named password not changed yet is said in red, the link a
+ * primary button. Once lifted, nothing is asked any more: a password never changed since reads
+ * neutrally ("not changed since the block"), and the link stays, as a secondary button, for whoever
+ * still wants to change it (tester, 2026-12: "Password not changed yet" in red, with no button, on a
+ * block support had lifted as a misdial).
+ */
+export function CredentialList({
+  block,
+  labelledBy,
+}: {
+  block: Pick<BlockView, 'id' | 'status' | 'credentials'>;
+  labelledBy: string;
+}) {
+  const t = useTranslations('block');
+  const open = block.status !== 'lifted';
+  return (
+    <ul aria-labelledby={labelledBy} className="flex flex-col gap-3">
+      {block.credentials.map((c) => (
+        <li
+          key={c.id}
+          className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-slate-200 bg-white p-3"
+        >
+          {/* min-w-0: a flex item is never narrower than its longest word unless told, and a SIP
+              username has no place to break (break-25). */}
+          <div className="min-w-0">
+            <p id={`cred-${c.id}`} className="font-medium">
+              <CredentialName credential={c} />
+            </p>
+            <p className="text-sm text-slate-700">
+              {c.named ? `${t('named')} · ` : ''}
+              {c.rotatedSinceBlock ? (
+                <span className="text-emerald-800">{t('rotated')}</span>
+              ) : c.named && open ? (
+                <span className="text-red-800">{t('notRotated')}</span>
+              ) : c.named ? (
+                <span>{t('notRotatedLifted')}</span>
+              ) : null}
+            </p>
+          </div>
+          <Link
+            href={`/credentials/${c.id}/reset?block=${block.id}`}
+            aria-describedby={`cred-${c.id}`}
+            className={buttonClass(open ? 'primary' : 'secondary', 'text-sm')}
+          >
+            {t('reset')}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
