@@ -1,6 +1,5 @@
 import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { Link } from '@/components/ui/link';
-import type { AllowanceView } from '@/lib/allowances/queries';
 import type { BlockView } from '@/lib/blocks/queries';
 import { intlTag } from '@/lib/i18n/locales';
 import { countryName } from '@/lib/phone/format';
@@ -103,18 +102,5 @@ export function BlockStatusLines({
         )
       ) : null}
     </>
-  );
-}
-
-/**
- * Whether allowance `a` (as allowancesForBlockPage gives it) may let calls to its country through a
- * block now, so that "calls abroad are refused" would not be the whole truth: one in force (`active`),
- * one whose grant is on its way to the switch (`sending`: the switch may have it already), one whose
- * end or removal the switch has not confirmed (`endingSince`), or one the switch refused to remove
- * (`stillOnSwitch`).
- */
-export function mayPassCalls(a: Pick<AllowanceView, 'status' | 'endingSince' | 'stillOnSwitch'>): boolean {
-  return (
-    a.status === 'active' || a.status === 'sending' || a.endingSince !== null || a.stillOnSwitch !== null
   );
 }

@@ -71,8 +71,13 @@ export function RetypeWords({ devices, when }: { devices: CredentialDevices; whe
   );
 }
 
-/** An intruder's binding, by what a phone never does: a scanning tool's name, the fraud calls' address. */
-const suspect = (b: DeviceBinding) => b.flags.includes('scanner') || b.flags.includes('trigger_ip');
+/**
+ * An intruder's binding, by what a phone never does: a scanning tool's name, the fraud calls' address,
+ * an address abroad (the suspicious-devices summary names those too: lib/devices/registrations.ts
+ * suspiciousBindings; review, 2026-12-07: the reset page told the reader to type the new password into them).
+ */
+const suspect = (b: DeviceBinding) =>
+  b.flags.includes('scanner') || b.flags.includes('trigger_ip') || b.flags.includes('foreign_country');
 
 /** "Yealink SIP-T46U, 198.51.100.20": what the device calls itself, when it says, and where it is. */
 const details = (b: DeviceBinding) =>

@@ -1,9 +1,8 @@
 import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason, BlockStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
+import { liftedHow, type LiftedHow } from '@/lib/blocks/ended';
 import { blockPage, blocksAfterCursor, type BlockPage } from '@/lib/blocks/queries';
-import { systemActor } from '@/lib/i18n/actor';
-import { readStored } from '@/lib/i18n/stored';
 import { shownRequestStatus, type ShownRequestStatus } from '@/lib/requests/closed';
 import { db } from '@/lib/server/db';
 import { isRowId } from '@/lib/server/row-id';
@@ -15,15 +14,6 @@ import { isRowId } from '@/lib/server/row-id';
 
 /** How many blocks the account page's history lists at a time (blockHistoryForUser). */
 export const HISTORY_SHOWN = 10;
-
-/**
- * How a lifted block came to be lifted, as a customer may know it (never which agent): `rotation`,
- * the unblock policy lifted it once every SIP password it named was changed; `support`, a support
- * agent lifted it (from the account page, or by approving an unblock request); `switch`, the switch
- * lifted it by itself (its `block.lifted` event); `unknown`, a block lifted before Tollgate kept who
- * lifted it. Every one of them was confirmed by the switch: a block is `lifted` only then.
- */
-export type LiftedHow = 'rotation' | 'support' | 'switch' | 'unknown';
 
 /** One block of the history, as the account page lists it (a DTO: no note, no agent). */
 export type BlockHistoryItem = {
@@ -45,23 +35,6 @@ export type BlockHistoryItem = {
 
 /** A page of an account's block history (blockHistoryForUser): `total` 0 for an account never blocked. */
 export type BlockHistory = BlockPage<BlockHistoryItem>;
-
-/**
- * How a block was lifted (LiftedHow), from what the lifecycle (lib/blocks/lifecycle.ts) recorded:
- * `liftedBy` (Block.liftedBy: `policy`, a staff login's address, or the `actor` of the switch's
- * `block.lifted`, any text the switch sends) and the text of its latest `lifted` timeline entry
- * (`liftNote`): "Lifted on the switch" (history.liftedOnSwitch) for a lift the switch made itself,
- * whoever it names; a lift Tollgate asked for and the switch confirmed says so instead, and its
- * `liftedBy` is who decided it. Pure.
- */
-export function liftedHow(liftedBy: string | null, liftNote: string | null): LiftedHow {
-  const note = readStored(liftNote);
-  if (note !== null && typeof note === 'object' && note.key === 'history.liftedOnSwitch') return 'switch';
-  if (liftedBy === null || liftedBy === '') return 'unknown';
-  if (liftedBy === 'policy') return 'rotation';
-  if (systemActor(liftedBy) === 'switch') return 'switch';
-  return 'support';
-}
 
 type HistoryRow = {
   id: string;

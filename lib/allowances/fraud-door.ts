@@ -4,6 +4,7 @@ import { credentialName } from '@/lib/accounts/credential-name';
 import { memberOf } from '@/lib/accounts/queries';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
+import { passwordChangedSince } from '@/lib/blocks/rotation';
 import { intlOf } from '@/lib/i18n/intl-cache';
 import { intlTag } from '@/lib/i18n/locales';
 import type { Note } from '@/lib/i18n/note';
@@ -65,21 +66,15 @@ export type CountryDoor = {
 };
 
 /**
- * Whether `c`'s password was changed after block `b` reached the portal: lib/blocks/policy.ts
- * liftIfRotated's own comparison (portal times on both sides: `passwordChangedAt` is the change's
- * sending time, set once the switch confirmed it; `createdAt` the block's arrival).
- */
-const changedSince = (c: DoorCredential, b: DoorBlock) =>
-  c.passwordChangedAt !== null && c.passwordChangedAt > b.createdAt;
-
-/**
  * The rule, over an account's blocks in force (`blocks`), their trigger calls (`calls`, repeats
  * allowed) and the account's SIP credentials (`credentials`), for an account dialling from `home`.
  * A call's country is its dialled number as lib/phone/format.ts readDialled reads it from `home` (the
  * region the block page and the callback rule read: "+239 990 1234" is ST, "+1 876…" JM); a number it
- * cannot read, or one of no region (+882 networks), counts for no country. Returns, by country, the
- * countries with something to say (a credential to change first, one unchanged, or an unknown name);
- * a country absent from the map may be allowed with nothing to say. Pure: no clock, no database.
+ * cannot read, or one of no region (+882 networks), counts for no country. A credential is unchanged
+ * for a block unless its password was changed since it (lib/blocks/rotation.ts passwordChangedSince,
+ * the rotation policy's own predicate). Returns, by country, the countries with something to say (a
+ * credential to change first, one unchanged, or an unknown name); a country absent from the map may
+ * be allowed with nothing to say. Pure: no clock, no database.
  */
 export function fraudDoors(
   blocks: readonly DoorBlock[],
@@ -103,7 +98,7 @@ export function fraudDoors(
     if (!f) found.set(country, (f = { first: new Set(), warn: new Set(), unknown: new Set() }));
     const cred = byName.get(call.sipUsername);
     if (!cred) f.unknown.add(call.sipUsername);
-    else if (!changedSince(cred, block))
+    else if (!passwordChangedSince(cred, block))
       (block.reason === OFFICE_MAY_CALL ? f.warn : f.first).add(cred.username);
   }
   const creds = (names: Iterable<string>) => [...names].sort().map((n) => byName.get(n)!);

@@ -235,6 +235,19 @@ export async function allowancesForBlockPage(
   return rows.map((r) => view(r, statusNow(r, now), ends.get(r.id), at));
 }
 
+/**
+ * Whether allowance `a` (as allowancesForBlockPage gives it) may let calls to its country through a
+ * block now, so that "calls abroad are refused" would not be the whole truth: one in force (`active`),
+ * one whose grant is on its way to the switch (`sending`: the switch may have it already), one whose
+ * end or removal the switch has not confirmed (`endingSince`), or one the switch refused to remove
+ * (`stillOnSwitch`). The block page's status line and the block notice mail (lib/mail/render.ts) ask it.
+ */
+export function mayPassCalls(a: Pick<AllowanceView, 'status' | 'endingSince' | 'stillOnSwitch'>): boolean {
+  return (
+    a.status === 'active' || a.status === 'sending' || a.endingSince !== null || a.stillOnSwitch !== null
+  );
+}
+
 /** The countries of `rows` with an allowance in force (`active`), and with one open (OPEN_STATUSES). */
 function countriesNow(rows: { country: string; status: string }[]) {
   const of = (statuses: readonly string[]) =>

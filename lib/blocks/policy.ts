@@ -3,6 +3,7 @@ import type { Tx } from '@/lib/server/db';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 import { ALWAYS_NEEDS_PERSON, readLiftPolicy } from '@/lib/policy/settings';
 import { requestLift } from './lifecycle';
+import { passwordChangedSince } from './rotation';
 
 /**
  * Reasons that a password rotation alone never lifts, whatever the admins' policy (DESIGN.md: manual
@@ -12,16 +13,10 @@ export const NEEDS_STAFF: readonly BlockReason[] = ALWAYS_NEEDS_PERSON;
 
 /**
  * DESIGN.md's re-enabling rule: when every SIP credential named in a block's trigger calls has a new
- * password set after the block was placed, the block is lifted (through the switch outbox). "Set"
- * is when the change was sent to the switch (`passwordChangedAt` is the change's `createdAt`,
- * lib/credentials/reset.ts completePasswordChange), and the switch must have confirmed it: a password
- * sent before the portal heard of the block and confirmed after never counts, since the switch may
- * have applied it before the block's fraud calls were made with it (a fault tester's race, stop 54).
- * "After" is read on the portal's clock: `passwordChangedAt` is the portal's time, so it is compared
- * with the block's `createdAt` (when the portal learnt of the block), never with `placedAt` (the
- * switch's clock, which may run ahead). Both are written on the shared clock (lib/server/clock.ts
- * sharedNow, the database's), not each instance's own: since the thirty-third session. A password set between the switch placing the block and the
- * portal hearing of it does not count: the customer sets it again, never the reverse.
+ * password set after the block was placed, the block is lifted (through the switch outbox). "Set
+ * after the block was placed" is passwordChangedSince (lib/blocks/rotation.ts: the change's sending
+ * time, counted once the switch confirmed it, strictly after the block reached the portal, both on
+ * the portal's shared clock; why those two times is said there).
  * The switch lifts the whole account at once, so every open block must qualify, not just one. A call
  * through a name that is not one of the account's credentials (an IP-authenticated trunk) can never
  * be rotated here, so such a block waits for a person. Returns the ids of the blocks whose lift was
@@ -54,7 +49,7 @@ export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]
       named.length > 0 &&
       named.every((n) => {
         const c = creds.find((x) => x.username === n);
-        return c?.passwordChangedAt != null && c.passwordChangedAt > b.createdAt;
+        return c !== undefined && passwordChangedSince(c, b);
       })
     );
   };

@@ -8,8 +8,8 @@ import { CALLS_PER_PAGE, CALLS_SHOWN, callOverview, callView } from '@/lib/block
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { encodeCursor } from '@/lib/staff/cursor';
 import { shownRequestStatus } from '@/lib/requests/closed';
-import { liftedHow } from '@/lib/accounts/block-history';
-import { howBlockEnded } from './ended';
+import { howBlockEnded, liftedHow } from './ended';
+import { passwordChangedSince } from './rotation';
 import { timelineTitle } from './timeline-title';
 
 export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
@@ -172,8 +172,8 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     passwordChangedAt: c.passwordChangedAt,
     passwordScore: c.passwordScore,
     named: overview.named.includes(c.username),
-    // The rotation policy's own comparison (lib/blocks/policy.ts): portal times on both sides.
-    rotatedSinceBlock: c.passwordChangedAt !== null && c.passwordChangedAt > asDate(row.createdAt),
+    // The rotation policy's own predicate (lib/blocks/rotation.ts), as liftIfRotated reads it.
+    rotatedSinceBlock: passwordChangedSince(c, { createdAt: asDate(row.createdAt) }),
   }));
   return {
     id: row.id,
@@ -214,8 +214,8 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     /**
      * How the block ended once lifted (lib/blocks/ended.ts howBlockEnded: a misdial support agreed
      * to, a hardened firewall support approved, every password changed, support's or the switch's own
-     * lift), from who lifted it and its latest `lifted` entry (lib/accounts/block-history.ts
-     * liftedHow); null while it is in force.
+     * lift), from who lifted it and its latest `lifted` entry (lib/blocks/ended.ts liftedHow); null
+     * while it is in force.
      */
     ended:
       row.status === 'lifted'

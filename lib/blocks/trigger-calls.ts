@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { readDialled } from '@/lib/phone/format';
 import { sipUser } from '@/lib/phone/uri';
 import { normalizeIp } from '@/lib/server/client-address';
+import { replaceControlCharacters } from '@/lib/server/control-characters';
 import { asRfc3339, sipUsernameSchema } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC } from '@/lib/switch/signature';
 
@@ -30,7 +31,6 @@ export const MAX_STORED_CALLS = 10_000;
 export const MAX_CALL_SECONDS = 30 * 86_400;
 /** The longest raw text kept for a field that could not be read (characters). */
 const RAW_MAX = 100;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** One call as stored (a TriggerCall row; lib/blocks/event-sql.ts `TriggerCallRow`). */
@@ -147,15 +147,16 @@ function textOf(v: unknown): string {
 
 /**
  * Received text as stored: control characters (C0, DEL, C1) each replaced by U+FFFD (PostgreSQL
- * refuses NUL), trimmed, at most RAW_MAX characters (counted as code points; a longer text is cut to
- * RAW_MAX - 1 and `…`). Invisible formatting characters (bidi overrides, zero-width ones) are kept:
- * they are part of what the switch sent, and dropping them would make two texts the switch sent as
- * different one. Wherever the text is shown (the block page's calls and summary, the block notice)
- * it goes through lib/server/control-characters.ts revealInvisible, which writes each out as
- * `\uXXXX`, so the text a fraudster dialled cannot reorder what the customer reads.
+ * refuses NUL: lib/server/control-characters.ts replaceControlCharacters), trimmed, at most RAW_MAX
+ * characters (counted as code points; a longer text is cut to RAW_MAX - 1 and `…`). Invisible
+ * formatting characters (bidi overrides, zero-width ones) are kept: they are part of what the switch
+ * sent, and dropping them would make two texts the switch sent as different one. Wherever the text
+ * is shown (the block page's calls and summary, the block notice) it goes through
+ * lib/server/control-characters.ts revealInvisible, which writes each out as `\uXXXX`, so the text a
+ * fraudster dialled cannot reorder what the customer reads.
  */
 export function asReceived(v: unknown): string {
-  const chars = [...textOf(v).replace(CONTROL, '\uFFFD').trim()];
+  const chars = [...replaceControlCharacters(textOf(v)).trim()];
   return chars.length > RAW_MAX ? `${chars.slice(0, RAW_MAX - 1).join('')}…` : chars.join('');
 }
 

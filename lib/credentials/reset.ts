@@ -16,7 +16,7 @@ import { queueMailToMembers } from '@/lib/mail/queue';
 import { unconfirmedChange } from '@/lib/mail/render';
 import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { switchClient } from '@/lib/switch/client';
-import { failureNote, isKnownNotApplied } from '@/lib/switch/result';
+import { failureNote, isKnownNotApplied, refusedTollgate } from '@/lib/switch/result';
 import { storedSwitchError } from '@/lib/switch/error-text';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { recordReceipt, type Once, type Receipt } from '@/lib/server/idempotency';
@@ -113,8 +113,11 @@ export async function resetSipPassword(
     const status = isKnownNotApplied(res) ? 'failed' : 'unknown';
     // As the outboxes store it (lib/switch/error-text.ts): unknownCause reads it back for a resend.
     const stored = storedSwitchError(res).slice(0, 500);
-    // The switch said no: nothing changed, so the change does not count on the limits.
-    if (status === 'failed') await counted.giveBack();
+    // The switch said no: nothing changed, so the change does not count on the login's ceiling. It
+    // stays counted on the credential's own limit (review, 2026-12-07: given back on both, a stolen
+    // session could send 1 200 refused changes an hour, bounded only by the check limit), and a
+    // refusal of Tollgate itself (401/403: its own token) gives nothing back.
+    if (status === 'failed' && !refusedTollgate(res)) await counted.switchRefused();
     await db.$transaction(async (tx) => {
       // Settled once: by this answer, or already by the recovery (a call that outlived stuckMs). A
       // refusal still corrects an `unknown` the recovery wrote: nothing changed after all (its alert,
@@ -188,8 +191,10 @@ export async function resetCeiling(userId: string): Promise<number> {
  * written or sent, so that a burst in parallel cannot pass: on `sipPasswordCredential` (key "<user id>
  * <credential id>"), then on `sipPassword` (key the user id) against the login's resetCeiling. Keys
  * are the login's own: no stranger, and no other member, can spend them. Accepted: the caller calls
- * `giveBack()` (best effort, never throws) when nothing reached the switch or the switch refused the
- * change (known not applied), so only changes that may be in force count. Refused: what this attempt
+ * `giveBack()` (best effort, never throws) when nothing reached the switch, and `switchRefused()` when
+ * the switch refused the change (known not applied, not a refusal of Tollgate's own token): that gives
+ * back the login's ceiling only, so the ceiling counts changes that may be in force while each
+ * credential's limit still bounds the calls sent to the switch (5 an hour each, refused or not). Refused: what this attempt
  * counted is given back, and the outcome is `throttled` with `minutes` until the refusing window ends,
  * as the other refusals with a wait say it (lib/auth/sign-in.ts, change-password.ts):
  * outcome.reset.tooManyCredential (this credential) or outcome.reset.tooMany (this login). Throws what
@@ -198,18 +203,27 @@ export async function resetCeiling(userId: string): Promise<number> {
 async function countReset(
   userId: string,
   credentialId: string,
-): Promise<{ ok: true; giveBack: () => Promise<void> } | { ok: false; refusal: ResetOutcome }> {
+): Promise<
+  | { ok: true; giveBack: () => Promise<void>; switchRefused: () => Promise<void> }
+  | { ok: false; refusal: ResetOutcome }
+> {
   const keys: { name: LimitName; key: string; points?: number }[] = [
     { name: 'sipPasswordCredential', key: `${userId} ${credentialId}` },
     { name: 'sipPassword', key: userId, points: await resetCeiling(userId) },
   ];
-  const giveBack = (upTo: number) =>
-    Promise.all(keys.slice(0, upTo).map((k) => reward(k.name, k.key))).then(
+  const back = (given: typeof keys) =>
+    Promise.all(given.map((k) => reward(k.name, k.key))).then(
       () => undefined,
       () => undefined,
     );
+  const giveBack = (upTo: number) => back(keys.slice(0, upTo));
   const { over } = await consumeAll(keys);
-  if (!over) return { ok: true, giveBack: () => giveBack(keys.length) };
+  if (!over)
+    return {
+      ok: true,
+      giveBack: () => giveBack(keys.length),
+      switchRefused: () => back(keys.filter((k) => k.name === 'sipPassword')),
+    };
   await giveBack(keys.findIndex((k) => k.name === over.name) + 1);
   const retryAfterSec = over.status.limited ? over.status.retryAfterSec : LIMITS[over.name].duration;
   const minutes = Math.max(1, Math.ceil(retryAfterSec / 60));

@@ -2,7 +2,7 @@ import 'server-only';
 import { memberOf } from '@/lib/accounts/queries';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { awaitsSwitchAnswer } from '@/lib/credentials/change-state';
-import { escapeLoneSurrogates } from '@/lib/server/control-characters';
+import { escapeLoneSurrogates, replaceControlCharacters } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
 import { ipCountry } from '@/lib/geo/ip-country';
 import { type SwitchClient, switchClient } from '@/lib/switch/client';
@@ -92,17 +92,12 @@ const SCANNER_USER_AGENT =
   /friendly-scanner|sipvicious|\bsipcli\b|sip-?scan|vaxsipuseragent|pplsip|sivus|\bsmap\b|\biwar\b|sundayddr/i;
 
 /**
- * C0 control characters (tab and line breaks included), DEL and C1: what the switch's event text loses
- * (lib/blocks/trigger-calls.ts asReceived, the same range).
- */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/**
  * Text the switch wrote in a binding (its `contact`, its `userAgent`), as Tollgate keeps and shows it:
  * read as the switch's event text is (docs/switch-api.md, "Text in your answers"; lib/blocks/
  * trigger-calls.ts asReceived): each control character (C0 including tab, CR and LF, DEL, C1) becomes
- * U+FFFD, and each lone UTF-16 surrogate the six characters of its escape (escapeLoneSurrogates; the
- * switch client's JSON parser already does this for what it reads). Invisible formatting characters
+ * U+FFFD (lib/server/control-characters.ts replaceControlCharacters, as asReceived does), and each
+ * lone UTF-16 surrogate the six characters of its escape (escapeLoneSurrogates; the switch client's
+ * JSON parser already does this for what it reads). Invisible formatting characters
  * (a U+202E RIGHT-TO-LEFT OVERRIDE) are kept, as the switch's record: every page writes them out
  * (lib/server/control-characters.ts revealInvisible). Nothing is trimmed or cut here: the read cut
  * each field to REGISTRATION_TEXT_MAX and marked it (`shortened`). Why replaced, not kept: whoever
@@ -112,7 +107,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
  * Example: readableSwitchText('Evil\u0007UA\r\n') is 'Evil\uFFFDUA\uFFFD\uFFFD'.
  */
 export function readableSwitchText(text: string): string {
-  return escapeLoneSurrogates(text).replace(CONTROL, '\uFFFD');
+  return replaceControlCharacters(escapeLoneSurrogates(text));
 }
 
 /**
@@ -211,22 +206,37 @@ export async function liveDevices(
 export const OWN_NETWORK_MIN = 5;
 
 /**
+ * …and of at least this many different credentials: bindings are made by whoever holds a password, so
+ * one cracked credential registered from five contacts must not pass for an office (review,
+ * 2026-12-07: an attacker in the account's own country could have hidden its trigger_ip flag so).
+ */
+export const OWN_NETWORK_MIN_CREDENTIALS = 3;
+
+/**
  * Counts, over every binding read (all the credentials of one page's read), the bindings of each
- * source address (`sameAddress`), and when OWN_NETWORK_MIN or more share a trigger IP outside another
- * country, flags those `own_network` in place of `trigger_ip`: the page then says that the calls came
+ * source address (`sameAddress`), and when OWN_NETWORK_MIN or more, of OWN_NETWORK_MIN_CREDENTIALS or
+ * more credentials, share a trigger IP in the account's own country (known), flags those `own_network`
+ * in place of `trigger_ip`: the page then says that the calls came
  * through the account's own network or PBX at that address, not that each phone came from the
  * attacker's address (54 office phones each flagged so hid the attacker's devices). Their other flags
  * stay (a scanning tool there is still one). Mutates `credentials`' bindings.
  */
 function markOwnNetwork(credentials: CredentialDevices[]): void {
-  const bindings = credentials.flatMap((c) => c.bindings ?? []);
   const count = new Map<string, number>();
-  for (const b of bindings) count.set(b.sourceIp, (count.get(b.sourceIp) ?? 0) + 1);
-  for (const b of bindings) {
+  const names = new Map<string, Set<string>>();
+  for (const c of credentials)
+    for (const b of c.bindings ?? []) {
+      count.set(b.sourceIp, (count.get(b.sourceIp) ?? 0) + 1);
+      names.set(b.sourceIp, (names.get(b.sourceIp) ?? new Set<string>()).add(c.id));
+    }
+  for (const b of credentials.flatMap((c) => c.bindings ?? [])) {
     b.sameAddress = count.get(b.sourceIp) ?? 1;
     if (
       b.sameAddress >= OWN_NETWORK_MIN &&
+      (names.get(b.sourceIp)?.size ?? 0) >= OWN_NETWORK_MIN_CREDENTIALS &&
       b.flags.includes('trigger_ip') &&
+      // In the account's own country, known: an address of no known country may be anyone's.
+      b.country !== null &&
       !b.flags.includes('foreign_country')
     )
       b.flags = b.flags.map((f) => (f === 'trigger_ip' ? 'own_network' : f));

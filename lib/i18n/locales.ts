@@ -84,8 +84,9 @@ function regionalTag(language: Locale, region: string): string | null {
 
 /**
  * The BCP 47 tag dates, times, numbers, lists and country names are formatted with for a reader of
- * `locale` (the catalogue): the language with the first of `regions` (most trusted first: the
- * browser's, then the account's country; null and undefined skipped; an area such as 419 after
+ * `locale` (the catalogue): the language with the first of `regions` (in the caller's order of
+ * trust: lib/i18n/request-locale.ts readerFormatTag puts the accounts' country first, then the
+ * browser's region, so a page and a mail agree; null and undefined skipped; an area such as 419 after
  * every country) that CLDR has a variety of that
  * language for, so a reader in Mexico sees "2:14 p.m." and "1,234.5" where Spain writes "14:14" and
  * "1234,5"; INTL_TAGS[locale] when none has. Pure and isomorphic.

@@ -20,7 +20,8 @@
 // a security tester's event). So wherever such text is shown, to customers (the block page, its
 // calls page, the block notice's HTML and text) as to staff, it goes through revealInvisible:
 // escaped, not dropped, because a value no reader could read is evidence of what the switch saw, and
-// the escape tells the truth about it.
+// the escape tells the truth about it. Its control characters (C0, DEL, C1: a NUL, a BEL, an ESC, a
+// line break) are replaced by U+FFFD where it is read (replaceControlCharacters), for the same reason.
 //
 // Lone UTF-16 surrogates in JSON from outside (decided 2026-12-06, a tester's `"from":"\ud800"`):
 // JSON may write any code unit as an escape, so a signed event or a switch API answer can hold a half
@@ -64,6 +65,26 @@ export function hasControlCharacter(value: unknown): boolean {
  */
 export function withoutControlCharacters(text: string): string {
   return text.replace(CONTROL_ALL, ' ').replace(INVISIBLE_ALL, '');
+}
+
+/** Every control character: C0 (tab, line feed and carriage return included), DEL and C1. */
+const EVERY_CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * `text` with each control character, C0 (U+0000–001F: tab, line feed and carriage return included),
+ * DEL (U+007F) and C1 (U+0080–009F), replaced by U+FFFD REPLACEMENT CHARACTER, one for one; every
+ * other character as it was (invisible formatting too: revealInvisible writes it out where it is
+ * shown; a lone surrogate too: escapeLoneSurrogates). For text the switch wrote that Tollgate keeps
+ * or shows as the switch's record (a trigger call's unread field, lib/blocks/trigger-calls.ts
+ * asReceived; a registration's contact or user agent, lib/devices/registrations.ts
+ * readableSwitchText): PostgreSQL refuses NUL, and BEL, ESC or a line break chosen by whoever placed
+ * the calls or registered the device must reach neither a page's DOM nor a mail. U+FFFD, not dropped
+ * or a space, so the reader sees that something unreadable was there and two texts the switch sent as
+ * different do not read alike. The length stays the same (each is one code unit). Pure.
+ * Example: replaceControlCharacters('Evil\u0007UA\r\n') is 'Evil\uFFFDUA\uFFFD\uFFFD'.
+ */
+export function replaceControlCharacters(text: string): string {
+  return text.replace(EVERY_CONTROL_ALL, '\uFFFD');
 }
 
 /**

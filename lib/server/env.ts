@@ -133,7 +133,8 @@ function postgresHost(v: string): boolean {
  * Why one entry of PROVIDER_SIP_ADDRESSES is refused, or null when it is one: an IPv4 address in four
  * decimal parts (not `127.1` or `0x7f.0.0.1`, which ipaddr.js also reads, and nobody's firewall
  * shows), an IPv6 address without a zone (`%eth0` names an interface of this machine), either with a
- * CIDR prefix (`203.0.113.0/24`, `2001:db8::/32`) whose address has no bits set past the prefix, or a
+ * CIDR prefix (`203.0.113.0/24`, `2001:db8::/32`) whose address has no bits set past the prefix and
+ * that is no wider than /8 (IPv4) or /16 (IPv6), or a
  * host name of two or more labels whose last one is not all digits (`sip.example.net`; `10.0.0.300`
  * is a mistyped address, not a name).
  */
@@ -152,6 +153,11 @@ function sipAddressProblem(entry: string): string | null {
         : ipaddr.IPv6.networkAddressFromCIDR(entry);
     if (first.toNormalizedString() !== net.toNormalizedString())
       return `"${entry}" has bits set after its /${bits} prefix: write ${first.toString()}/${bits}`;
+    // Customers are told to let only these reach their SIP ports: a typo such as 0.0.0.0/0 would tell
+    // every one of them to let the whole internet in (review, 2026-12-07).
+    const widest = net.kind() === 'ipv4' ? 8 : 16;
+    if (bits < widest)
+      return `"${entry}" is wider than /${widest}: customers are told to let only these addresses reach their SIP ports, so list the provider's own ranges`;
     return null;
   }
   if (address(entry)) return null;

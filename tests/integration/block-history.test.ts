@@ -3,13 +3,9 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { NextIntlClientProvider } from 'next-intl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountHistory } from '@/components/account-history';
-import {
-  blockHistoryForUser,
-  HISTORY_SHOWN,
-  liftedHow,
-  type BlockHistory,
-} from '@/lib/accounts/block-history';
+import { blockHistoryForUser, HISTORY_SHOWN, type BlockHistory } from '@/lib/accounts/block-history';
 import { getAccountForUser } from '@/lib/accounts/queries';
+import { liftedHow } from '@/lib/blocks/ended';
 import { confirmLift, requestLift } from '@/lib/blocks/lifecycle';
 import { storeNote } from '@/lib/i18n/stored';
 import { CATALOGUES } from '@/lib/i18n/translate';
@@ -213,7 +209,7 @@ describe.each(dialects())('an account’s block history on %s', (dialect) => {
       'Our support team blocked international calling on this account.',
     );
     expect(row(en, b.lifting.id)).toContain(
-      'Being lifted: waiting for the switch to confirm · no unblock request was made',
+      'Being lifted: waiting for our phone system to confirm · no unblock request was made',
     );
     expect(row(en, b.legacy.id)).toContain(`Lifted on ${at(when(b.legacy.id), 'en')} ·`);
     expect(row(en, b.bySwitch.id)).toContain(
@@ -235,7 +231,7 @@ describe.each(dialects())('an account’s block history on %s', (dialect) => {
       'Vigente · solicitud de desbloqueo: Pendiente: soporte le devolverá la llamada',
     );
     expect(row(es, b.lifting.id)).toContain(
-      'Levantando el bloqueo: a la espera de que el switch lo confirme · no se hizo ninguna solicitud de desbloqueo',
+      'Levantando el bloqueo: a la espera de que nuestra central lo confirme · no se hizo ninguna solicitud de desbloqueo',
     );
     expect(row(es, b.bySwitch.id)).toContain(
       `Levantado por nuestra central el ${at(when(b.bySwitch.id), 'es')} ·`,

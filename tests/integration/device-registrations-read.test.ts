@@ -10,6 +10,7 @@ import {
   type FlagContext,
   liveDevices,
   OWN_NETWORK_MIN,
+  OWN_NETWORK_MIN_CREDENTIALS,
   readableSwitchText,
   suspiciousBindings,
 } from '@/lib/devices/registrations';
@@ -119,10 +120,26 @@ describe('switch-written text in a registration', () => {
 
 describe('where a device registers from, when that is no country', () => {
   it.each([
-    ['192.168.1.70', 'an internal address (inside a private network, not on the internet)', 'una dirección interna'],
-    ['fe80::1', 'an internal address (inside a private network, not on the internet)', 'una dirección interna'],
-    ['100.64.0.1', 'an internal address (inside a private network, not on the internet)', 'una dirección interna'],
-    ['fd00::1', 'an internal address (inside a private network, not on the internet)', 'una dirección interna'],
+    [
+      '192.168.1.70',
+      'an internal address (inside a private network, not on the internet)',
+      'una dirección interna',
+    ],
+    [
+      'fe80::1',
+      'an internal address (inside a private network, not on the internet)',
+      'una dirección interna',
+    ],
+    [
+      '100.64.0.1',
+      'an internal address (inside a private network, not on the internet)',
+      'una dirección interna',
+    ],
+    [
+      'fd00::1',
+      'an internal address (inside a private network, not on the internet)',
+      'una dirección interna',
+    ],
     [
       '198.51.100.20',
       'an example address (a documentation range, not on the internet)',
@@ -198,6 +215,40 @@ describe('an office whose own PBX placed the fraud calls', () => {
     );
     for (const b of c!.bindings!)
       expect(b).toMatchObject({ flags: ['trigger_ip', 'foreign_country'], sameAddress: 6 });
+  });
+
+  it('never lets one cracked credential pass for an office by registering many contacts (review, 2026-12-07)', async () => {
+    // Six contacts at the office's own-country address, all of one credential (and then of
+    // OWN_NETWORK_MIN_CREDENTIALS - 1): whoever holds that password made them.
+    const six = Array.from({ length: 6 }, (_, i) => phone(i));
+    const [alone] = await liveDevices(
+      [cred('tb52-101')],
+      ctx,
+      switchAnswering(() => listing(six)),
+    );
+    for (const b of alone!.bindings!) expect(b).toMatchObject({ flags: ['trigger_ip'], sameAddress: 6 });
+    const spread = Array.from({ length: OWN_NETWORK_MIN_CREDENTIALS - 1 }, (_, i) => cred(`tb52-10${i + 1}`));
+    const few = await liveDevices(
+      spread,
+      ctx,
+      switchAnswering(() => listing(six)),
+    );
+    for (const b of few.flatMap((c) => c.bindings!)) expect(b.flags).toEqual(['trigger_ip']);
+  });
+
+  it('never calls an address of no known country the account’s own network', async () => {
+    const UNKNOWN = '198.51.100.20'; // a documentation address: no country
+    const unknownCtx: FlagContext = { accountCountry: 'ES', triggerIps: [UNKNOWN] };
+    const regs = Array.from({ length: 3 }, (_, i) => cred(`tb52-10${i + 1}`));
+    const read = await liveDevices(
+      regs,
+      unknownCtx,
+      switchAnswering(() =>
+        listing(Array.from({ length: 2 }, (_, i) => ({ ...phone(i), sourceIp: UNKNOWN }))),
+      ),
+    );
+    for (const b of read.flatMap((c) => c.bindings!))
+      expect(b).toMatchObject({ flags: ['trigger_ip'], sameAddress: 6 });
   });
 });
 

@@ -129,20 +129,32 @@ describe.each(dialects())('limits on SIP password changes, %s', (dialect) => {
     expect(said(await resetSipPassword(owner, other.id, fresh(), meta))).toBe('ok');
   });
 
-  it('a change the switch refused is given back; one whose answer is not known counts', async () => {
-    const { creds, owner } = await pbx(2);
-    const [refused, unknown] = creds;
-    // The switch refuses 5 changes (409: known not applied), then takes the 6th to the 10th.
+  it('a change the switch refused is given back to the login, not to the credential; one not known counts', async () => {
+    const { creds, owner, users } = await pbx(3);
+    const [refused, unknown, ours] = creds;
+    const loginPoints = async () =>
+      (await getDb().rateLimiterFlexible.findUnique({ where: { key: stored('sipPassword', users[0].id) } }))
+        ?.points ?? 0;
+    // The switch refuses 5 changes (409: known not applied). Each still counts on the credential's
+    // own limit (it bounds what one login sends the switch: review, 2026-12-07), so the 6th is
+    // refused without being sent; the login's ceiling paid for none of them.
     await sim.control('PUT', `/_sim/faults/${refused.username}`, { failNext: 5, failStatus: 409 });
-    for (let i = 0; i < 5; i++)
+    for (let i = 0; i < LIMITS.sipPasswordCredential.points; i++)
       expect(said(await resetSipPassword(owner, refused.id, fresh(), meta))).toBe(
         'outcome.reset.switchFailed',
       );
-    for (let i = 0; i < LIMITS.sipPasswordCredential.points; i++)
-      expect(said(await resetSipPassword(owner, refused.id, fresh(), meta))).toBe('ok');
+    expect(await loginPoints()).toBe(0);
+    const sent = await putsOf(refused.username);
     expect(said(await resetSipPassword(owner, refused.id, fresh(), meta))).toBe(
       'outcome.reset.tooManyCredential',
     );
+    expect(await putsOf(refused.username)).toBe(sent);
+
+    // A refusal of Tollgate itself (401: its own token) gives nothing back: the ceiling counts it.
+    await sim.control('PUT', `/_sim/faults/${ours.username}`, { failNext: 1, failStatus: 401 });
+    await resetSipPassword(owner, ours.id, fresh(), meta);
+    expect(await loginPoints()).toBe(1);
+    await sim.control('DELETE', `/_sim/faults/${ours.username}`);
 
     // A 503 asking to wait may have been applied: each counts (and the switch is asked once each).
     await sim.control('PUT', `/_sim/faults/${unknown.username}`, {

@@ -195,7 +195,9 @@ describe.each(dialects())('registered devices on the staff account page, on %s',
     expect(words).toContain(
       'Registered from another country (Germany), not from your account’s (United States).',
     );
-    expect(words).toContain('192.168.1.70 an internal address (inside a private network, not on the internet)');
+    expect(words).toContain(
+      '192.168.1.70 an internal address (inside a private network, not on the internet)',
+    );
     expect(words).toContain(CATALOGUES.en.devices.none);
 
     const es = text(render(h(StaffDeviceList, { devices: r }), 'es'));

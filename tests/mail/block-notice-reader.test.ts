@@ -26,9 +26,16 @@ const ctx = (locale: Locale): MailContext => ({
 });
 
 /** The notice of a block of `reason` on calls through `acme-pbx` to `to`, for a reader of `locale`. */
-const notice = (locale: Locale, reason: BlockReason, to = '+252611234567', country = 'US') =>
+const notice = (
+  locale: Locale,
+  reason: BlockReason,
+  to = '+252611234567',
+  country = 'US',
+  allowancesMayPass = false,
+) =>
   blockNotice(
     {
+      allowancesMayPass,
       recipient: { email: 'dana@acme.example', name: null },
       account: { name: 'Acme Dental', number: 'ACC-1001', country },
       block: { id: 'blk1', reason, placedAt: new Date('2026-11-25T09:14:03Z') },
@@ -104,5 +111,21 @@ describe('the block notice says what still works, in the block page’s words', 
       'Por ahora solo se rechazan las llamadas al extranjero, así que no pueden acumularse nuevos cargos por llamadas al extranjero.',
     );
     expect(text).not.toMatch(/refund|credit|free of charge|will not be charged/i);
+  });
+
+  it('promises no "no new charges" while an allowance may still let calls through (review, 2026-12-07)', () => {
+    // A new block queues the end of an allowance in force; the switch keeps it until it confirms.
+    for (const locale of ['en', 'es'] as const) {
+      const m = notice(locale, 'hotspot_source_ip', '+252611234567', 'US', true);
+      for (const body of [m.text, m.html]) {
+        expect(body).not.toMatch(/no new charges|no pueden acumularse nuevos cargos/);
+        expect(body).toContain(
+          translator(locale)('block.stillWorks', {
+            country: locale === 'en' ? 'United States' : 'Estados Unidos',
+            allowed: 'yes',
+          }),
+        );
+      }
+    }
   });
 });

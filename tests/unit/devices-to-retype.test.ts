@@ -68,6 +68,17 @@ describe('before "Set password": which devices go silent', () => {
     );
   });
 
+  it('treats a device abroad as the summary does: logged out, not one to type the password into', () => {
+    // Review, 2026-12-07: the block page's summary calls a device abroad an attacker's, and the reset
+    // page listed it under "type the new password into these devices".
+    const abroad = binding({ sourceIp: '185.220.101.47', country: 'DE', flags: ['foreign_country'] });
+    const before = words(h(RetypeWords, { devices: desk({ bindings: [office, abroad] }), when: 'before' }));
+    expect(before).toContain('Yealink SIP-T46U, 185.220.101.47 will be logged out too.');
+    const after = words(h(RetypeWords, { devices: desk({ bindings: [office, abroad] }), when: 'after' }));
+    expect(after).toContain('198.51.100.20');
+    expect(after).not.toContain('185.220.101.47');
+  });
+
   it('says so neutrally when the switch was not read, or reports no device', () => {
     for (const notRead of [{ reason: 'failed' } as const, { reason: 'paused', until: new Date() } as const])
       expect(words(h(RetypeWords, { devices: desk({ bindings: null, notRead }), when: 'before' }))).toBe(

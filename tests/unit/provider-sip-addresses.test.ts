@@ -52,6 +52,10 @@ describe('PROVIDER_SIP_ADDRESSES', () => {
     expect(refused('203.0.113.0/33')).toContain(
       'PROVIDER_SIP_ADDRESSES: "203.0.113.0/33" is not a CIDR range',
     );
+    // A range that would have every customer let the whole internet in (review, 2026-12-07).
+    for (const wide of ['0.0.0.0/0', '10.0.0.0/7', '::/0', '2000::/3'])
+      expect(refused(wide), wide).toContain(`"${wide}" is wider than /`);
+    expect(refused('10.0.0.0/8, 2a00::/16')).toBe('accepted');
     expect(refused('203.0.113.10,,sip.example.net')).toContain('PROVIDER_SIP_ADDRESSES: has an empty entry');
     expect(refused('  ')).toContain('PROVIDER_SIP_ADDRESSES: must not be blank');
     // Forms ipaddr.js reads but no firewall page shows, an interface's zone, a name of one label.

@@ -53,6 +53,8 @@ export type BlockNoticeData = {
    * Default: none.
    */
   closedAllowances?: ClosedAllowance[];
+  /** An allowance of the account may still let calls through (lib/allowances/queries.ts mayPassCalls). */
+  allowancesMayPass?: boolean;
   /**
    * Unblock requests of an earlier block that an agent approved, whose lift this block withdrew
    * before the switch confirmed it (lib/blocks/lifecycle.ts cancelQueuedLifts): each is back in
@@ -236,11 +238,15 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       strong: true,
       text: t('mail.blockNotice.intro', { account, at: when(d.block.placedAt, ctx) }),
     },
-    // What still works and what the block stops, in the block page's words (block.stillWorks): a new
-    // block ends the account's allowances, so no country is excepted.
+    // What still works and what the block stops, in the block page's words (block.stillWorks). A new
+    // block ends the account's allowances, but the switch keeps one until it confirms the end
+    // (lib/allowances/operations.ts endAllowancesWithBlock): while one may, no "no new charges".
     {
       kind: 'p',
-      text: t('block.stillWorks', { country: countryName(country, mailTag(ctx)), allowed: 'no' }),
+      text: t('block.stillWorks', {
+        country: countryName(country, mailTag(ctx)),
+        allowed: d.allowancesMayPass ? 'yes' : 'no',
+      }),
     },
     { kind: 'p', text: t(`reasons.${d.block.reason}`) },
     ...(d.reopenedRequests ?? []).map((r) => reopenedPart(ctx, r)),

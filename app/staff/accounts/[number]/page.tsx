@@ -24,7 +24,7 @@ import { switchErrorText } from '@/lib/switch/error-text';
 import { pageTitle } from '@/lib/i18n/page-title';
 import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
 import { NextRequestLink } from '@/components/staff/next-request-link';
-import { StaffAccountDevices } from '@/components/staff/account-devices';
+import { STAFF_DEVICES_ID, StaffAccountDevices } from '@/components/staff/account-devices';
 import { devicesForStaff } from '@/lib/devices/registrations';
 
 export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
@@ -136,8 +136,22 @@ export default async function StaffAccountPage({
           <AccountBlocks account={a} />
         </Section>
 
-        {/* Read from the switch once per SIP credential, streamed in (Suspense): the page never waits. */}
-        <StaffAccountDevices load={devicesForStaff(user, a.id)} />
+        {/* Read from the switch once per SIP credential, streamed in (Suspense): the page never waits.
+            Not while the page refreshes itself (a change waits for the switch): each refresh would
+            read every credential again; their own page reads them once (review, 2026-12-07). */}
+        {waiting ? (
+          <Section id={STAFF_DEVICES_ID} title={all('devices.title')}>
+            <p className="max-w-2xl text-sm text-slate-700">{all('staff.devices.whileWaiting')}</p>
+            <Link
+              href={`/staff/accounts/${encodeURIComponent(a.number)}/devices`}
+              className={`${PAGE_LINK} self-start`}
+            >
+              {all('staff.devices.open')}
+            </Link>
+          </Section>
+        ) : (
+          <StaffAccountDevices load={devicesForStaff(user, a.id)} />
+        )}
 
         <Section id="requests-title" title={t('requests')}>
           <AccountRequests account={a} />
