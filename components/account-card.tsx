@@ -2,6 +2,7 @@ import { Link } from '@/components/ui/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { DemoFraudControl } from '@/components/demo-fraud-control';
 import { DataTable } from '@/components/ui/data-table';
+import { UnsettledLine } from '@/components/sip/unsettled';
 import { buttonClass, PAGE_LINK, TARGET_SIZE } from '@/components/ui/button-class';
 import type { AccountSummary } from '@/lib/accounts/queries';
 import { credentialLabel } from '@/lib/accounts/credential-name';
@@ -98,9 +99,7 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
             </td>
             <td>
               {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}
-              {c.unsettled ? (
-                <span className="block text-sm font-medium text-amber-900">{t('unsettled')}</span>
-              ) : null}
+              {c.unsettledCause ? <UnsettledLine cause={c.unsettledCause} /> : null}
             </td>
             <td>{c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}</td>
           </tr>

@@ -95,12 +95,15 @@ test('a switch failure during a reset shows no success and changes nothing', asy
   }
   await expect(page.getByText('Password updated')).toHaveCount(0);
   await page.reload();
-  await expect(page.getByText('got no answer from the switch')).toBeVisible();
+  // A 500 is an answer: the notice after a reload says the switch answered with an error.
+  await expect(
+    page.getByText(/^Our phone system answered a change of this password on .+ with an error/),
+  ).toBeVisible();
   // The dashboard says the same as the reset page: not "no answer yet" (wait and see) while the reset
   // page says to set a new one now, and not "a newer change" beside "Not changed in this portal".
   await page.goto('/');
   await expect(
-    page.getByText('A change of this password has had no answer from the switch, so this may not be'),
+    page.getByText('Our phone system answered a change of this password with an error, so this may not be'),
   ).toBeVisible();
   expect(await passwordMatches(reception, generated)).toBe(false);
   expect(await passwordMatches(reception, 'reception123')).toBe(true);
@@ -189,6 +192,11 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await expect(page.getByText('Password updated')).toBeFocused();
   await expect(page.getByTestId('new-password')).toHaveText(first);
   expect(await passwordMatches(reception, first)).toBe(true);
+  // The block's other credential still to change is offered next, by its name.
+  await expect(page.getByRole('link', { name: /^Next: change the password of / })).toHaveAttribute(
+    'href',
+    /^\/credentials\/[^/]+\/reset\?block=/,
+  );
   await page.getByRole('link', { name: 'Done' }).click();
 
   // The block stays: one of two credentials rotated.

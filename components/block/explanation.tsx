@@ -51,9 +51,12 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
  *
  * A lifted block's reasons are history: why the switch placed it, in the past (`placedBecause`), never
  * "what probably happened" beside a lift support agreed to as a misdial; the page says how it ended
- * above (block.ended). The firewall advice (`firewall`, "Also make sure your router…") follows a step
- * it adds to; with none before it (a lifted block, one being lifted, one with no calls), it comes after
- * the advice to keep each SIP password strong (`keepSafe`), so its "also" never dangles.
+ * above (block.ended). A block being lifted (`lift_pending`) says the same, then that the lift is on
+ * its way to the switch (`liftOnItsWay`), whatever its reason: support's own block read "They will
+ * decide when it is lifted" after support had lifted it (tester, 2026-12). The firewall advice
+ * (`firewall`, "Also make sure your router…") follows a step it adds to; with none before it (a
+ * lifted block, one being lifted, one with no calls), it comes after the advice to keep each SIP
+ * password strong (`keepSafe`), so its "also" never dangles.
  *
  * Every SIP username and dialled number in these sentences stays on one line (the `unbroken` utility,
  * app/globals.css): "salieron por acme-⏎pbx" was split on a phone, and the customer reads them back
@@ -130,7 +133,14 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
           })}
         </p>
       ) : null}
-      <p>{block.status === 'lifted' ? t('placedBecause', { reason: block.reason }) : t(block.reason)}</p>
+      {block.status === 'active' ? (
+        <p>{t(block.reason)}</p>
+      ) : (
+        <p>
+          {t('placedBecause', { reason: block.reason })}
+          {block.status === 'lift_pending' ? ` ${t('liftOnItsWay')}` : null}
+        </p>
+      )}
       {step === 'rotatedOtherOpen' ? (
         <p className="font-medium">{t(step, { count: block.otherOpenBlockCount })}</p>
       ) : step === 'rotatedStillBlocked' || step === 'rotatedReview' || step === 'rotatedTrunk' ? (

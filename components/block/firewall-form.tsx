@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
 import { firewallAction } from '@/lib/requests/actions';
 import { UnblockRequestForm } from './request-form';
@@ -6,7 +7,8 @@ import { echoed } from '@/components/ui/echoed';
 import { Checkbox, Field } from '@/components/ui/field';
 
 /**
- * `checks`: one required checkbox each (lib/requests/doors.ts FIREWALL_CHECKS), labelled by the page.
+ * `checks`: one required checkbox each (lib/requests/doors.ts FIREWALL_CHECKS), labelled by the page
+ * (a label may hold markup: the SIP ports' box lists the provider's addresses as code).
  * `closed`: nothing can be asked any more (UnblockRequestForm).
  */
 export function FirewallForm({
@@ -17,7 +19,7 @@ export function FirewallForm({
 }: {
   blockId: string;
   legend: string;
-  checks: { name: string; label: string }[];
+  checks: { name: string; label: ReactNode }[];
   closed?: boolean;
 }) {
   const t = useTranslations('unblock');

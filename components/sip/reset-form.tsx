@@ -69,6 +69,12 @@ type Props = {
   minGuessesLog10: number;
   backHref: string;
   /**
+   * The link on to the next credential of the block the page came from whose password is still to
+   * change (lib/credentials/next-to-change.ts), offered beside "Done" once the password is set:
+   * `href` its reset page, `label` reset.next with its name. Null or absent when there is none.
+   */
+  next?: { href: string; label: string } | null;
+  /**
    * The field's hint (reset.hint with the characters it names), rendered by the server page: a
    * message with values is formatted by intl-messageformat, whose first use in a page loads ICU's
    * data, and the form would pay that while it hydrates (bench/README.md "lighthouse").
@@ -140,14 +146,15 @@ export function lengthToUse(typed: string, shortest: number): { length: number; 
 /**
  * The SIP password form: a generated password or one of the customer's own, the strength meter, and
  * "Set password", which the switch must confirm before the page says "Password updated" and shows the
- * password once (then "Done" goes to `backHref`). The form's action is `action` itself, so it
- * posts without JavaScript too, and the answer is the page: a refusal with its reasons and the field
- * empty (a password is never echoed), or the success, whose password the server's render shows this
- * once (`shownBy` `page`). Generate, Show and the meter need the page's script: without it they are
- * hidden and a note (`words.noScript`) says that the server checks the password when it is sent.
- * Once the script runs, the password shown comes from the browser's own memory, a lost answer (the
- * connection dropped) keeps the form with `words.lost`, and a refusal at the field the focus was on
- * already is said by the live region (components/ui/answer-at-field.ts).
+ * password once (then "Done" goes to `backHref`, and `next`, when given, on to the next credential).
+ * The form's action is `action` itself, so it posts without JavaScript too, and the answer is the
+ * page: a refusal with its reasons and the field empty (a password is never echoed), or the success,
+ * whose password the server's render shows this once (`shownBy` `page`). Generate, Show and the meter
+ * need the page's script: without it they are hidden and a note (`words.noScript`) says that the
+ * server checks the password when it is sent. Once the script runs, the password shown comes from the
+ * browser's own memory, a lost answer (the connection dropped) keeps the form with `words.lost`, and a
+ * refusal at the field the focus was on already is said by the live region
+ * (components/ui/answer-at-field.ts).
  */
 export function ResetForm({
   action: resetSipAction,
@@ -157,6 +164,7 @@ export function ResetForm({
   userInputs,
   minGuessesLog10,
   backHref,
+  next,
   hint,
   confirmed,
   enterOnDevice,
@@ -289,9 +297,22 @@ export function ResetForm({
         <p>{enterOnDevice}</p>
         {sentDevices}
         {state?.data?.liftQueued ? <p>{w.liftQueued}</p> : null}
-        <Link href={backHref} onClick={() => setSent(null)} className={buttonClass('primary', 'self-start')}>
-          {w.done}
-        </Link>
+        {/* On to the block's next credential still to change, when there is one: a PBX owner with many
+            went back to the block page and hunted for it after each change. */}
+        <div className="flex flex-wrap gap-3">
+          {next ? (
+            <Link href={next.href} onClick={() => setSent(null)} className={buttonClass('primary')}>
+              {next.label}
+            </Link>
+          ) : null}
+          <Link
+            href={backHref}
+            onClick={() => setSent(null)}
+            className={buttonClass(next ? 'secondary' : 'primary')}
+          >
+            {w.done}
+          </Link>
+        </div>
       </div>
     );
   }

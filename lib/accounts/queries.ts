@@ -2,7 +2,7 @@ import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import { db } from '@/lib/server/db';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
-import { awaitsSwitchAnswer } from '@/lib/credentials/change-state';
+import { awaitsSwitchAnswer, unknownCause } from '@/lib/credentials/change-state';
 
 /** Scope clause: the account is one of the user's (STYLE.md: authorize inside the query). */
 export const memberOf = (userId: string) => ({ memberships: { some: { userId } } });
@@ -43,6 +43,12 @@ export type AccountSummary = {
      * switch has, and the page says so.
      */
     unsettled: boolean;
+    /**
+     * Why that change's answer is not known, while `unsettled` (lib/credentials/change-state.ts
+     * unknownCause): `error_answer` when the switch answered with an error, `no_answer` otherwise
+     * (no answer came, or none yet); null when settled. The page words each its own way.
+     */
+    unsettledCause: 'no_answer' | 'error_answer' | null;
   }[];
 };
 
@@ -66,6 +72,8 @@ export type SummaryRow = {
   passwordScore: number | bigint | null;
   lastChange: string | null;
   lastChangeConfirmedAt: Date | string | number | null;
+  /** That change's stored switch error (SipPasswordChange `error`), for unknownCause. */
+  lastChangeError: string | null;
 };
 
 /**
@@ -93,7 +101,8 @@ export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
         WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "inForce",
       ${BLOCK_ON_ITS_WAY} AS "blockOnItsWay",
       c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
-      p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt"`;
+      p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt",
+      p."error" AS "lastChangeError"`;
 
 /** The joins SUMMARY_COLUMNS reads, after the account row `a` (one row per credential, or one with none). */
 export const SUMMARY_JOINS = Prisma.sql`LEFT JOIN "Block" b ON b."id" = (
@@ -155,6 +164,9 @@ export function summariesOf(rows: SummaryRow[]): AccountSummary[] {
       };
       out.push(a);
     }
+    const unsettled =
+      r.lastChange !== null &&
+      awaitsSwitchAnswer({ status: r.lastChange, switchConfirmedAt: r.lastChangeConfirmedAt });
     if (r.credentialId)
       a.credentials.push({
         id: r.credentialId,
@@ -162,9 +174,13 @@ export function summariesOf(rows: SummaryRow[]): AccountSummary[] {
         label: r.label ?? '',
         passwordChangedAt: r.passwordChangedAt === null ? null : date(r.passwordChangedAt),
         passwordScore: r.passwordScore === null ? null : Number(r.passwordScore),
-        unsettled:
-          r.lastChange !== null &&
-          awaitsSwitchAnswer({ status: r.lastChange, switchConfirmedAt: r.lastChangeConfirmedAt }),
+        unsettled,
+        // As the reset page's latestChange: a change still `sending` has had no answer (yet).
+        unsettledCause: !unsettled
+          ? null
+          : r.lastChange === 'unknown'
+            ? unknownCause(r.lastChangeError)
+            : 'no_answer',
       });
   }
   return out;

@@ -34,6 +34,7 @@ import { localeOf } from '@/lib/i18n/locales';
 import { storeNote } from '@/lib/i18n/stored';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { isUniqueViolation } from '@/lib/server/db/errors';
+import { intlOf } from '@/lib/i18n/intl-cache';
 
 /** The most calls one misdial request may mark (the misdial page lists at most this many, the latest). */
 export const MAX_MARKED_CALLS = 200;
@@ -148,6 +149,26 @@ export const firewallSchema = z.object({
   whatHappened: z.string().trim().max(2000).default(''),
   callbackPhone: CALLBACK_PHONE,
 });
+
+/**
+ * The SIP ports' box of the firewall form, ticked ('on'): refused with `outcome.field.sipPorts`, whose
+ * words name the provider's SIP addresses (PROVIDER_SIP_ADDRESSES, listed in the words of `locale`, a
+ * BCP 47 tag: "203.0.113.10 and sip.example.net"), as the box's own label does, or tell the reader to
+ * ask support (SUPPORT_CONTACT) for them when none are configured.
+ */
+function sipPortsTicked(locale: string) {
+  const { PROVIDER_SIP_ADDRESSES: addresses, SUPPORT_CONTACT: support } = env();
+  const listed = addresses?.length ? addresses : null;
+  const note: Note = {
+    key: 'outcome.field.sipPorts',
+    values: {
+      listed: listed ? 'yes' : 'no',
+      addresses: listed ? intlOf(Intl.ListFormat, locale, { type: 'conjunction' }).format(listed) : '',
+      support,
+    },
+  };
+  return z.unknown().refine((v) => v === 'on', { message: note.key, params: { note } });
+}
 
 /** A filed request's id, or why not (not_found: not a block of the caller's accounts; notes under outcome.request). */
 export type SubmitResult = Outcome<{ requestId: string }>;
@@ -372,6 +393,7 @@ export function submitFirewall(user: CurrentUser, posted: PostedForm, meta: Requ
     posted.blockId,
     (block, locale) => {
       const schema = firewallSchema.extend({
+        sipPorts: sipPortsTicked(locale),
         callbackPhone: callbackPhoneFor(block.country, block.destinations, locale),
       });
       const r = checkForm(schema, posted);

@@ -188,6 +188,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             passwordChangedAt: null,
             passwordScore: null,
             unsettled: false,
+            unsettledCause: null,
           },
           {
             id: one.creds[0]!.id,
@@ -196,6 +197,8 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             passwordChangedAt: changedAt,
             passwordScore: 3,
             unsettled: true,
+            // No error stored: no answer came (lib/credentials/change-state.ts unknownCause).
+            unsettledCause: 'no_answer',
           },
         ],
       });

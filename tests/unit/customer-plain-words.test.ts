@@ -42,6 +42,14 @@ function literal(elements: MessageFormatElement[]): string {
 const CUSTOMER = [
   'dashboard.',
   'account.',
+  // The block page, its request forms and what they answer (2026-12-07: "waiting for the switch to
+  // confirm" was still on the block page, its list of open blocks and its explanation).
+  'block.',
+  'unblock.',
+  'suspiciousDevices.',
+  'outcome.request.',
+  'outcome.callback.',
+  'outcome.field.',
   'devices.',
   'reset.',
   'password.',
@@ -53,7 +61,10 @@ const CUSTOMER = [
   'history.',
   'mail.blockLifted.',
   'mail.blockNotice.',
+  'mail.requestReceived.',
   'mail.requestApproved.',
+  'mail.requestDenied.',
+  'mail.requestClosed.',
   'mail.requestLiftFailed.',
   'mail.sipPasswordChanged.',
   'outcome.reset.',

@@ -60,7 +60,7 @@ describe('the block page’s list of the account’s other open blocks', () => {
     expect(words).toContain('Block placed Nov 20, 2026, 12:11:07 PM GMT+0 In force · 2 calls');
     expect(words).toContain('Calls came from an internet address in a known fraud hotspot.');
     expect(words).toContain(
-      'Block placed Nov 20, 2026, 12:10:07 PM GMT+0 Being lifted: waiting for the switch to confirm · 1 call',
+      'Block placed Nov 20, 2026, 12:10:07 PM GMT+0 Being lifted: waiting for our phone system to confirm · 1 call',
     );
     expect(words).toContain('In force · no calls reported Our support team blocked international calling');
     // No pager with everything listed.
@@ -92,7 +92,9 @@ describe('the block page’s list of the account’s other open blocks', () => {
     );
     expect(words).toContain('Bloqueos 1–3 de 12, del más reciente al más antiguo.');
     expect(words).toContain('Bloqueo aplicado el 20 nov 2026, 12:11:07 (GMT+0) Vigente · 2 llamadas');
-    expect(words).toContain('Levantando el bloqueo: a la espera de que el switch lo confirme · 1 llamada');
+    expect(words).toContain(
+      'Levantando el bloqueo: a la espera de que nuestra central lo confirme · 1 llamada',
+    );
     expect(words).toContain('Vigente · ninguna llamada comunicada');
     expect(words).toContain(
       'Hay 9 bloqueos más antiguos que no aparecen aquí. Ver los bloqueos más antiguos',

@@ -1,4 +1,5 @@
 import { getTranslations } from 'next-intl/server';
+import { SipPortsConfirm } from '@/components/block/sip-ports-confirm';
 import { FirewallForm } from '@/components/block/firewall-form';
 import { FIREWALL_CHECKS } from '@/lib/requests/doors';
 import { BlockStep } from '@/components/block/block-step';
@@ -12,7 +13,11 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
   const { block } = await ownBlock(params, '/firewall');
   const t = await getTranslations('unblock');
   const doors = await getTranslations('doors');
-  const checks = FIREWALL_CHECKS.map((name) => ({ name, label: doors(`${name}.confirm`) }));
+  // The SIP ports' box names the provider's addresses (or where to ask for them).
+  const checks = FIREWALL_CHECKS.map((name) => ({
+    name,
+    label: name === 'sipPorts' ? <SipPortsConfirm /> : doors(`${name}.confirm`),
+  }));
   // One request per block at a time (a misdial or this one): a pending one is said up front.
   const pending = block.requests.find((r) => r.status === 'pending');
   return (

@@ -4,11 +4,13 @@ import { getFormatter, getLocale, getMessages, getTranslations } from 'next-intl
 import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { DevicesToRetype } from '@/components/devices/devices-to-retype';
 import { ResetForm } from '@/components/sip/reset-form';
+import { UnsettledNotice } from '@/components/sip/unsettled';
 import { resetSipAction } from '@/lib/credentials/actions';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { newIdempotencyKey } from '@/lib/server/idempotency';
 import { credentialForUser, latestChange } from '@/lib/credentials/reset';
+import { nextCredentialToChange } from '@/lib/credentials/next-to-change';
 import { displayEmail } from '@/lib/auth/email-address';
 import { blockOfAccount } from '@/lib/blocks/queries';
 import { ZONED } from '@/lib/time/format';
@@ -49,6 +51,8 @@ export default async function ResetPage({
   // Back to the block page it came from, when that block is of this credential's account.
   const backBlock = typeof block === 'string' ? await blockOfAccount(cred.accountId, block) : null;
   const backHref = backBlock ? `/blocks/${backBlock}` : '/';
+  // The block's next credential still to change, offered once this one is set (none when all are).
+  const next = backBlock ? await nextCredentialToChange(user.id, backBlock, cred.id) : null;
   return (
     <div className="flex flex-col gap-4">
       <PageHead back={{ href: backHref, label: t('back') }} title={t('title')} />
@@ -59,16 +63,7 @@ export default async function ResetPage({
           number: cred.account.number,
         })}
       </p>
-      {unsettled ? (
-        <p
-          role="status"
-          className="max-w-xl rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950"
-        >
-          {t(unsettled.kind === 'unknown' ? 'unsettled.unknown' : 'unsettled.inFlight', {
-            at: format.dateTime(unsettled.at, ZONED),
-          })}
-        </p>
-      ) : null}
+      {unsettled ? <UnsettledNotice unsettled={unsettled} /> : null}
       {/* Who set the password in force, so a member does not unknowingly replace one another member
           set a moment ago (and whose devices they may be configuring). */}
       {confirmed ? (
@@ -88,6 +83,14 @@ export default async function ResetPage({
         minGuessesLog10={minGuesses}
         userInputs={[cred.account.number, cred.account.name, cred.username, user.email]}
         backHref={backHref}
+        next={
+          next
+            ? {
+                href: `/credentials/${next.id}/reset?block=${backBlock}`,
+                label: t('next', { name: credentialCallName(next) }),
+              }
+            : null
+        }
         hint={t.rich('hint', {
           chars: SIP_REFUSED_SHOWN,
           mono: (c) => <span className="font-mono">{c}</span>,

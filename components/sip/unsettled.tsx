@@ -1,0 +1,48 @@
+import { useFormatter, useTranslations } from 'next-intl';
+import { ZONED } from '@/lib/time/format';
+
+/** Why a password change's answer is not known (lib/credentials/change-state.ts unknownCause). */
+type Cause = 'no_answer' | 'error_answer';
+
+/**
+ * The reset page's notice about the credential's latest change whose switch answer is not known
+ * (lib/credentials/reset.ts latestChange `unsettled`): still waiting for it (`in_flight`,
+ * reset.unsettled.inFlight), or never known (`unknown`), worded by why: no answer came
+ * (reset.unsettled.unknown) or the switch answered with an error (a 500: reset.unsettled.unknownError).
+ * "Got no answer" is not true of a switch that answered 500 (tester, 2026-12-08); the form's own
+ * answer (outcome.reset.switchErrorUnknown) and the alert mail already told the two apart. `at`, when
+ * the change was sent, is shown in the reader's zone.
+ */
+export function UnsettledNotice({
+  unsettled,
+}: {
+  unsettled: { kind: 'in_flight'; at: Date } | { kind: 'unknown'; at: Date; cause: Cause };
+}) {
+  const t = useTranslations('reset.unsettled');
+  const format = useFormatter();
+  const key =
+    unsettled.kind === 'in_flight'
+      ? 'inFlight'
+      : unsettled.cause === 'error_answer'
+        ? 'unknownError'
+        : 'unknown';
+  return (
+    <p role="status" className="max-w-xl rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+      {t(key, { at: format.dateTime(unsettled.at, ZONED) })}
+    </p>
+  );
+}
+
+/**
+ * The dashboard's line under a credential whose latest change has no known answer (AccountSummary
+ * credential `unsettledCause`, lib/accounts/queries.ts): dashboard.unsettledError when the switch
+ * answered with an error, dashboard.unsettled otherwise, as the reset page words it (UnsettledNotice).
+ */
+export function UnsettledLine({ cause }: { cause: Cause }) {
+  const t = useTranslations('dashboard');
+  return (
+    <span className="block text-sm font-medium text-amber-900">
+      {t(cause === 'error_answer' ? 'unsettledError' : 'unsettled')}
+    </span>
+  );
+}
