@@ -48,7 +48,6 @@ import { enrolmentCode } from '@/lib/mail/templates/enrolment-code';
 import { isEnrolmentCode } from '@/lib/auth/mfa/enrol-proof';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
 import { accountBlocked } from '@/lib/allowances/blocked';
-import { allowancesForBlockPage, mayPassCalls } from '@/lib/allowances/queries';
 import { sharedNow } from '@/lib/server/clock';
 import { lockAccount } from '@/lib/server/db/lock';
 import { queueMail } from '@/lib/mail/queue';
@@ -526,18 +525,6 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           // The approved requests whose lift this block withdrew, in place of a request_lift_failed.
           reopenedRequests: await reopenedRequests(ids('reopenedRequestIds'), user),
           lifted: over,
-          // An allowance the switch may still let calls through with (a new block queues its end; the
-          // switch keeps it until it confirms): then the mail does not say no new charges can build
-          // up. A recipient who is no member is not told so either (review, 2026-12-07).
-          allowancesMayPass: over
-            ? false
-            : user
-              ? (
-                  await allowancesForBlockPage(user.id, block.accountId, {
-                    accountNumber: block.account.number,
-                  })
-                ).some(mayPassCalls)
-              : true,
           // The lift policy as it is now: while a block of the account needs a person, no "comes back by itself".
           needsPerson: over ? false : await accountNeedsPerson(block.accountId),
         },

@@ -53,8 +53,6 @@ export type BlockNoticeData = {
    * Default: none.
    */
   closedAllowances?: ClosedAllowance[];
-  /** An allowance of the account may still let calls through (lib/allowances/queries.ts mayPassCalls). */
-  allowancesMayPass?: boolean;
   /**
    * Unblock requests of an earlier block that an agent approved, whose lift this block withdrew
    * before the switch confirmed it (lib/blocks/lifecycle.ts cancelQueuedLifts): each is back in
@@ -238,15 +236,13 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       strong: true,
       text: t('mail.blockNotice.intro', { account, at: when(d.block.placedAt, ctx) }),
     },
-    // What still works and what the block stops, in the block page's words (block.stillWorks). A new
-    // block ends the account's allowances, but the switch keeps one until it confirms the end
-    // (lib/allowances/operations.ts endAllowancesWithBlock): while one may, no "no new charges".
+    // What still works and what the block stops, in the block page's words (block.stillWorks), less
+    // the page's "no new charges": a new block ends the account's allowances, but the switch keeps one
+    // until it confirms the end (lib/allowances/operations.ts endAllowancesWithBlock), and a mail cannot
+    // know when it is read whether one still lets calls through (review, 2026-12-07). The page can.
     {
       kind: 'p',
-      text: t('block.stillWorks', {
-        country: countryName(country, mailTag(ctx)),
-        allowed: d.allowancesMayPass ? 'yes' : 'no',
-      }),
+      text: t('block.stillWorks', { country: countryName(country, mailTag(ctx)), allowed: 'unknown' }),
     },
     { kind: 'p', text: t(`reasons.${d.block.reason}`) },
     ...(d.reopenedRequests ?? []).map((r) => reopenedPart(ctx, r)),
