@@ -1,24 +1,35 @@
 import { useFormatter, useLocale, useTranslations } from 'next-intl';
-import { ContactText } from '@/components/devices/registered-devices';
+import { ContactText } from '@/components/devices/contact-text';
 import { SourcePlace } from '@/components/devices/source-place';
+import { TechnicalDetails } from '@/components/ui/technical-details';
 import type { CredentialDevices, NotRead } from '@/lib/devices/registrations';
 import { countryName } from '@/lib/phone/format';
 import { revealInvisible } from '@/lib/server/control-characters';
 import { ZONED, ZONED_SECONDS } from '@/lib/time/format';
 
 /**
+ * A binding's terms and values side by side. On a phone the terms take a narrower column (and wrap),
+ * as a stacked table's do (app/globals.css table-stack): the contact and address need the room.
+ */
+const TERMS = 'grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols-[7.5rem_minmax(0,1fr)]';
+
+/**
  * What the switch says of one SIP credential's devices (lib/devices/registrations.ts
- * CredentialDevices), as the customer's "Registered devices" shows each credential: why they were not
- * read (NotRead), or "none", or a list named "Devices registered as {username}" of each binding's
- * contact, source address and where it is (SourcePlace), device software, when the registration ends,
- * and in words why it deserves a second look (its flags), then how many could not be read. `home`:
- * the account's country (ISO 3166-1 alpha-2), named in the foreign-country flag. Switch-written text
- * arrives with its control characters replaced (readableSwitchText) and is shown with invisible
+ * CredentialDevices): the one rendering of them, on the customer's "Registered devices" (block and
+ * reset pages, components/devices/registered-devices.tsx) and the staff account page's
+ * (components/staff/account-devices.tsx). Why they were not read (NotRead), or "none", or a list
+ * named "Devices registered as {username}" of each binding: its device software first (how a customer
+ * tells their phones apart), its source address and where it is (SourcePlace), when the registration
+ * ends, its contact folded under "Technical details", and in words why it deserves a second look (its
+ * flags: scanner, trigger_ip, own_network, foreign_country); then how many could not be read.
+ * `home`: the account's country (ISO 3166-1 alpha-2), named in the foreign-country flag. Switch-written
+ * text arrives with its control characters replaced (readableSwitchText) and is shown with invisible
  * formatting written out (revealInvisible). Hooks only (no next-intl/server): renders in any server
  * component, and in a test.
  */
 export function BindingList({ credential: c, home }: { credential: CredentialDevices; home: string }) {
   const t = useTranslations('devices');
+  const app = useTranslations('app');
   const locale = useLocale();
   if (c.bindings === null)
     return (
@@ -37,26 +48,33 @@ export function BindingList({ credential: c, home }: { credential: CredentialDev
               key={`${i}|${b.contact}|${b.sourceIp}`}
               className={`rounded border p-2 text-sm ${b.flags.length ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}
             >
-              <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols-[7.5rem_minmax(0,1fr)]">
-                <dt className="text-slate-700">{t('contact')}</dt>
-                <dd className="min-w-0 font-mono">
-                  <ContactText contact={b.contact} />
-                  {b.shortened.includes('contact') ? <Shortened text={t('shortened')} /> : null}
-                </dd>
-                <dt className="text-slate-700">{t('sourceIp')}</dt>
-                <dd>
-                  <SourcePlace ip={b.sourceIp} />
-                </dd>
+              <dl className={TERMS}>
+                {/* What the device calls itself first: how a customer tells their phones apart. */}
                 <dt className="text-slate-700">{t('userAgent')}</dt>
                 <dd className="break-all">
                   {b.userAgent ? revealInvisible(b.userAgent) : t('noUserAgent')}
                   {b.shortened.includes('userAgent') ? <Shortened text={t('shortened')} /> : null}
+                </dd>
+                <dt className="text-slate-700">{t('sourceIp')}</dt>
+                <dd>
+                  <SourcePlace ip={b.sourceIp} />
                 </dd>
                 <dt className="text-slate-700">{t('expires')}</dt>
                 <dd>
                   <TimeAt at={b.expiresAt} />
                 </dd>
               </dl>
+              {/* The address the device gave the switch to reach it: support may ask for it, a
+                  customer need not read it to tell their phones apart. */}
+              <TechnicalDetails summary={app('technicalDetails')}>
+                <dl className={TERMS}>
+                  <dt className="text-slate-700">{t('contact')}</dt>
+                  <dd className="min-w-0 font-mono">
+                    <ContactText contact={b.contact} />
+                    {b.shortened.includes('contact') ? <Shortened text={t('shortened')} /> : null}
+                  </dd>
+                </dl>
+              </TechnicalDetails>
               {b.flags.length ? (
                 <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
                   {b.flags.includes('scanner') ? <li>{t('flag.scanner')}</li> : null}
@@ -84,16 +102,20 @@ export function BindingList({ credential: c, home }: { credential: CredentialDev
   );
 }
 
-/** A time in the reader's zone with its offset, as components/ui/when.tsx writes it, through hooks. */
+/**
+ * A time in the reader's zone with its offset, as components/ui/when.tsx writes it (a <time>
+ * element; `seconds` to the second), through hooks: next-intl's request config (the signed-in user's
+ * zone) on a page, a test's provider in a test.
+ */
 function TimeAt({ at, seconds = false }: { at: Date; seconds?: boolean }) {
   const format = useFormatter();
   return <time dateTime={at.toISOString()}>{format.dateTime(at, seconds ? ZONED_SECONDS : ZONED)}</time>;
 }
 
 /**
- * Why a credential's devices are not listed: the switch asked Tollgate to pause, with the time they
- * are read again (to the second: a pause lasts seconds to minutes); or the read failed, and a reload
- * tries again.
+ * Why a credential's devices are not listed (lib/devices/registrations.ts NotRead): the switch asked
+ * Tollgate to pause, with the time they are read again in the reader's zone (to the second: a pause
+ * lasts seconds to minutes); or the read failed, and a reload tries again.
  */
 function NotReadWords({ notRead }: { notRead: NotRead }) {
   const t = useTranslations('devices');

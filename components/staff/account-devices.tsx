@@ -40,7 +40,8 @@ async function StaffDevicesLoaded({ load }: { load: Promise<StaffDevices | null>
  * (SuspiciousList, each linking to its credential's part below), then each SIP credential (by
  * username) under its own heading (label and username) with when its password was last changed through
  * Tollgate (and that the switch has not answered the latest change, when so), and its devices as the
- * customer sees them (BindingList: the same fields and flags).
+ * customer's "Registered devices" shows them (BindingList, the one rendering of them: the same layout,
+ * words and flags; the contact under "Technical details").
  */
 export function StaffDeviceList({ devices }: { devices: StaffDevices }) {
   const t = useTranslations('staff.devices');

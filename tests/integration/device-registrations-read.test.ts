@@ -1,6 +1,4 @@
-import { NextIntlClientProvider } from 'next-intl';
-import { createElement as h, type ReactElement, type ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
+import { createElement as h, type ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { BindingList } from '@/components/devices/binding-list';
 import { SourcePlace } from '@/components/devices/source-place';
@@ -16,6 +14,7 @@ import {
 } from '@/lib/devices/registrations';
 import { CATALOGUES } from '@/lib/i18n/translate';
 import { createSwitchClient } from '@/lib/switch/client';
+import { render, text } from '@/tests/helpers/intl-markup';
 
 // A tester's PBX customer (ACC-TB52 on a demo: 45 SIP credentials, 1–14 devices each, office phones
 // behind one NAT on 83.45.12.200, IPv6, scanners) read its registered devices and found: control
@@ -47,18 +46,6 @@ const listing = (regs: Reg[]) =>
   JSON.stringify({ registrations: regs.map((r) => ({ expiresAt: later(), ...r })) });
 
 const cred = (username: string, label = username) => ({ id: `id-${username}`, username, label });
-
-function render(node: ReactNode, locale: 'en' | 'es' = 'en'): string {
-  return renderToStaticMarkup(
-    h(NextIntlClientProvider, { locale, messages: CATALOGUES[locale], timeZone: 'UTC', children: node }),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 
 /** Any C0 control (tab and line breaks included), DEL or C1 control. */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/;

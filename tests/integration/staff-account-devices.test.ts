@@ -1,6 +1,4 @@
-import { NextIntlClientProvider } from 'next-intl';
-import { createElement as h, type ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
+import { createElement as h } from 'react';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StaffDeviceList } from '@/components/staff/account-devices';
 import type { CurrentUser } from '@/lib/auth/session';
@@ -10,6 +8,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { render, text } from '@/tests/helpers/intl-markup';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Staff never saw registered devices: the account page (/staff/accounts/ACC-…) showed none, though
@@ -24,17 +23,6 @@ const client = () =>
   createSwitchClient({ baseUrl: sim.url, token: TOKEN, retries: 0, timeoutMs: 2000, log: () => {} });
 const later = () => new Date(Date.now() + 3600_000).toISOString();
 const DAY = 24 * 3600_000;
-
-function render(node: ReactNode, locale: 'en' | 'es' = 'en'): string {
-  return renderToStaticMarkup(
-    h(NextIntlClientProvider, { locale, messages: CATALOGUES[locale], timeZone: 'UTC', children: node }),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/\s+/g, ' ');
 
 describe.each(dialects())('registered devices on the staff account page, on %s', (dialect) => {
   let agent: CurrentUser;
@@ -188,7 +176,7 @@ describe.each(dialects())('registered devices on the staff account page, on %s',
     expect(words).not.toMatch(/8:30 AM GMT\+0 A change/);
     // The devices with the customer's fields and flags.
     expect(html).toContain(`aria-label="Devices registered as ${desk.username}"`);
-    // The contact in pieces a line may end between (components/devices/registered-devices.tsx ContactText).
+    // The contact in pieces a line may end between (components/devices/contact-text.tsx ContactText).
     expect(words).toContain(`sip:${desk.username} @185.220.101.47 :5071`);
     expect(words).toContain(CATALOGUES.en.devices.flag.scanner);
     expect(words).toContain(CATALOGUES.en.devices.flag.triggerIp);

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { RetypeWords } from '@/components/devices/devices-to-retype';
 import { ResetForm, type ResetAnswer } from '@/components/sip/reset-form';
 import type { FormAction } from '@/components/ui/action-form';
-import type { CredentialDevices, DeviceBinding } from '@/lib/devices/registrations';
+import type { CredentialDevices } from '@/lib/devices/registrations';
 import { CATALOGUES } from '@/lib/i18n/translate';
+import { attacker, binding } from '@/tests/helpers/device-binding';
 import { renderAnswered, resetForm } from '@/tests/helpers/posted-form';
 
 // A tester (2026-12): before "Set password" the reset form's only warning was "devices registered with
@@ -15,25 +16,7 @@ import { renderAnswered, resetForm } from '@/tests/helpers/posted-form';
 // form now names, before Set, each device the switch reports registered with the credential, and what
 // it stops doing; after Set, the devices to type the new password into.
 
-const binding = (over: Partial<DeviceBinding>): DeviceBinding => ({
-  contact: 'sip:desk@192.168.1.45:5060',
-  sourceIp: '198.51.100.20',
-  country: null,
-  userAgent: 'Yealink SIP-T46U',
-  expiresAt: new Date('2026-11-25T10:00:00Z'),
-  flags: [],
-  sameAddress: 1,
-  shortened: [],
-  ...over,
-});
 const office = binding({});
-const attacker = binding({
-  contact: 'sip:desk@185.220.101.47:5071',
-  sourceIp: '185.220.101.47',
-  country: 'DE',
-  userAgent: 'friendly-scanner',
-  flags: ['trigger_ip', 'foreign_country', 'scanner'],
-});
 const desk = (over: Partial<CredentialDevices>): CredentialDevices => ({
   id: 'cred-1',
   username: 'acme-reception',

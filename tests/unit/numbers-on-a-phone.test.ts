@@ -8,7 +8,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { MisdialForm } from '@/components/block/misdial-form';
 import { listOfNodes } from '@/components/block/explanation';
-import { ContactText } from '@/components/devices/registered-devices';
+import { ContactText } from '@/components/devices/contact-text';
 import { CredentialName } from '@/components/ui/credential-name';
 import { DataTable } from '@/components/ui/data-table';
 import { CATALOGUES, translator } from '@/lib/i18n/translate';
