@@ -166,7 +166,7 @@ test('registered devices: a switch that asks Tollgate to pause is told as a paus
   const w = await blockedAccountWithDevices({ desk: [office], pbx: [] });
   await signIn(page, w.user);
   const paused =
-    /^The switch asked Tollgate to pause its calls to it for a moment \(it is busy\), so the registered devices were not read\. They will be read again from .+; reload the page then\.$/;
+    /^Our phone system asked the portal to pause its questions for a moment \(it is busy\), so the registered devices were not read\. They will be read again from .+; reload the page then\.$/;
   const notes = devices(page).getByRole('status').filter({ hasText: paused });
   const usernames = [w.desk.username, w.pbx.username];
   await expect(async () => {

@@ -436,7 +436,7 @@ test('"End now" the switch does not answer: both sides say the end is waiting, a
     await customer.goto(`/blocks/${d.blockId}`);
     await expect(
       customer.getByText(
-        /^Somalia \(SO\): calls are still allowed, until .+ at the latest\. This allowance is being ended, and the switch has not confirmed the end yet\.$/,
+        /^Somalia \(SO\): calls are still allowed, until .+ at the latest\. This allowance is being ended, and our phone system has not confirmed the end yet\.$/,
       ),
     ).toBeVisible();
     await expect(customer.getByText(/calls allowed until/)).toHaveCount(0);
