@@ -21,7 +21,7 @@ const TERMS = 'grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols
  * named "Devices registered as {username}" of each binding: its device software first (how a customer
  * tells their phones apart), its source address and where it is (SourcePlace), when the registration
  * ends, its contact folded under "Technical details", and in words why it deserves a second look (its
- * flags: scanner, trigger_ip, own_network, foreign_country); then how many could not be read.
+ * flags: scanner, trigger_ip, own_network, foreign_country, password_in_contact); then how many could not be read.
  * `home`: the account's country (ISO 3166-1 alpha-2), named in the foreign-country flag. Switch-written
  * text arrives with its control characters replaced (readableSwitchText) and is shown with invisible
  * formatting written out (revealInvisible). Hooks only (no next-intl/server): renders in any server
@@ -87,6 +87,7 @@ export function BindingList({ credential: c, home }: { credential: CredentialDev
                       {t('flag.foreignCountry', { country: countryName(b.country, locale), home: homeName })}
                     </li>
                   ) : null}
+                  {b.flags.includes('password_in_contact') ? <li>{t('flag.passwordInContact')}</li> : null}
                 </ul>
               ) : null}
             </li>

@@ -2,7 +2,7 @@ import 'server-only';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { readDialled } from '@/lib/phone/format';
-import { sipUser } from '@/lib/phone/uri';
+import { hideUriPasswords, sipUser } from '@/lib/phone/uri';
 import { normalizeIp } from '@/lib/server/client-address';
 import { replaceControlCharacters } from '@/lib/server/control-characters';
 import { asRfc3339, sipUsernameSchema } from '@/lib/switch/schemas';
@@ -146,8 +146,9 @@ function textOf(v: unknown): string {
 }
 
 /**
- * Received text as stored: control characters (C0, DEL, C1) each replaced by U+FFFD (PostgreSQL
- * refuses NUL: lib/server/control-characters.ts replaceControlCharacters), trimmed, at most RAW_MAX
+ * Received text as stored: a password in a SIP URI hidden (lib/phone/uri.ts hideUriPasswords),
+ * control characters (C0, DEL, C1) each replaced by U+FFFD (PostgreSQL refuses NUL:
+ * lib/server/control-characters.ts replaceControlCharacters), trimmed, at most RAW_MAX
  * characters (counted as code points; a longer text is cut to RAW_MAX - 1 and `…`). Invisible
  * formatting characters (bidi overrides, zero-width ones) are kept: they are part of what the switch
  * sent, and dropping them would make two texts the switch sent as different one. Wherever the text
@@ -156,7 +157,9 @@ function textOf(v: unknown): string {
  * fraudster dialled cannot reorder what the customer reads.
  */
 export function asReceived(v: unknown): string {
-  const chars = [...replaceControlCharacters(textOf(v)).trim()];
+  // A SIP password in a URI the switch passed on (`sip:desk:s3cret@…` as a From that is no username)
+  // is never kept: lib/phone/uri.ts hideUriPasswords, before anything could split the URI.
+  const chars = [...replaceControlCharacters(hideUriPasswords(textOf(v)).text).trim()];
   return chars.length > RAW_MAX ? `${chars.slice(0, RAW_MAX - 1).join('')}…` : chars.join('');
 }
 

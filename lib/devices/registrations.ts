@@ -28,10 +28,19 @@ export type BindingFlag =
   /** Its source IP is registered in a country other than the account's. */
   | 'foreign_country'
   /** Its user agent names a SIP scanning tool (SCANNER_USER_AGENT), not a phone or a PBX. */
-  | 'scanner';
+  | 'scanner'
+  /**
+   * Its contact carried a SIP password in clear (`sip:user:password@host`, lib/phone/uri.ts
+   * hideUriPasswords): the device hands it to the registrar and every hop. The contact is shown with
+   * it hidden.
+   */
+  | 'password_in_contact';
 
 export type DeviceBinding = {
-  /** As the switch sent it, control characters replaced (readableSwitchText). */
+  /**
+   * As the switch sent it, a password in a SIP URI hidden (lib/switch/schemas.ts readRegistrations;
+   * flag `password_in_contact`) and control characters replaced (readableSwitchText).
+   */
   contact: string;
   /** Canonical (lib/server/client-address.ts normalizeIp). */
   sourceIp: string;
@@ -173,13 +182,14 @@ export async function liveDevices(
         const country = ipCountry(r.sourceIp);
         const contact = readableSwitchText(r.contact);
         const userAgent = readableSwitchText(r.userAgent);
+        const flags = flagsFor({ sourceIp: r.sourceIp, userAgent }, country, ctx);
         return {
           contact,
           sourceIp: r.sourceIp,
           country,
           userAgent,
           expiresAt: new Date(r.expiresAt),
-          flags: flagsFor({ sourceIp: r.sourceIp, userAgent }, country, ctx),
+          flags: r.passwordHidden ? [...flags, 'password_in_contact'] : flags,
           sameAddress: 1,
           shortened: r.shortened,
         };

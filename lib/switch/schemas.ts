@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountNumberSchema, sipUsernameSchema } from '../accounts/identifiers';
+import { hideUriPasswords } from '../phone/uri';
 import { normalizeIp } from '../server/client-address';
 
 // The wire format of CONTRACTS §3, shared by the client (which validates what the switch says)
@@ -197,8 +198,14 @@ const readBindingSchema = z.object({
   expiresAt: isoDateTime,
 });
 
-/** A binding read from the switch: its fields within bounds, and which ones were cut to fit. */
-export type ReadRegistration = SipRegistration & { shortened: ('contact' | 'userAgent')[] };
+/**
+ * A binding read from the switch: its fields within bounds, which ones were cut to fit, and whether its
+ * contact carried a SIP password, now hidden (`passwordHidden`: lib/phone/uri.ts hideUriPasswords).
+ */
+export type ReadRegistration = SipRegistration & {
+  shortened: ('contact' | 'userAgent')[];
+  passwordHidden: boolean;
+};
 
 /** What Tollgate shows of a credential's registrations: the bindings it could read, and how many it could not. */
 export type ReadRegistrations = { registrations: ReadRegistration[]; unreadable: number };
@@ -220,7 +227,8 @@ const registrationsEnvelope = z.object({ registrations: z.array(z.unknown()).max
 /**
  * Reads a `GET …/registrations` body binding by binding: one binding the page cannot show (a field
  * of the wrong type, an unreadable address or time) is counted in `unreadable`, never hides the
- * others; an overlong contact or user agent is cut (marked in `shortened`). `null` when the body
+ * others; a SIP password in a contact's URI is hidden (`passwordHidden`); an overlong contact or
+ * user agent is cut (marked in `shortened`). `null` when the body
  * itself is not `{"registrations":[…]}` (at most 1000).
  */
 export function readRegistrations(body: unknown): ReadRegistrations | null {
@@ -233,12 +241,16 @@ export function readRegistrations(body: unknown): ReadRegistrations | null {
       out.unreadable++;
       continue;
     }
+    // A password in the contact's URI is hidden before the contact is cut: cut first, a password
+    // running past the cut would lose its "@" and be kept.
+    const contact = hideUriPasswords(r.data.contact);
     const shortened = (['contact', 'userAgent'] as const).filter(
-      (k) => r.data[k].length > REGISTRATION_TEXT_MAX,
+      (k) => (k === 'contact' ? contact.text : r.data[k]).length > REGISTRATION_TEXT_MAX,
     );
     out.registrations.push({
       ...r.data,
-      contact: cut(r.data.contact, REGISTRATION_TEXT_MAX),
+      contact: cut(contact.text, REGISTRATION_TEXT_MAX),
+      passwordHidden: contact.hidden,
       userAgent: cut(r.data.userAgent, REGISTRATION_TEXT_MAX),
       shortened,
     });

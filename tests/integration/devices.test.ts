@@ -142,6 +142,22 @@ describe('bindings a real registrar reports', () => {
     expect(cut.flags).toContain('trigger_ip');
   });
 
+  // A phone set up with its SIP password in its own address (RFC 3261 §19.1.1 user:password@host):
+  // the page showed the contact as the switch holds it, password and all.
+  it('a contact with a SIP password in it comes with the password hidden and flagged', async () => {
+    const c = await read([
+      binding({
+        contact: 'sip:acme-reception:Tr0ub4dor@192.168.1.45:5060',
+        userAgent: 'Grandstream GXP2170',
+      }),
+      binding({ userAgent: 'Grandstream GXP2170' }),
+    ]);
+    expect(c.bindings![0]!.contact).toBe('sip:acme-reception:••••@192.168.1.45:5060');
+    expect(c.bindings![0]!.flags).toEqual(['trigger_ip', 'foreign_country', 'password_in_contact']);
+    expect(c.bindings![1]!.flags).not.toContain('password_in_contact');
+    expect(JSON.stringify(c)).not.toContain('Tr0ub4dor');
+  });
+
   it('an address with a port, a zone or the IPv4-mapped form is read canonical; a binding it cannot read is counted', async () => {
     const c = await read([
       binding({ sourceIp: '::ffff:185.220.101.47' }),
