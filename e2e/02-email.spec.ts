@@ -36,7 +36,7 @@ test('the block notice names the calls, and its link signs the recipient in on t
   const { mail, link, blockPath } = await newNotice();
   expect(mail.text).toContain('To +252 61 123 4567 (Somalia)');
   expect(mail.text).toContain('Through SIP credential Office PBX (mail-trunk)');
-  expect(mail.text).toContain('From internet address 203.0.113.9');
+  expect(mail.text).toContain('From address 203.0.113.9');
   expect(mail.text).toMatch(/GMT-[45]\b/); // the recipient's time zone (America/New_York)
 
   // The link opens a "Continue" page (mail scanners open links too: e2e/10-sign-in-edges.spec.ts).

@@ -4,7 +4,7 @@ import { intlOf } from '@/lib/i18n/intl-cache';
 import { intlTag } from '@/lib/i18n/locales';
 import type { BlockView } from '@/lib/blocks/queries';
 import { suggestsMisdial } from '@/lib/blocks/misdial-step';
-import { placeIp } from '@/lib/geo/ip-country';
+import { placeIp, placeWordKey } from '@/lib/geo/ip-country';
 import { destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
@@ -64,6 +64,7 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
  */
 export function ExplanationText({ block, needsPerson }: { block: BlockView; needsPerson: boolean }) {
   const t = useTranslations('block.explain');
+  const where = useTranslations('ipPlace');
   const country = accountCountry(block.account.country);
   const locale = useLocale();
   const list = (items: string[]) =>
@@ -92,9 +93,11 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
     ...others('otherNames', sipUsername.values.length, sipUsername.distinct),
   ];
   const ips = [
-    ...written.ips.map(({ ip, shown }) =>
-      t('ipIn', { ip: shown, country: placeIp(ip, locale).countryName ?? t('ipCountryUnknown') }),
-    ),
+    ...written.ips.map(({ ip, shown }) => {
+      const place = placeIp(ip, locale);
+      const key = placeWordKey(place);
+      return t('ipIn', { ip: shown, country: key ? where(key) : place.countryName! });
+    }),
     ...others('otherIps', sourceIp.values.length, sourceIp.distinct),
   ];
   const actionable = block.status === 'active';

@@ -1,6 +1,6 @@
 import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { ContactText } from '@/components/devices/contact-text';
-import { SourcePlace } from '@/components/devices/source-place';
+import { IpPlace } from '@/components/ui/ip-place';
 import { TechnicalDetails } from '@/components/ui/technical-details';
 import type { CredentialDevices, NotRead } from '@/lib/devices/registrations';
 import { countryName } from '@/lib/phone/format';
@@ -19,7 +19,7 @@ const TERMS = 'grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols
  * reset pages, components/devices/registered-devices.tsx) and the staff account page's
  * (components/staff/account-devices.tsx). Why they were not read (NotRead), or "none", or a list
  * named "Devices registered as {username}" of each binding: its device software first (how a customer
- * tells their phones apart), its source address and where it is (SourcePlace), when the registration
+ * tells their phones apart), its source address and where it is (components/ui/ip-place.tsx IpPlace), when the registration
  * ends, its contact folded under "Technical details", and in words why it deserves a second look (its
  * flags: scanner, trigger_ip, own_network, foreign_country, password_in_contact); then how many could not be read.
  * `home`: the account's country (ISO 3166-1 alpha-2), named in the foreign-country flag. Switch-written
@@ -57,7 +57,7 @@ export function BindingList({ credential: c, home }: { credential: CredentialDev
                 </dd>
                 <dt className="text-slate-700">{t('sourceIp')}</dt>
                 <dd>
-                  <SourcePlace ip={b.sourceIp} />
+                  <IpPlace ip={b.sourceIp} />
                 </dd>
                 <dt className="text-slate-700">{t('expires')}</dt>
                 <dd>

@@ -1,6 +1,6 @@
 import { useLocale, useTranslations } from 'next-intl';
 import { Suspense } from 'react';
-import { SourcePlace } from '@/components/devices/source-place';
+import { IpPlace } from '@/components/ui/ip-place';
 import { PAGE_LINK } from '@/components/ui/button-class';
 import { CredentialName } from '@/components/ui/credential-name';
 import { Link } from '@/components/ui/link';
@@ -85,7 +85,7 @@ export function SuspiciousList({
               <CredentialName credential={credential} brackets />
             </p>
             <p>
-              {t('from')} <SourcePlace ip={b.sourceIp} />
+              {t('from')} <IpPlace ip={b.sourceIp} />
             </p>
             <p className="break-all">
               {d('userAgent')}: {b.userAgent ? revealInvisible(b.userAgent) : d('noUserAgent')}

@@ -88,7 +88,7 @@ export function addressKind(ip: string): AddressKind {
  * True for the kinds of address a network uses inside itself (`private`, `link_local`, `loopback`,
  * and the carrier's own `cgnat`): a switch that reports one sees the device from inside a network,
  * behind a router, a PBX or an SBC, and the address says nothing of where in the world it is. Pages
- * say "an internal address (inside a private network, not on the internet)" (messages `ipPlace.internal`) for these, not
+ * say "an internal address, inside a private network and not on the internet" (messages `ipPlace.internal`) for these, not
  * "country unknown". `documentation` is not one: it is an example address (`ipPlace.documentation`).
  */
 export function isInternalAddress(kind: AddressKind): boolean {
@@ -117,6 +117,19 @@ export function placeIp(ip: string, locale = 'en'): IpPlace {
     countryName: country ? countryName(country, locale) : null,
     flag: country ? flagOf(country) : null,
   };
+}
+
+/**
+ * The words for where an address is when no country is known (`ipPlace.{key}` in messages): `internal`
+ * for an address a network uses inside itself (isInternalAddress), `documentation` for a documentation
+ * range (RFC 5737, RFC 3849, RFC 9637), else `unknown`; null when `place` has a country name, which is
+ * then the words. The one choice behind every rendering of an address: the pages' IpPlace
+ * (components/ui/ip-place.tsx), the block explanation, the block notice mail. Pure.
+ */
+export function placeWordKey(place: IpPlace): 'internal' | 'documentation' | 'unknown' | null {
+  if (place.countryName) return null;
+  if (isInternalAddress(place.kind)) return 'internal';
+  return place.kind === 'documentation' ? 'documentation' : 'unknown';
 }
 
 /** The data set's build time (MMDB metadata), for the operations docs and health checks. */

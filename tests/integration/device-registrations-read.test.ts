@@ -1,7 +1,7 @@
 import { createElement as h, type ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { BindingList } from '@/components/devices/binding-list';
-import { SourcePlace } from '@/components/devices/source-place';
+import { IpPlace } from '@/components/ui/ip-place';
 import { SuspiciousDevices, SuspiciousList } from '@/components/devices/suspicious-devices';
 import {
   type CredentialDevices,
@@ -109,36 +109,34 @@ describe('where a device registers from, when that is no country', () => {
   it.each([
     [
       '192.168.1.70',
-      'an internal address (inside a private network, not on the internet)',
+      'an internal address, inside a private network and not on the internet',
       'una dirección interna',
     ],
     [
       'fe80::1',
-      'an internal address (inside a private network, not on the internet)',
+      'an internal address, inside a private network and not on the internet',
       'una dirección interna',
     ],
     [
       '100.64.0.1',
-      'an internal address (inside a private network, not on the internet)',
+      'an internal address, inside a private network and not on the internet',
       'una dirección interna',
     ],
     [
       'fd00::1',
-      'an internal address (inside a private network, not on the internet)',
+      'an internal address, inside a private network and not on the internet',
       'una dirección interna',
     ],
     [
       '198.51.100.20',
-      'an example address (a documentation range, not on the internet)',
+      'an example address from a documentation range, not on the internet',
       'una dirección de ejemplo',
     ],
     ['185.220.101.47', 'Germany', 'Alemania'],
   ])('%s reads "%s"', (ip, en, es) => {
-    expect(text(render(h(SourcePlace, { ip })))).toContain(
-      `${ip} ${ip === '185.220.101.47' ? '🇩🇪 ' : ''}${en}`,
-    );
-    expect(text(render(h(SourcePlace, { ip }), 'es'))).toContain(es);
-    expect(text(render(h(SourcePlace, { ip })))).not.toContain('country unknown');
+    expect(text(render(h(IpPlace, { ip })))).toContain(`${ip} ${ip === '185.220.101.47' ? '🇩🇪 ' : ''}${en}`);
+    expect(text(render(h(IpPlace, { ip }), 'es'))).toContain(es);
+    expect(text(render(h(IpPlace, { ip })))).not.toContain('country unknown');
   });
 });
 

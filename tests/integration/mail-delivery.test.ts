@@ -83,7 +83,7 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     expect(m.text).toContain('Nov 25, 2026, 4:13:58 AM GMT-5');
     expect(m.text).toContain('To +252 61 123 4567 (Somalia)');
     expect(m.text).toContain(`Through SIP credential ${creds[0].username}`);
-    expect(m.text).toContain('From internet address 203.0.113.9');
+    expect(m.text).toContain('From address 203.0.113.9');
 
     const row = await getDb().mailMessage.findFirstOrThrow({
       where: { to: email, template: 'block_notice' },

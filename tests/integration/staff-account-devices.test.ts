@@ -184,14 +184,14 @@ describe.each(dialects())('registered devices on the staff account page, on %s',
       'Registered from another country (Germany), not from your account’s (United States).',
     );
     expect(words).toContain(
-      '192.168.1.70 an internal address (inside a private network, not on the internet)',
+      '192.168.1.70 an internal address, inside a private network and not on the internet',
     );
     expect(words).toContain(CATALOGUES.en.devices.none);
 
     const es = text(render(h(StaffDeviceList, { devices: r }), 'es'));
     expect(es).toContain('Dispositivos que parecen de un atacante');
     expect(es).toContain(`Ver todos los dispositivos de Front desk phone (${desk.username})`);
-    expect(es).toContain('192.168.1.70 una dirección interna (de una red privada, no de internet)');
+    expect(es).toContain('192.168.1.70 una dirección interna, de una red privada y no de internet');
   });
 
   it('says when the account has no SIP credentials, and shows no summary when nothing looks wrong', async () => {

@@ -195,7 +195,7 @@ describe('the block notice repeats none of the attacker’s words', () => {
       expect(body).toContain('To +252 61 123 4567 (Somalia)');
       expect(body).toContain('Through SIP credential pbx-trunk');
       expect(body).toContain('Through SIP credential Reception desk (acme-reception)');
-      expect(body).toContain('From internet address 185.220.101.47 (Germany)');
+      expect(body).toContain('From address 185.220.101.47 (Germany)');
       expect(body).toContain('Calls also came through pbx-trunk, which has no password');
     }
   });

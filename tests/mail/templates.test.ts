@@ -62,11 +62,13 @@ describe('mail templates', () => {
     expect(m.text).toContain('expires on Nov 26, 2026, 4:20 AM GMT-5');
   });
 
-  it('the block notice gives each source IP its country, from the offline database (documentation ranges: unknown)', () => {
+  it('the block notice gives each source IP its country, from the offline database (a documentation range said to be one)', () => {
     const m = notice({ calls: [torCall, { ...torCall, to: '+252611234568', sourceIp: '203.0.113.9' }] });
     for (const body of [m.text, m.html]) {
-      expect(body).toContain('From internet address 185.220.101.47 (Germany)');
-      expect(body).toContain('From internet address 203.0.113.9 (country unknown)');
+      expect(body).toContain('From address 185.220.101.47 (Germany)');
+      expect(body).toContain(
+        'From address 203.0.113.9 (an example address from a documentation range, not on the internet)',
+      );
     }
   });
 
@@ -81,7 +83,7 @@ describe('mail templates', () => {
       { ...ctx(), t: mailTranslator('es'), locale: 'es' },
     );
     for (const body of [m.text, m.html]) {
-      expect(body).toContain('Desde la dirección de internet 185.220.101.47 (Alemania)');
+      expect(body).toContain('Desde la dirección 185.220.101.47 (Alemania)');
       expect(body).not.toContain('Germany');
     }
     // Its sign-in link is a button only in HTML: the note under it says "link", true in plain text too.

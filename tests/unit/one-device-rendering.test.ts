@@ -9,7 +9,7 @@ import { render, text } from '@/tests/helpers/intl-markup';
 
 // Two components rendered a credential's registered devices: the customer's "Registered devices"
 // (user agent first, the contact under "Technical details", IpPlace) and the staff account page's
-// BindingList (the contact first and shown plainly, SourcePlace). Now BindingList is the one
+// BindingList (the contact first and shown plainly, its own address words). Now BindingList is the one
 // rendering, in the customer's layout, on both pages; these render each page's list from the same
 // read and compare them.
 
@@ -111,7 +111,7 @@ describe('a credential’s registered devices, one rendering on the customer’s
     }
   });
 
-  it('says where each address is in SourcePlace’s words, and every flag in words, on both pages', () => {
+  it('says where each address is in IpPlace’s words, and every flag in words, on both pages', () => {
     for (const locale of ['en', 'es'] as const) {
       const ip = CATALOGUES[locale].ipPlace;
       const f = CATALOGUES[locale].devices.flag;

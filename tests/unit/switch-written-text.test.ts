@@ -151,7 +151,7 @@ describe('the block notice repeats no switch-written text it could not read, in 
       // An address is shown only once read (a U+FEFF at its end is white space to the reader).
       expect(body).toContain(
         normalizeIp(`10.0.0.1${c}`)
-          ? 'From internet address 10.0.0.1 (country unknown)'
+          ? 'From address 10.0.0.1 (an internal address, inside a private network and not on the internet)'
           : 'From an internet address we could not read',
       );
       expect(body).toContain(
@@ -159,7 +159,9 @@ describe('the block notice repeats no switch-written text it could not read, in 
       );
       // The account's own credential is named by its label, as before, and a readable address shown.
       expect(body).toContain('Front desk (eve-desk)');
-      expect(body).toContain('From internet address 203.0.113.9 (country unknown)');
+      expect(body).toContain(
+        'From address 203.0.113.9 (an example address from a documentation range, not on the internet)',
+      );
     }
     expect(m.subject).not.toContain(c);
   });

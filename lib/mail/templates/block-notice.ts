@@ -1,5 +1,5 @@
 import { displayEmail } from '@/lib/auth/email-address';
-import { placeIp } from '@/lib/geo/ip-country';
+import { type IpPlace, placeIp, placeWordKey } from '@/lib/geo/ip-country';
 import { suggestsMisdial } from '@/lib/blocks/misdial-step';
 import { countryName, describeDialled, destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
@@ -92,6 +92,12 @@ export type ReopenedRequest = {
  * `r` had its lift withdrawn by this new block and is back with support: whose, which (kind, when
  * sent, the block it is about), and what happens next.
  */
+/** Where a call's source address is, in the pages' words (lib/geo/ip-country.ts placeWordKey). */
+const placeWords = (place: IpPlace, t: MailContext['t']): string => {
+  const key = placeWordKey(place);
+  return key ? t(`ipPlace.${key}`) : place.countryName!;
+};
+
 const reopenedPart = (ctx: MailContext, r: ReopenedRequest): Part => ({
   kind: 'p',
   text: ctx.t('mail.blockNotice.reopenedRequest', {
@@ -187,10 +193,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
           ? t('mail.blockNotice.callCredential', { credential: c.name })
           : t('mail.blockNotice.callCredentialUnread'),
         c.ip
-          ? t('mail.blockNotice.callIp', {
-              ip: c.ip,
-              country: placeIp(c.ip, mailTag(ctx)).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
-            })
+          ? t('mail.blockNotice.callIp', { ip: c.ip, country: placeWords(placeIp(c.ip, mailTag(ctx)), t) })
           : t('mail.blockNotice.callIpUnread'),
         t('mail.blockNotice.callDuration', { duration: formatCallDuration(c.durationSec, mailTag(ctx)) }),
       ],
