@@ -595,14 +595,42 @@ export function destinationsOf(
   accountCountry: CountryCode,
   locale: string,
 ): { names: string[]; unreadable: number } {
-  const names = new Set<string>();
+  const names = new Map<string, string>();
   const unreadable = new Set<string>();
   for (const n of numbers) {
     const d = describeDialled(n, accountCountry, locale);
     if (d.e164 === null) unreadable.add(n);
-    else names.add(d.countryName ?? d.display);
+    else {
+      const name = d.countryName ?? d.display;
+      names.set(name, d.country && d.countryName ? inSentence(d.country, name, locale) : name);
+    }
   }
-  return { names: [...names].sort(intlOf(Intl.Collator, locale).compare), unreadable: unreadable.size };
+  // Sorted by the name itself ("the United States" among the U's), then written as a sentence says it.
+  const sorted = [...names.keys()].sort(intlOf(Intl.Collator, locale).compare);
+  return { names: sorted.map((n) => names.get(n)!), unreadable: unreadable.size };
+}
+
+/**
+ * Regions whose English name takes "the" inside a sentence ("calls to the United States", "to the
+ * Philippines"): plural names and names made of a common noun (Kingdom, Republic, Emirates, Islands).
+ * Hand-written: Intl.DisplayNames gives the name alone ("United States"), and no library here says
+ * which take an article. By region code, so a change of CLDR's spelling does not lose one.
+ */
+// prettier-ignore
+const ENGLISH_THE = new Set([
+  'AE', 'BS', 'CC', 'CF', 'CK', 'DO', 'FK', 'FO', 'GB', 'GM', 'KM', 'KY', 'MH', 'MP', 'MV', 'NL', 'PH',
+  'SB', 'SC', 'TC', 'UM', 'US', 'VA', 'VG', 'VI',
+]);
+
+/**
+ * A country's name as a sentence of `locale` writes it after "to": in English "the United States" for
+ * the regions of ENGLISH_THE, else `name` as Intl gives it (Spanish writes "a Estados Unidos", "a
+ * Filipinas" without one). `region`: ISO 3166-1 alpha-2.
+ */
+export function inSentence(region: string, name: string, locale: string): string {
+  return locale.toLowerCase().startsWith('en') && ENGLISH_THE.has(region.toUpperCase())
+    ? `the ${name}`
+    : name;
 }
 
 /**

@@ -104,9 +104,16 @@ describe('formatting for the reader’s country', () => {
     expect(formatTag('es', ['MX', '419'])).toBe('es-MX');
     expect(formatTag('es', ['US'])).toBe('es-US');
     expect(formatTag('en', ['GB'])).toBe('en-GB');
-    // No Spanish of France nor English of Mexico in CLDR: the next region, then the default.
+    // No Spanish of France nor English of Mexico in CLDR: the next region, then the default; for
+    // English of a country CLDR has none of, world English (day first), not US English (tester,
+    // 2026-12: a Brazilian account read "Dec 7, 2026, 4:56 AM").
     expect(formatTag('es', ['FR', 'CO'])).toBe('es-CO');
-    expect(formatTag('en', ['MX'])).toBe('en-US');
+    expect(formatTag('en', ['MX'])).toBe('en-001');
+    expect(formatTag('en', ['BR', 'GB'])).toBe('en-GB');
+    expect(formatTag('en', ['BR'])).toBe('en-001');
+    expect(formatTag('en', ['US'])).toBe('en-US');
+    expect(formatTag('en', ['419'])).toBe('en-US');
+    for (const bad of ['', 'x', 'MEX', '<script>']) expect(formatTag('en', [bad]), bad).toBe('en-US');
     expect(formatTag('es', ['AD'])).toBe('es');
     expect(formatTag('es', [])).toBe('es');
     expect(formatTag('en', [undefined])).toBe('en-US');

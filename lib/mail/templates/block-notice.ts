@@ -176,28 +176,30 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       ]
     : [];
 
-  const cards = calls
-    .slice(-MAX_CALLS)
-    .map((c) => ({
-      title: when(c.at, ctx, true),
-      lines: [
-        c.dialled.countryName && c.number
-          ? t('mail.blockNotice.callTo', { number: c.number, country: c.dialled.countryName })
-          : c.number
-            ? t('mail.blockNotice.callToUnknown', { number: c.number })
-            : t('mail.blockNotice.callToUnread'),
-        ...(c.dialled.highCost
-          ? [t('mail.blockNotice.callHighCost', { what: t(`block.highCost.${c.dialled.highCost}`) })]
-          : []),
-        c.name
-          ? t('mail.blockNotice.callCredential', { credential: c.name })
-          : t('mail.blockNotice.callCredentialUnread'),
-        c.ip
-          ? t('mail.blockNotice.callIp', { ip: c.ip, country: placeWords(placeIp(c.ip, mailTag(ctx)), t) })
-          : t('mail.blockNotice.callIpUnread'),
-        t('mail.blockNotice.callDuration', { duration: formatCallDuration(c.durationSec, mailTag(ctx)) }),
-      ],
-    }));
+  const cards = calls.slice(-MAX_CALLS).map((c) => ({
+    title: when(c.at, ctx, true),
+    lines: [
+      c.dialled.countryName && c.number
+        ? t('mail.blockNotice.callTo', { number: c.number, country: c.dialled.countryName })
+        : c.number
+          ? t('mail.blockNotice.callToUnknown', { number: c.number })
+          : t('mail.blockNotice.callToUnread'),
+      ...(c.dialled.highCost
+        ? [t('mail.blockNotice.callHighCost', { what: t(`block.highCost.${c.dialled.highCost}`) })]
+        : []),
+      c.name
+        ? t('mail.blockNotice.callCredential', { credential: c.name })
+        : t('mail.blockNotice.callCredentialUnread'),
+      c.ip
+        ? t('mail.blockNotice.callIp', { ip: c.ip, country: placeWords(placeIp(c.ip, mailTag(ctx)), t) })
+        : t('mail.blockNotice.callIpUnread'),
+      // A call of no seconds never connected (the switch refused it, or nobody answered): "Lasted 0
+      // seconds" read as a call that cost something (tester on the reference switch, 2026-12).
+      Math.round(c.durationSec) <= 0
+        ? t('mail.blockNotice.callNotConnected')
+        : t('mail.blockNotice.callDuration', { duration: formatCallDuration(c.durationSec, mailTag(ctx)) }),
+    ],
+  }));
   const callsPart: Part[] = [
     { kind: 'h', text: t('mail.blockNotice.whatHappened') },
     { kind: 'p', text: t('mail.blockNotice.callsIntro', { count: total }) },
