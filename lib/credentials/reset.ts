@@ -12,7 +12,7 @@ import { lockAccount } from '@/lib/server/db/lock';
 import { log } from '@/lib/server/log';
 import { sharedNow } from '@/lib/server/clock';
 import type { RequestMeta } from '@/lib/server/request-meta';
-import { queueMailToMembers } from '@/lib/mail/queue';
+import { queueMailToMembers, queuePasswordChangedAlert } from '@/lib/mail/queue';
 import { unconfirmedChange } from '@/lib/mail/render';
 import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { switchClient } from '@/lib/switch/client';
@@ -406,8 +406,10 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
       },
       tx,
     );
-    // Every member who receives mail (not a disabled login), as every other mail about the account.
-    await queueMailToMembers(tx, cred.accountId, 'sip_password_changed', {
+    // Every member who receives mail (not a disabled login), as every other mail about the account;
+    // a change made while the member's alert about the account still waits joins it (one alert for a
+    // sitting of changes, not one per credential: lib/mail/queue.ts queuePasswordChangedAlert).
+    await queuePasswordChangedAlert(tx, cred.accountId, {
       credentialId: cred.id,
       changedAt: changedAt.toISOString(),
       ip: c.ip,

@@ -50,6 +50,26 @@ export type SecurityChange = (typeof SECURITY_CHANGES)[number];
 export const LIFT_WITHDRAWN = ['new_block', 'newer_in_force', 'support_placed'] as const;
 export type LiftWithdrawn = (typeof LIFT_WITHDRAWN)[number];
 
+/**
+ * The most changes one gathered `sip_password_changed` alert lists (lib/mail/queue.ts
+ * queuePasswordChangedAlert): a message that holds this many takes no more, and the next change
+ * starts a new one. 50 cards is a long mail already, and it keeps a payload well under 16 KB.
+ */
+export const MAX_CHANGES_PER_PASSWORD_ALERT = 50;
+
+/**
+ * One confirmed SIP password change as a gathered alert lists it: the credential, when it was made
+ * (ISO 8601, when the change was sent to the switch), the client address it came from (null: not
+ * known) and the address of the login that made it (null: not known).
+ */
+const sipPasswordChange = z.object({
+  credentialId: id,
+  changedAt: iso,
+  ip: z.string().max(64).nullable(),
+  by: z.string().max(254).nullable(),
+});
+export type SipPasswordChange = z.infer<typeof sipPasswordChange>;
+
 export const MAIL_PAYLOADS = {
   /**
    * `closedAllowanceIds`: allowance requests this new block closed (the notice names them).
@@ -89,22 +109,43 @@ export const MAIL_PAYLOADS = {
    */
   request_closed: z.object({ requestId: id, userId: id.optional() }),
   /**
-   * `changedAt` ISO 8601; `ip` of the browser that changed it; `by` the email of who changed it.
-   * `unconfirmedChangeId`: the alert is about a change whose switch answer is not known (the
-   * SipPasswordChange row's id; lib/credentials/reset.ts alertUnconfirmed), worded "may have changed"
-   * while that change is still unknown; absent for a change the switch confirmed. `unconfirmedCause`:
-   * why (lib/credentials/change-state.ts unknownCause): the switch gave no answer (`no_answer`, and
-   * when absent, as in rows queued before 2026-12-08), or answered with an error (`error_answer`).
+   * Two shapes (sipPasswordChanges reads both as a list). One change: `credentialId`, `changedAt` ISO
+   * 8601, `ip` of the browser that changed it, `by` the email of who changed it; every alert queued
+   * before 2026-12-09 has it, and the unconfirmed alert still does. `unconfirmedChangeId`: the alert
+   * is about a change whose switch answer is not known (the SipPasswordChange row's id;
+   * lib/credentials/reset.ts alertUnconfirmed), worded "may have changed" while that change is still
+   * unknown; absent for a change the switch confirmed. `unconfirmedCause`: why
+   * (lib/credentials/change-state.ts unknownCause): the switch gave no answer (`no_answer`, and when
+   * absent, as in rows queued before 2026-12-08), or answered with an error (`error_answer`).
+   * Gathered (since 2026-12-09, confirmed changes only: lib/mail/queue.ts queuePasswordChangedAlert):
+   * `accountId`, the account every credential of the message is on, and `changes`, 1 to
+   * MAX_CHANGES_PER_PASSWORD_ALERT of them in the order they were made, each as the one-change shape.
    */
-  sip_password_changed: z.object({
-    credentialId: id,
-    changedAt: iso,
-    ip: z.string().max(64).nullable().optional(),
-    by: z.string().max(254).nullable().optional(),
-    userId: id.optional(),
-    unconfirmedChangeId: id.optional(),
-    unconfirmedCause: z.enum(['no_answer', 'error_answer']).optional(),
-  }),
+  sip_password_changed: z
+    .object({
+      credentialId: id.optional(),
+      changedAt: iso.optional(),
+      ip: z.string().max(64).nullable().optional(),
+      by: z.string().max(254).nullable().optional(),
+      userId: id.optional(),
+      unconfirmedChangeId: id.optional(),
+      unconfirmedCause: z.enum(['no_answer', 'error_answer']).optional(),
+      accountId: id.optional(),
+      changes: z.array(sipPasswordChange).min(1).max(MAX_CHANGES_PER_PASSWORD_ALERT).optional(),
+    })
+    .refine(
+      (p) =>
+        p.changes === undefined
+          ? p.credentialId !== undefined && p.changedAt !== undefined && p.accountId === undefined
+          : p.accountId !== undefined &&
+            [p.credentialId, p.changedAt, p.ip, p.by, p.unconfirmedChangeId, p.unconfirmedCause].every(
+              (v) => v === undefined,
+            ),
+      {
+        message:
+          'either one change (credentialId, changedAt) or a list of confirmed changes (accountId, changes), not both',
+      },
+    ),
   /**
    * `sealedUrl`: the sign-in link, sealed (lib/server/seal.ts, purpose mail-payload-v1). Once the row
    * is finished the worker replaces the payload with `{ scrubbed: true }` (lib/mail/worker.ts).
@@ -209,4 +250,17 @@ export function readPayload(
         ),
     };
   return { ok: true, payload: r.data as Record<string, string | string[] | null | undefined> };
+}
+
+/**
+ * The changes a `sip_password_changed` payload (as MAIL_PAYLOADS checked it) tells of, in the order
+ * they were made: its `changes`, or its one change (the shape of every alert queued before
+ * 2026-12-09, and of the unconfirmed alert) as a list of one, `ip` and `by` null when absent.
+ */
+export function sipPasswordChanges(
+  p: z.output<(typeof MAIL_PAYLOADS)['sip_password_changed']>,
+): SipPasswordChange[] {
+  if (p.changes) return p.changes;
+  if (!p.credentialId || !p.changedAt) return [];
+  return [{ credentialId: p.credentialId, changedAt: p.changedAt, ip: p.ip ?? null, by: p.by ?? null }];
 }

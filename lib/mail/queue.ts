@@ -1,7 +1,14 @@
 import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { Tx } from '@/lib/server/db';
-import { MAIL_PAYLOADS, type MailPayload, type MailTemplate, type SecurityChange } from '@/lib/mail/payloads';
+import {
+  MAIL_PAYLOADS,
+  MAX_CHANGES_PER_PASSWORD_ALERT,
+  type MailPayload,
+  type MailTemplate,
+  type SecurityChange,
+  type SipPasswordChange,
+} from '@/lib/mail/payloads';
 import { sharedNow } from '@/lib/server/clock';
 import { newRowId } from '@/lib/server/row-id';
 
@@ -67,16 +74,163 @@ export async function queueMailToMembers<T extends MailTemplate>(
   payload: Omit<MailPayload<T>, 'userId'>,
   opts: QueueOptions = {},
 ): Promise<number> {
-  // One read and one insert, whatever the number of members. The read starts from the account's
-  // memberships (their accountId index), each user by its key: filtering the users by
-  // `memberships: { some }` instead is an EXISTS per user, which SQLite answers by walking every login
-  // of the provider (34 ms of CPU at 100 000, inside the caller's write transaction; bench/README.md,
-  // thirty-first session). In the order the logins were made (on SQLite, the walk's own order).
-  const members = await tx.$queryRaw<{ id: string; email: string }[]>`
+  return queueMailToUsers(tx, await mailedMembers(tx, accountId), template, payload, opts);
+}
+
+/**
+ * The members of account `accountId` who receive mail (not disabled), in the order their logins
+ * were made. One read, whatever the number of members: it starts from the account's memberships
+ * (their accountId index), each user by its key: filtering the users by `memberships: { some }`
+ * instead is an EXISTS per user, which SQLite answers by walking every login of the provider (34 ms
+ * of CPU at 100 000, inside the caller's write transaction; bench/README.md, thirty-first session).
+ */
+async function mailedMembers(tx: Tx, accountId: string): Promise<{ id: string; email: string }[]> {
+  return tx.$queryRaw<{ id: string; email: string }[]>`
     SELECT u."id", u."email" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."accountId" = ${accountId} AND u."disabled" = false
     ORDER BY u."createdAt", u."id"`;
-  return queueMailToUsers(tx, members, template, payload, opts);
+}
+
+/**
+ * How long a confirmed SIP password change's alert waits in the outbox before it is due, in ms
+ * (2 minutes): a customer rotating the passwords of a PBX after a fraud block goes from one
+ * credential to the next (the reset page's "Next: change the password of …"), one every 20–60 s, and
+ * each change within the hold joins the alert already waiting (queuePasswordChangedAlert) instead of
+ * mailing every member again. Short enough that a lone change, the one an intruder makes, is still
+ * told within about 2 minutes.
+ */
+export const PASSWORD_ALERT_HOLD_MS = 2 * 60_000;
+
+/**
+ * The latest a gathered alert is due, in ms after it was first queued (10 minutes): each change it
+ * takes pushes its due time to now + PASSWORD_ALERT_HOLD_MS, never past this, so a long sitting is
+ * mailed about every 10 minutes rather than only once it ends.
+ */
+export const PASSWORD_ALERT_MAX_HOLD_MS = 10 * 60_000;
+
+/**
+ * A waiting alert due sooner than this, in ms (30 s), takes no more changes: the mail worker reads a
+ * due row and then claims it in a second statement (lib/server/outbox.ts claimDue), and sends what it
+ * read; a change added between the two would be marked sent unsaid. This is more than a transaction
+ * may last (Prisma's 5 s; lib/server/db/pg-limits.ts) plus the clock offsets the instances may have
+ * between them (CLOCK_SKEW_TOLERANCE_MS, 5 s), so a row any worker may be about to claim is never
+ * changed.
+ */
+const APPEND_MARGIN_MS = 30_000;
+
+/**
+ * Queues the security alert of a confirmed SIP password change (`sip_password_changed`, gathered
+ * shape: lib/mail/payloads.ts) to every member of account `accountId` who receives mail, inside the
+ * caller's transaction, as queueMailToMembers does; returns the number of members told. A member who
+ * already has a confirmed alert about this account waiting (same address, same login, not yet claimed
+ * by a worker: pending, no lease, no attempt, no send started, no error, not due within
+ * APPEND_MARGIN_MS, fewer than MAX_CHANGES_PER_PASSWORD_ALERT changes) gets this change added to it,
+ * its due time pushed to now + PASSWORD_ALERT_HOLD_MS and never past PASSWORD_ALERT_MAX_HOLD_MS after
+ * it was queued; any other member gets a new alert, due PASSWORD_ALERT_HOLD_MS from now. Times are on
+ * the shared clock (lib/server/clock.ts). The addition is one conditional UPDATE of that row, which
+ * also requires its payload unchanged since it was read: a worker that claims the row first (or any
+ * other write to it) makes it match nothing, and the change then gets a message of its own. The
+ * unconfirmed alert ("may have changed") is never gathered: see lib/credentials/reset.ts
+ * alertUnconfirmed. Throws on a change that does not fit the payload's schema (a bug: the caller's
+ * change rolls back).
+ */
+export async function queuePasswordChangedAlert(
+  tx: Tx,
+  accountId: string,
+  change: SipPasswordChange,
+): Promise<number> {
+  const members = await mailedMembers(tx, accountId);
+  if (!members.length) return 0;
+  const check = MAIL_PAYLOADS.sip_password_changed;
+  const now = sharedNow();
+  const fresh: { id: string; email: string }[] = [];
+  for (const member of members)
+    if (!(await addToWaitingAlert(tx, member, accountId, change, now))) fresh.push(member);
+  if (fresh.length)
+    await tx.mailMessage.createMany({
+      data: fresh.map((u) => ({
+        to: u.email,
+        template: 'sip_password_changed',
+        payload: JSON.stringify(check.parse({ userId: u.id, accountId, changes: [change] })),
+        nextAttemptAt: new Date(now.getTime() + PASSWORD_ALERT_HOLD_MS),
+        // On the shared clock, as the due time: the cap counts from it (addToWaitingAlert).
+        createdAt: now,
+      })),
+    });
+  return members.length;
+}
+
+/**
+ * Adds `change` to the confirmed alert about `accountId` waiting for `user` (queuePasswordChangedAlert
+ * says which one may take it), as of `now` on the shared clock. Returns whether one took it.
+ */
+async function addToWaitingAlert(
+  tx: Tx,
+  user: { id: string; email: string },
+  accountId: string,
+  change: SipPasswordChange,
+  now: Date,
+): Promise<boolean> {
+  const untouched = {
+    to: user.email,
+    template: 'sip_password_changed',
+    status: 'pending' as const,
+    attempts: 0,
+    leaseOwner: null,
+    leaseUntil: null,
+    sendStartedAt: null,
+    lastError: null,
+    nextAttemptAt: { gt: new Date(now.getTime() + APPEND_MARGIN_MS) },
+  };
+  // The outbox has no column for the account or the login: their ids are matched in the payload's
+  // JSON as queuePasswordChangedAlert writes it, then checked parsed. Ids are letters and digits
+  // (lib/server/row-id.ts, cuid), so no LIKE wildcard can be in one. Held alerts are few.
+  const waiting = await tx.mailMessage.findMany({
+    where: {
+      ...untouched,
+      AND: [
+        { payload: { contains: `"accountId":${JSON.stringify(accountId)}` } },
+        { payload: { contains: `"userId":${JSON.stringify(user.id)}` } },
+      ],
+    },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, payload: true, createdAt: true },
+  });
+  const check = MAIL_PAYLOADS.sip_password_changed;
+  for (const row of waiting) {
+    const read = check.safeParse(safeJson(row.payload));
+    if (!read.success) continue;
+    const p = read.data;
+    if (!p.changes || p.accountId !== accountId || p.userId !== user.id) continue;
+    if (p.changes.length >= MAX_CHANGES_PER_PASSWORD_ALERT) continue;
+    // In the order the changes were made (when each was sent to the switch), whatever order their
+    // confirmations came in: after every change made at or before this one.
+    const at = Date.parse(change.changedAt);
+    const after = p.changes.findIndex((c) => Date.parse(c.changedAt) > at);
+    const changes =
+      after === -1
+        ? [...p.changes, change]
+        : [...p.changes.slice(0, after), change, ...p.changes.slice(after)];
+    const due = Math.min(
+      now.getTime() + PASSWORD_ALERT_HOLD_MS,
+      row.createdAt.getTime() + PASSWORD_ALERT_MAX_HOLD_MS,
+    );
+    const added = await tx.mailMessage.updateMany({
+      where: { id: row.id, payload: row.payload, ...untouched },
+      data: { payload: JSON.stringify(check.parse({ ...p, changes })), nextAttemptAt: new Date(due) },
+    });
+    if (added.count === 1) return true;
+  }
+  return false;
+}
+
+/** `text` parsed as JSON, or undefined when it is not JSON. */
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

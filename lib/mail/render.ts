@@ -5,9 +5,11 @@ import type { MailMessage } from '@/lib/generated/sqlite/client';
 import {
   LIFT_WITHDRAWN,
   type LiftWithdrawn,
+  MAIL_PAYLOADS,
   type MailTemplate,
   readPayload,
   type SecurityChange,
+  sipPasswordChanges,
 } from '@/lib/mail/payloads';
 import {
   continueLink,
@@ -46,7 +48,7 @@ import {
 import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { enrolmentCode } from '@/lib/mail/templates/enrolment-code';
 import { isEnrolmentCode } from '@/lib/auth/mfa/enrol-proof';
-import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
+import { sipPasswordChanged, sipPasswordsChanged } from '@/lib/mail/templates/sip-password-changed';
 import { accountBlocked } from '@/lib/allowances/blocked';
 import { sharedNow } from '@/lib/server/clock';
 import { lockAccount } from '@/lib/server/db/lock';
@@ -425,6 +427,59 @@ function context(timeZone: string, lang: Locale, region: string | null): MailCon
   };
 }
 
+/**
+ * The alert of confirmed SIP password changes (`sip_password_changed` without `unconfirmedChangeId`):
+ * one change as queued before 2026-12-09, or the changes gathered in one message since
+ * (lib/mail/queue.ts queuePasswordChangedAlert), read as a list (sipPasswordChanges) and told in
+ * their order, one card per credential (lib/mail/templates/sip-password-changed.ts
+ * sipPasswordsChanged). Their account is the payload's `accountId`, else (one change queued before)
+ * its credential's; only credentials of that account are told of. A credential deleted since is left
+ * out and the others are still told; when none is left (or the account is gone) the row is not sent
+ * (`credential not found`), as one change's always was. `noLongerFor` and `zonedFor` are
+ * renderMessage's, for the account.
+ */
+async function confirmedPasswordAlert(
+  payload: unknown,
+  recipient: { name: string | null; email: string },
+  zonedFor: (account: { timeZone: string; country: string }) => MailContext,
+  noLongerFor: (account: { id: string }) => RenderResult | null,
+): Promise<RenderResult> {
+  const changes = sipPasswordChanges(MAIL_PAYLOADS.sip_password_changed.parse(payload));
+  const accountId = (payload as { accountId?: string }).accountId;
+  const creds = await db.sipCredential.findMany({
+    where: {
+      id: { in: [...new Set(changes.map((c) => c.credentialId))] },
+      ...(accountId ? { accountId } : {}),
+    },
+    include: { account: true },
+  });
+  const byId = new Map(creds.map((c) => [c.id, c]));
+  const told = changes.flatMap((c) => {
+    const credential = byId.get(c.credentialId);
+    return credential ? [{ ...c, credential }] : [];
+  });
+  const account = told[0]?.credential.account;
+  if (!account) return skip('credential not found');
+  const gone = noLongerFor(account);
+  if (gone) return gone;
+  return {
+    ok: true,
+    mail: sipPasswordsChanged(
+      {
+        recipient,
+        account,
+        changes: told.map((c) => ({
+          credential: c.credential,
+          changedAt: new Date(c.changedAt),
+          ip: c.ip,
+          by: c.by,
+        })),
+      },
+      zonedFor(account),
+    ),
+  };
+}
+
 /** `firstAttemptAt` is when the first attempt to send this row started (now, on a first attempt). */
 export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<RenderResult> {
   const read = readPayload(row.template, row.payload);
@@ -626,6 +681,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       };
     }
     case 'sip_password_changed': {
+      if (!p.unconfirmedChangeId) return confirmedPasswordAlert(read.payload, r, zonedFor, noLongerFor);
       const cred = await db.sipCredential.findUnique({
         where: { id: p.credentialId ?? '' },
         include: { account: true },
@@ -634,7 +690,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const gone = noLongerFor(cred.account);
       if (gone) return gone;
       const changedAt = new Date(p.changedAt ?? cred.passwordChangedAt ?? 0);
-      const change = p.unconfirmedChangeId ? await unconfirmedChange(p.unconfirmedChangeId) : 'confirmed';
+      const change = await unconfirmedChange(p.unconfirmedChangeId);
       if (change === 'confirmed_since')
         return superseded('the switch confirmed the change since; the alert of the confirmation says so');
       if (change === 'refused_since')
@@ -653,7 +709,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
             changedAt,
             ip: p.ip ?? null,
             by: p.by ?? null,
-            unconfirmed: change === 'unconfirmed',
+            unconfirmed: true,
             errorAnswer: p.unconfirmedCause === 'error_answer',
           },
           zonedFor(cred.account),

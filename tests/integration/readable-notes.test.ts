@@ -104,11 +104,13 @@ describe.each(dialects())('what people read of the system’s notes, on %s', (di
     await completePasswordChange((await change(users[0]!.id)).id);
     // A change whose login cannot be found (no such user).
     await completePasswordChange((await change(`gone-${crypto.randomUUID()}`)).id);
-    const [byAna, byNobody] = await alerts();
-    expect(byAna).toContain(`Quién: ${unicode(ana)}`);
-    expect(byAna).not.toContain('xn--');
-    expect(byNobody).toContain('Quién: desconocido');
-    expect(byNobody).not.toContain('unknown user');
+    // One alert: the second change joined the first while it waited (lib/mail/queue.ts queuePasswordChangedAlert).
+    const [both, ...more] = await alerts();
+    expect(more).toEqual([]);
+    expect(both).toContain(`Quién: ${unicode(ana)}`);
+    expect(both).not.toContain('xn--');
+    expect(both).toContain('Quién: desconocido');
+    expect(both).not.toContain('unknown user');
     // The timeline names no made-up English actor either.
     const resets = await getDb().blockEvent.findMany({
       where: { blockId: block.id, type: 'password_reset' },

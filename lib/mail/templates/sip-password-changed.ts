@@ -26,6 +26,12 @@ export type SipPasswordChangedData = {
 };
 
 /**
+ * One change a security alert lists: the credential, when (`changedAt`), from where (`ip`, null: not
+ * known) and by whom (`by`, their address as stored, ASCII domain; null: not known).
+ */
+export type SipPasswordChangeSeen = Pick<SipPasswordChangedData, 'credential' | 'changedAt' | 'ip' | 'by'>;
+
+/**
  * Security alert: which credential, when, by whom (their address as people write it, displayEmail:
  * a Unicode domain is not shown as `xn--…`; "unknown" in the reader's language when not known) and
  * from where, and what to do if it was not you. `unconfirmed`: the same alert for a change that may
@@ -33,15 +39,68 @@ export type SipPasswordChangedData = {
  * the switch gave no answer or answered with an error: `errorAnswer`).
  */
 export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) {
+  return alert(d, [d], d.unconfirmed === true, d.errorAnswer === true, ctx);
+}
+
+/**
+ * The confirmed changes of one account gathered in one security alert (lib/mail/queue.ts
+ * queuePasswordChangedAlert), in the order given (the order they were made): one card per credential,
+ * in the order of its first change, each listing when, by whom and from where of every change of it;
+ * the "if it was not you" guidance once. The changes of one credential read as sipPasswordChanged
+ * does (one change: the very same message); those of several credentials as "N SIP passwords
+ * changed on {account}". Throws on an empty list (a caller's bug: nothing to tell).
+ */
+export function sipPasswordsChanged(
+  d: {
+    recipient: { name: string | null };
+    account: { name: string; number: string };
+    changes: SipPasswordChangeSeen[];
+  },
+  ctx: MailContext,
+) {
+  const first = d.changes[0];
+  if (!first) throw new Error('sipPasswordsChanged: no change to tell of');
+  return alert({ ...d, ...first }, d.changes, false, false, ctx);
+}
+
+/**
+ * The alert of `changes` (at least one; `d`'s own credential fields are ignored): sipPasswordChanged's
+ * words while every change is of one credential, the plural ones for several.
+ */
+function alert(
+  d: Omit<SipPasswordChangedData, 'unconfirmed' | 'errorAnswer'>,
+  changes: SipPasswordChangeSeen[],
+  maybe: boolean,
+  errorAnswer: boolean,
+  ctx: MailContext,
+) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  const credential = credentialLabel(ctx, d.credential.username, d.credential.label);
-  const maybe = d.unconfirmed === true;
+  // One card per credential (by its username, unique on the switch), in the order of its first change.
+  const cards = new Map<string, { title: string; lines: string[] }>();
+  for (const c of changes) {
+    const key = c.credential.username;
+    const card = cards.get(key) ?? { title: credentialLabel(ctx, key, c.credential.label), lines: [] };
+    cards.set(key, card);
+    card.lines.push(
+      t('mail.sipPasswordChanged.when', { at: when(c.changedAt, ctx) }),
+      t('mail.sipPasswordChanged.by', {
+        by: namesAnActor(c.by) ? displayEmail(c.by) : t('mail.unknownUser'),
+      }),
+      t('mail.sipPasswordChanged.ip', { ip: c.ip ?? t('mail.unknownIp') }),
+    );
+  }
+  const items = [...cards.values()];
+  const many = items.length > 1;
+  const credential = items[0]!.title;
+  const count = items.length;
   return renderMail(
     {
-      subject: maybe
-        ? t('mail.sipPasswordChanged.subjectUnconfirmed', { credential })
-        : t('mail.sipPasswordChanged.subject', { credential }),
+      subject: many
+        ? t('mail.sipPasswordChanged.subjectMany', { count, account })
+        : maybe
+          ? t('mail.sipPasswordChanged.subjectUnconfirmed', { credential })
+          : t('mail.sipPasswordChanged.subject', { credential }),
       preheader: maybe
         ? t('mail.sipPasswordChanged.preheaderUnconfirmed')
         : t('mail.sipPasswordChanged.preheader'),
@@ -50,39 +109,31 @@ export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) 
         {
           kind: 'p',
           strong: true,
-          text: maybe
-            ? t(
-                d.errorAnswer === true
-                  ? 'mail.sipPasswordChanged.introUnconfirmedError'
-                  : 'mail.sipPasswordChanged.introUnconfirmed',
-                { credential, account },
-              )
-            : t('mail.sipPasswordChanged.intro', { credential, account }),
+          text: many
+            ? t('mail.sipPasswordChanged.introMany', { count, account })
+            : maybe
+              ? t(
+                  errorAnswer
+                    ? 'mail.sipPasswordChanged.introUnconfirmedError'
+                    : 'mail.sipPasswordChanged.introUnconfirmed',
+                  { credential, account },
+                )
+              : t('mail.sipPasswordChanged.intro', { credential, account }),
         },
-        {
-          kind: 'cards',
-          items: [
-            {
-              title: credential,
-              lines: [
-                t('mail.sipPasswordChanged.when', { at: when(d.changedAt, ctx) }),
-                t('mail.sipPasswordChanged.by', {
-                  by: namesAnActor(d.by) ? displayEmail(d.by) : t('mail.unknownUser'),
-                }),
-                t('mail.sipPasswordChanged.ip', { ip: d.ip ?? t('mail.unknownIp') }),
-              ],
-            },
-          ],
-        },
+        { kind: 'cards', items },
         {
           kind: 'p',
-          text: maybe ? t('mail.sipPasswordChanged.wasYouUnconfirmed') : t('mail.sipPasswordChanged.wasYou'),
+          text: many
+            ? t('mail.sipPasswordChanged.wasYouMany')
+            : maybe
+              ? t('mail.sipPasswordChanged.wasYouUnconfirmed')
+              : t('mail.sipPasswordChanged.wasYou'),
         },
         { kind: 'h', text: t('mail.sipPasswordChanged.notYouTitle') },
         {
           kind: 'steps',
           items: [
-            t('mail.sipPasswordChanged.notYou1'),
+            many ? t('mail.sipPasswordChanged.notYou1Many') : t('mail.sipPasswordChanged.notYou1'),
             t('mail.sipPasswordChanged.notYou2'),
             t('mail.sipPasswordChanged.notYou3', { support: ctx.support }),
           ],
