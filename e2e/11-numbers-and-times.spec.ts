@@ -119,6 +119,10 @@ test.describe('an agent in London', () => {
     await expect(marked).toHaveCount(2);
     await expect(marked.nth(0)).toContainText(ws('Nov 1, 2026, 5:30:00 AM GMT+0'));
     await expect(marked.nth(1)).toContainText(ws('Nov 1, 2026, 6:30:00 AM GMT+0'));
+    // And under each, the same call on the customer's clock (New York's hour repeated as the clocks
+    // went back), so the agent finds the call the customer speaks of.
+    await expect(marked.nth(0)).toContainText(ws('Customer’s time: Sun, Nov 1, 1:30:00 AM GMT-4'));
+    await expect(marked.nth(1)).toContainText(ws('Customer’s time: Sun, Nov 1, 1:30:00 AM GMT-5'));
     const others = calls.getByRole('row').filter({ hasText: ws('Oct 25, 2026') });
     await expect(others).toHaveCount(2);
     for (const other of await others.all()) await expect(other).not.toContainText('Marked by the customer');
@@ -155,7 +159,7 @@ test.describe('an agent in Madrid, in Spanish', () => {
     // The calls the customer marked, labelled in the agent's language.
     await expect(page.getByRole('columnheader', { name: 'Marcación errónea' })).toBeVisible();
     await expect(page.getByRole('row').filter({ hasText: 'Marcada por el cliente' })).toHaveCount(2);
-    const clock = page.locator('dt:has-text("Su hora local") + dd');
+    const clock = page.locator('dt:has-text("Hora local del cliente") + dd');
     const time = clock.locator('time');
     const at = async () => Date.parse((await time.getAttribute('datetime'))!);
     // Rendered by the server: the customer's zone (New York), in Spanish.

@@ -15,6 +15,7 @@ import { KeptLines } from '@/components/ui/stored-text';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
 import { Section } from '@/components/ui/section';
 import { CallbackNumber } from '@/components/staff/callback-number';
+import { CustomerLocalTime } from '@/components/staff/customer-local-time';
 import { SenderLeftCallback, SenderLeftNotice } from '@/components/staff/sender-left';
 import { accountCountry } from '@/lib/phone/plan';
 import { ClaimCard } from '@/components/staff/request-claim';
@@ -215,6 +216,9 @@ export function WaitingUnblockNote({
  * (`account.waitingRequests`: WaitingUnblockNote). A waiting request's country, and above the grant form
  * every country, says what the trigger calls of the blocks in force say about allowing it
  * (lib/allowances/fraud-door.ts: refused until a password is changed, or a warning): StaffDoorNote.
+ * Wherever a waiting request asks the agent to call back, the customer's wall clock is beside the
+ * number, and whether it is within office hours (CustomerLocalTime, as on an unblock request's page):
+ * a request sent at 8:53 in Madrid is 4:53 in Santiago.
  */
 export async function StaffAllowances({
   user,
@@ -226,6 +230,8 @@ export async function StaffAllowances({
     id: string;
     number: string;
     country: string;
+    /** Its IANA time zone: the customer's clock beside the callback number. */
+    timeZone: string;
     /** The number on file (E.164, `;ext=…`), or null. */
     phone: string | null;
     /** Its members (a disabled login marked): who to call when an asker no longer speaks for the account. */
@@ -304,6 +310,7 @@ export async function StaffAllowances({
                         members={account.members.filter((m) => !m.disabled).map((m) => m.email)}
                       />
                     </dd>
+                    <CustomerLocalTime timeZone={account.timeZone} />
                   </dl>
                 ) : a.status === 'requested' && a.callback ? (
                   <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
@@ -315,6 +322,7 @@ export async function StaffAllowances({
                         country={a.callback.country}
                       />
                     </dd>
+                    <CustomerLocalTime timeZone={account.timeZone} />
                   </dl>
                 ) : null}
                 {a.status === 'requested' ? <StaffDoorNote door={doorOf.get(a.country)} /> : null}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { DataTable } from '@/components/ui/data-table';
@@ -57,13 +58,18 @@ export function callShown(
  * the others: the agent checks exactly those calls on the callback, and the words (not only the row's
  * tint) say which they are, to a screen reader too (WCAG 1.4.1). Without a marked call, no column: the
  * customer's own tables, and a firewall request's, are as before.
+ *
+ * `timeNote`: a line under each call's time (the staff request page: the call on the customer's
+ * clock, components/staff/their-call-time.tsx); the customer's pages pass none.
  */
 export async function TriggerCalls({
   block,
   more,
+  timeNote,
 }: {
   block: CallsOf;
   more?: { count: number; href: string };
+  timeNote?: (at: Date) => ReactNode;
 }) {
   const t = await getTranslations('block');
   const locale = await getLocale();
@@ -116,6 +122,7 @@ export async function TriggerCalls({
               ) : null}
               <td className="whitespace-nowrap">
                 <When at={c.at} seconds />
+                {timeNote?.(c.at)}
               </td>
               <td className="font-mono">
                 <span className="unbroken">{shown.credential}</span>

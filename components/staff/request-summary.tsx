@@ -1,14 +1,13 @@
-import { getLocale, getTranslations } from 'next-intl/server';
-import { intlTag, LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
+import { getTranslations } from 'next-intl/server';
+import { LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { isFirewallCheck } from '@/lib/requests/doors';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { When } from '@/components/ui/when';
 import { CallbackNumber } from './callback-number';
-import { CustomerClock } from './customer-clock';
+import { CustomerLocalTime } from './customer-local-time';
 import { SenderLeftCallback, SenderLeftNotice } from './sender-left';
-import { BUSINESS_HOURS, formatWallClock, localClock, zoneName } from '@/lib/time/format';
 import { displayEmail } from '@/lib/auth/email-address';
 import { KeptLines } from '@/components/ui/stored-text';
 
@@ -47,10 +46,7 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
         <dd className="flex flex-col gap-1">
           <CallbackCell r={r} />
         </dd>
-        <dt className="font-medium">{s('localTime')}</dt>
-        <dd>
-          <CustomerClockNow timeZone={r.account.timeZone} />
-        </dd>
+        <CustomerLocalTime timeZone={r.account.timeZone} />
         <dt className="font-medium">{s('sentBy')}</dt>
         <dd>
           {s.rich('sentByLine', {
@@ -126,36 +122,5 @@ export function CallbackCell({
     />
   ) : (
     <CallbackNumber phone={r.callbackPhone} callback={r.callback} country={country} />
-  );
-}
-
-/**
- * The account's wall clock now, in the viewer's language, and whether a callback lands within its
- * business hours: rendered here first, then kept right in the browser (./customer-clock.tsx).
- */
-async function CustomerClockNow({ timeZone }: { timeZone: string }) {
-  const [s, locale] = await Promise.all([getTranslations('staff.summary'), getLocale()]);
-  const now = new Date();
-  const clock = localClock(now, timeZone);
-  if (!clock) return <>{s('clockUnknown', { zone: timeZone })}</>;
-  const tag = intlTag(locale);
-  return (
-    <CustomerClock
-      // A new reading from the server (a refresh of the page) starts the clock again from it.
-      key={now.toISOString()}
-      timeZone={timeZone}
-      locale={tag}
-      zone={s('zone', { zone: zoneName(timeZone, tag) })}
-      first={{
-        at: now.toISOString(),
-        text: formatWallClock(now, timeZone, tag),
-        within: clock.withinBusinessHours,
-      }}
-      labels={{
-        within: s('within'),
-        outside: s('outside'),
-        hours: s('hours', { from: BUSINESS_HOURS.from, to: BUSINESS_HOURS.to }),
-      }}
-    />
   );
 }

@@ -3,7 +3,7 @@ import { countryName, describeDialled } from '@/lib/phone/format';
 import { type CallEvidence, formatCallDuration } from './call-summary';
 import { trunkPrefixOf } from '@/lib/phone/plan';
 import type { Note } from '@/lib/i18n/note';
-import { formatClock, localClock, zoneName } from '@/lib/time/format';
+import { formatClockWithOffset, localClock, zoneName } from '@/lib/time/format';
 import { asNationalNumber, digitDistance, internationalDigits, slipDigits, slipPrefix } from './dialling';
 
 // Pure: how likely a block is a misdial, from the block's own evidence, with every point explained
@@ -32,7 +32,9 @@ export type LikelihoodInput = {
 
 /**
  * A value only the reader's language can write: a region (ISO 3166-1 alpha-2, named by
- * Intl.DisplayNames), a moment as a weekday and 24-hour time (epoch ms) on the clock of `timeZone`,
+ * Intl.DisplayNames), a moment as a weekday, a 24-hour time and the zone's offset then (epoch ms) on
+ * the clock of `timeZone` ("dom, 01:30 GMT-7": the hour repeated when the clocks go back reads as
+ * two moments, lib/time/format.ts formatClockWithOffset),
  * a time zone (IANA id, named by place: lib/time/format.ts zoneName), or a call's duration (whole
  * seconds, said in hours, minutes and seconds: lib/requests/call-summary.ts formatCallDuration).
  */
@@ -67,8 +69,8 @@ const signal = (
 
 /**
  * A signal's note ready for noteText: its local values written for `locale` (a BCP 47 tag such as
- * lib/i18n/locales.ts INTL_TAGS[locale]): country names by Intl.DisplayNames, clock times by
- * Intl.DateTimeFormat, durations by formatCallDuration.
+ * lib/i18n/locales.ts INTL_TAGS[locale]): country names by Intl.DisplayNames, clock times with their
+ * offset by Intl.DateTimeFormat (formatClockWithOffset), durations by formatCallDuration.
  */
 export function signalNote(s: Signal, locale: string): Note {
   if (!s.local) return s.note;
@@ -81,7 +83,7 @@ export function signalNote(s: Signal, locale: string): Note {
           ? zoneName(v.zone, locale)
           : 'durationSec' in v
             ? formatCallDuration(v.durationSec, locale)
-            : formatClock(new Date(v.clock), v.timeZone, locale);
+            : formatClockWithOffset(new Date(v.clock), v.timeZone, locale);
   return { ...s.note, values };
 }
 

@@ -275,10 +275,52 @@ export function localClock(at: Date, timeZone: string): LocalClock | null {
 }
 
 /**
- * A moment as a weekday and 24-hour time on the clock of `timeZone`, in `locale` (BCP 47): "Sun 03:12",
- * "dom, 03:12". For evidence an agent reads out ("a call at 03:12 on a Sunday"), not for a full date.
+ * A weekday and a 24-hour time with the zone's offset, on the clock of `timeZone`, in `locale` (BCP
+ * 47): "Sun, 01:30 GMT-7", "dom, 01:30 GMT-8", the offset CLDR's localized GMT offset (as ZONED):
+ * the hour repeated when the clocks go back reads as two moments, and the agent and the
+ * customer they call read the same words. For the staff misdial evidence
+ * (lib/requests/misdial-likelihood.ts signalNote).
  */
-export function formatClock(at: Date, timeZone: string, locale = 'en'): string {
+export function formatClockWithOffset(at: Date, timeZone: string, locale = 'en'): string {
   const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
-  return intlOf(Intl.DateTimeFormat, locale, { ...WEEKDAY_CLOCK, timeZone: zone }).format(at);
+  return intlOf(Intl.DateTimeFormat, locale, {
+    ...WEEKDAY_CLOCK,
+    timeZoneName: OFFSET,
+    timeZone: zone,
+  }).format(at);
+}
+
+/** formatTheirCallTime's options: ZONED_SECONDS with the weekday, without the year. */
+const THEIR_CALL_TIME = {
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZoneName: OFFSET,
+} as const satisfies DateTimeFormatOptions;
+
+/**
+ * A call's moment on the customer's clock, for the agent who reads the same call in their own zone
+ * just above it (ZONED_SECONDS): the weekday, the day and month, the time to the second and the zone's
+ * offset, no year (the agent's line has it): "Sun, Dec 6, 11:52:13 PM GMT-8", "dom, 6 dic, 23:52:13
+ * (GMT-8)". `timeZone` IANA (unknown: UTC, which the offset then names), `locale` BCP 47.
+ */
+export function formatTheirCallTime(at: Date, timeZone: string, locale = 'en'): string {
+  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+  return intlOf(Intl.DateTimeFormat, locale, { ...THEIR_CALL_TIME, timeZone: zone }).format(at);
+}
+
+/**
+ * Whether two zones (IANA; unknown: UTC) read the same wall clock at `at`: the same offset from UTC
+ * then (tz database rules through Intl). "Europe/Madrid" and "Europe/Paris" always do; "Europe/Madrid"
+ * and "Africa/Algiers" only in winter; "Europe/Madrid" and "America/Tijuana" never.
+ */
+export function sameWallClock(at: Date, a: string, b: string): boolean {
+  const offset = (zone: string) =>
+    intlOf(Intl.DateTimeFormat, 'en', { timeZone: isTimeZone(zone) ? zone : 'UTC', timeZoneName: OFFSET })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value;
+  return offset(a) === offset(b);
 }

@@ -211,10 +211,10 @@ describe('misdialLikelihood', () => {
     );
     expect(l.signals.every((s) => s.weight < 0)).toBe(true);
     expect(said(l, 'outside_hours')).toBe(
-      'A call was made at Sun 03:12 (United Kingdom time), when an office is usually empty.',
+      'A call was made at Sun, 03:12 GMT+0 (United Kingdom time), when an office is usually empty.',
     );
     expect(said(l, 'outside_hours', 'es')).toBe(
-      'Una llamada se hizo cuando una oficina suele estar vacía: dom, 03:12 (zona horaria: Reino Unido).',
+      'Una llamada se hizo cuando una oficina suele estar vacía: dom, 03:12 GMT+0 (zona horaria: Reino Unido).',
     );
     expect(said(l, 'long_call')).toBe(
       'One call lasted 1 minute, 35 seconds: someone stayed on the line, which a misdial rarely explains.',

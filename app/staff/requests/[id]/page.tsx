@@ -4,6 +4,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
+import { TheirCallTime } from '@/components/staff/their-call-time';
 import { AccountHistory } from '@/components/staff/account-history';
 import { DecisionForms } from '@/components/staff/decision-forms';
 import { KeptLines, StoredText } from '@/components/ui/stored-text';
@@ -52,6 +53,10 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
  * an approval, with a button that shows it as it is now; the decision forms are then closed or marked
  * out of date. A request back after an approval whose lift did not happen says so under its status
  * (RequestCameBack: who approved, when, what the switch said, and to check with the switch first).
+ *
+ * The agent and the customer read the same clock: the trigger calls' times are on the agent's clock
+ * and, where the account's zone reads otherwise, on the customer's under each (TheirCallTime, with
+ * the offset on both), as "Their local time" (RequestSummary) and the misdial evidence's times are.
  *
  * The account's destination allowances still open (waiting for a decision, on their way to the switch
  * or in force) are listed under "Other requests", each a link to its card on the account page, and
@@ -218,9 +223,14 @@ export default async function StaffRequestPage({
               </p>
             ) : null}
             <h3 className="font-semibold">{t('triggers')}</h3>
-            {/* The calls the customer marked as the misdial are labelled in the table (TriggerCalls). */}
+            {/* The calls the customer marked as the misdial are labelled in the table (TriggerCalls);
+                each call's time is on the agent's clock, and under it on the customer's (the
+                account's zone, as "Their local time" above) when that reads otherwise. */}
             {r.summary.count || b.callsNotKept ? (
-              <TriggerCalls block={{ account: r.account, calls: b.calls, callsNotKept: b.callsNotKept }} />
+              <TriggerCalls
+                block={{ account: r.account, calls: b.calls, callsNotKept: b.callsNotKept }}
+                timeNote={(at) => <TheirCallTime at={at} timeZone={r.account.timeZone} />}
+              />
             ) : (
               <p>{t('noneRecorded')}</p>
             )}
