@@ -21,13 +21,26 @@ const TERMS = 'grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols
  * named "Devices registered as {username}" of each binding: its device software first (how a customer
  * tells their phones apart), its source address and where it is (components/ui/ip-place.tsx IpPlace), when the registration
  * ends, its contact folded under "Technical details", and in words why it deserves a second look (its
- * flags: scanner, trigger_ip, own_network, foreign_country, password_in_contact); then how many could not be read.
+ * flags: scanner, no_user_agent, trigger_ip, own_network, foreign_country, password_in_contact); then
+ * how many could not be read. A device that did not say what it is reads "not reported" as its
+ * software (its `userAgent` is '', a registrar's `n/a` included: lib/devices/registrations.ts
+ * reportedUserAgent). `audience`: who reads it; the no_user_agent flag asks the customer whether they
+ * recognise the address, and tells support to ask the customer (default 'customer'; the staff account
+ * page passes 'staff').
  * `home`: the account's country (ISO 3166-1 alpha-2), named in the foreign-country flag. Switch-written
  * text arrives with its control characters replaced (readableSwitchText) and is shown with invisible
  * formatting written out (revealInvisible). Hooks only (no next-intl/server): renders in any server
  * component, and in a test.
  */
-export function BindingList({ credential: c, home }: { credential: CredentialDevices; home: string }) {
+export function BindingList({
+  credential: c,
+  home,
+  audience = 'customer',
+}: {
+  credential: CredentialDevices;
+  home: string;
+  audience?: 'customer' | 'staff';
+}) {
   const t = useTranslations('devices');
   const app = useTranslations('app');
   const locale = useLocale();
@@ -78,6 +91,9 @@ export function BindingList({ credential: c, home }: { credential: CredentialDev
               {b.flags.length ? (
                 <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
                   {b.flags.includes('scanner') ? <li>{t('flag.scanner')}</li> : null}
+                  {b.flags.includes('no_user_agent') ? (
+                    <li>{t(audience === 'staff' ? 'flag.noUserAgentStaff' : 'flag.noUserAgent')}</li>
+                  ) : null}
                   {b.flags.includes('trigger_ip') ? <li>{t('flag.triggerIp')}</li> : null}
                   {b.flags.includes('own_network') ? (
                     <li>{t('flag.ownNetwork', { count: b.sameAddress })}</li>

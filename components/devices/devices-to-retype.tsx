@@ -11,10 +11,13 @@ type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | nul
  * device the switch reports registered with this credential, in plain words ("Reception desk phone
  * (Yealink SIP-T46U, 198.51.100.20) will stop making and receiving all calls, national ones too,
  * until the new password is typed into it"); `after` it, the same devices as "type the new password
- * into these devices". A binding flagged as an intruder's (a scanning tool's user agent, or the
- * address the fraud calls came from: lib/devices/registrations.ts flagsFor) is said to be logged
- * out, not to need the password. `load` is the page's one read of the switch
- * (devicesForCredential), shared with "Registered devices": never a second read. Streams in when it
+ * into these devices". A binding flagged as an intruder's (a scanning tool's user agent, the
+ * address the fraud calls came from, an address abroad, or no user agent at all:
+ * lib/devices/registrations.ts flagsFor) is said to be logged out, not to need the password, and is
+ * never called the credential's phone (a scanner whose padded User-Agent the registrar recorded as
+ * `n/a` was: "tally-pbx label (n/a, 127.0.0.78) will stop making and receiving all calls…"); one
+ * with no user agent is said so ("A device that did not say what it is, at 127.0.0.78, will be logged
+ * out too"). `load` is the page's one read of the switch (devicesForCredential), shared with "Registered devices": never a second read. Streams in when it
  * has answered; the form shows it from the page's render (components/sip/reset-form.tsx).
  */
 export async function DevicesToRetype({ load, when }: { load: Promise<Loaded>; when: 'before' | 'after' }) {
@@ -59,9 +62,11 @@ export function RetypeWords({ devices, when }: { devices: CredentialDevices; whe
         <ul className="list-disc pl-5">
           {devices.bindings.map((b, i) => (
             <li key={`${i}|${b.contact}|${b.sourceIp}`}>
-              {suspect(b)
-                ? t('suspect', { details: details(b) })
-                : t.rich('device', { name, details: details(b), strong })}
+              {b.flags.includes('no_user_agent')
+                ? t('unnamed', { address: b.sourceIp })
+                : suspect(b)
+                  ? t('suspect', { details: details(b) })
+                  : t.rich('device', { name, details: details(b), strong })}
             </li>
           ))}
         </ul>
@@ -73,11 +78,15 @@ export function RetypeWords({ devices, when }: { devices: CredentialDevices; whe
 
 /**
  * An intruder's binding, by what a phone never does: a scanning tool's name, the fraud calls' address,
- * an address abroad (the suspicious-devices summary names those too: lib/devices/registrations.ts
- * suspiciousBindings; review, 2026-12-07: the reset page told the reader to type the new password into them).
+ * an address abroad, no word of what it is (the suspicious-devices summary names those too except
+ * the fraud calls' address: lib/devices/registrations.ts suspiciousBindings; review, 2026-12-07: the
+ * reset page told the reader to type the new password into them).
  */
 const suspect = (b: DeviceBinding) =>
-  b.flags.includes('scanner') || b.flags.includes('trigger_ip') || b.flags.includes('foreign_country');
+  b.flags.includes('scanner') ||
+  b.flags.includes('no_user_agent') ||
+  b.flags.includes('trigger_ip') ||
+  b.flags.includes('foreign_country');
 
 /** "Yealink SIP-T46U, 198.51.100.20": what the device calls itself, when it says, and where it is. */
 const details = (b: DeviceBinding) =>

@@ -27,13 +27,14 @@ type Props = {
 
 /**
  * At the top of a page with registered devices, the ones that look like an attacker's
- * (lib/devices/registrations.ts suspiciousBindings: a scanning tool's user agent, or an address in
- * another country than the account's), each with its credential (label and username), where it
- * registers from, its device software, why it looks so, and a link to change that SIP password. Out
- * of 45 credentials an owner could not find the one scanner among the device sections. `load`: the
- * same promise the page's "Registered devices" section awaits (the page starts it once), so the
- * switch is asked once. It streams in when the switch has answered (Suspense, nothing shown
- * meanwhile: the devices section says it is loading), and shows nothing when there are none.
+ * (lib/devices/registrations.ts suspiciousBindings: a scanning tool's user agent, no user agent at
+ * all, or an address in another country than the account's), each with its credential (label and
+ * username), where it registers from, its device software, why it looks so, and a link to change
+ * that SIP password. Out of 45 credentials an owner could not find the one scanner among the device
+ * sections. `load`: the same promise the page's "Registered devices" section awaits (the page
+ * starts it once), so the switch is asked once. It streams in when the switch has answered
+ * (Suspense, nothing shown meanwhile: the devices section says it is loading), and shows nothing
+ * when there are none.
  */
 export function SuspiciousDevices({ load, ...props }: Props & { load: Promise<Loaded> }) {
   return (
@@ -92,6 +93,7 @@ export function SuspiciousList({
             </p>
             <ul className="list-disc pl-5 font-semibold text-red-900">
               {b.flags.includes('scanner') ? <li>{t('scanner')}</li> : null}
+              {b.flags.includes('no_user_agent') ? <li>{t('noUserAgent')}</li> : null}
               {b.flags.includes('foreign_country') && b.country ? (
                 <li>{t('foreign', { country: countryName(b.country, locale), home })}</li>
               ) : null}

@@ -41,7 +41,8 @@ async function StaffDevicesLoaded({ load }: { load: Promise<StaffDevices | null>
  * username) under its own heading (label and username) with when its password was last changed through
  * Tollgate (and that the switch has not answered the latest change, when so), and its devices as the
  * customer's "Registered devices" shows them (BindingList, the one rendering of them: the same layout,
- * words and flags; the contact under "Technical details").
+ * words and flags, a device that did not say what it is told in words for an agent; the contact under
+ * "Technical details").
  */
 export function StaffDeviceList({ devices }: { devices: StaffDevices }) {
   const t = useTranslations('staff.devices');
@@ -78,7 +79,7 @@ export function StaffDeviceList({ devices }: { devices: StaffDevices }) {
               <span className="block font-medium text-amber-900">{dash('unsettled')}</span>
             ) : null}
           </p>
-          <BindingList credential={c} home={devices.accountCountry} />
+          <BindingList credential={c} home={devices.accountCountry} audience="staff" />
         </div>
       ))}
     </div>

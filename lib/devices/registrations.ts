@@ -30,6 +30,16 @@ export type BindingFlag =
   /** Its user agent names a SIP scanning tool (SCANNER_USER_AGENT), not a phone or a PBX. */
   | 'scanner'
   /**
+   * It did not say what it is: the switch sent no user agent for it (`""`), or a registrar's
+   * placeholder for one it did not record (`n/a`, any case: Kamailio's registrar writes it for a
+   * REGISTER with no User-Agent, an empty one, or one of 255 bytes or more; see reportedUserAgent).
+   * Phones and PBXs nearly always send one (Yealink, Grandstream, Asterisk, FreePBX, Cisco do); a
+   * scanner that pads its User-Agent past the registrar's limit hid so from the `scanner` flag and
+   * passed for one of the customer's phones (a tester, 2026-12). Never counted towards an office
+   * (markOwnNetwork).
+   */
+  | 'no_user_agent'
+  /**
    * Its contact carried a SIP password in clear (`sip:user:password@host`, lib/phone/uri.ts
    * hideUriPasswords): the device hands it to the registrar and every hop. The contact is shown with
    * it hidden.
@@ -46,7 +56,10 @@ export type DeviceBinding = {
   sourceIp: string;
   /** ISO 3166-1 alpha-2 of sourceIp, or null when unknown (lib/geo/ip-country.ts). */
   country: string | null;
-  /** As the switch sent it, control characters replaced (readableSwitchText); '' when none. */
+  /**
+   * As the switch sent it, control characters replaced (readableSwitchText); '' when none, and for a
+   * registrar's placeholder (`n/a`: reportedUserAgent), which is not what the device said.
+   */
   userAgent: string;
   expiresAt: Date;
   flags: BindingFlag[];
@@ -100,6 +113,23 @@ export type FlagContext = {
 const SCANNER_USER_AGENT =
   /friendly-scanner|sipvicious|\bsipcli\b|sip-?scan|vaxsipuseragent|pplsip|sivus|\bsmap\b|\biwar\b|sundayddr/i;
 
+/** A registrar's stand-in for a User-Agent it did not record (Kamailio's registrar writes `n/a`). */
+const UA_PLACEHOLDER = /^n\/a$/i;
+
+/**
+ * What a device said it is, from a binding's user agent as the switch sent it (after
+ * readableSwitchText): '' when it said nothing, the text being empty or only white space, or being a
+ * registrar's placeholder for a User-Agent it did not record. Kamailio's registrar (5.x, registrar
+ * module `save()`) stores `n/a` in `location.user_agent` for a REGISTER with no User-Agent header, an
+ * empty one, or one of 255 bytes or more; the reference switch's API sends those as `""`
+ * (docs/switch-api.md), another Kamailio-based switch may pass `n/a` on. Otherwise the text as given,
+ * untrimmed. Pure. Examples: `'n/a'`, `'N/A'`, `' '` → `''`; `'Yealink SIP-T46U'` → itself.
+ */
+export function reportedUserAgent(userAgent: string): string {
+  const trimmed = userAgent.trim();
+  return trimmed === '' || UA_PLACEHOLDER.test(trimmed) ? '' : userAgent;
+}
+
 /**
  * Text the switch wrote in a binding (its `contact`, its `userAgent`), as Tollgate keeps and shows it:
  * read as the switch's event text is (docs/switch-api.md, "Text in your answers"; lib/blocks/
@@ -123,7 +153,9 @@ export function readableSwitchText(text: string): string {
  * The flags of one binding. Addresses are compared in one canonical form (normalizeIp: `::ffff:1.2.3.4`
  * is `1.2.3.4`, IPv6 in any case and compression is one string). An unknown country (private or
  * documentation ranges, no data) is never called foreign: the page cannot say where it is. A user
- * agent of a scanning tool (SCANNER_USER_AGENT) is flagged wherever it comes from. Pure.
+ * agent of a scanning tool (SCANNER_USER_AGENT) is flagged wherever it comes from; so is a user agent
+ * given as nothing (`''`, white space) or a registrar's placeholder (`n/a`, any case:
+ * reportedUserAgent), as `no_user_agent`. `reg.userAgent` left out (undefined) is not looked at. Pure.
  */
 export function flagsFor(
   reg: Pick<SipRegistration, 'sourceIp'> & { userAgent?: string },
@@ -134,7 +166,8 @@ export function flagsFor(
   const ip = normalizeIp(reg.sourceIp);
   if (ip && ctx.triggerIps.some((t) => normalizeIp(t) === ip)) flags.push('trigger_ip');
   if (country !== null && country !== ctx.accountCountry) flags.push('foreign_country');
-  if (reg.userAgent && SCANNER_USER_AGENT.test(reg.userAgent)) flags.push('scanner');
+  if (reg.userAgent !== undefined && reportedUserAgent(reg.userAgent) === '') flags.push('no_user_agent');
+  else if (reg.userAgent && SCANNER_USER_AGENT.test(reg.userAgent)) flags.push('scanner');
   return flags;
 }
 
@@ -146,8 +179,9 @@ export function flagsFor(
  * credential comes back with `notRead: { reason: 'paused', until }`; so does one whose failed read
  * left the instance quiet (the switch's answer was a 429, or another read's was), since a reload
  * reads nothing before `until` either. Never throws for switch failures. Each binding's contact and
- * user agent come with their control characters replaced (readableSwitchText), its flags computed on
- * that text (flagsFor), and, over all the credentials read, `sameAddress` counted and `own_network`
+ * user agent come with their control characters replaced (readableSwitchText), a registrar's
+ * placeholder user agent (`n/a`) as '' (reportedUserAgent), its flags computed on that text
+ * (flagsFor), and, over all the credentials read, `sameAddress` counted and `own_network`
  * marked (markOwnNetwork). In the order given.
  */
 export async function liveDevices(
@@ -187,7 +221,8 @@ export async function liveDevices(
           contact,
           sourceIp: r.sourceIp,
           country,
-          userAgent,
+          // `n/a` is the registrar's word, not the device's: pages say "not reported" (no_user_agent).
+          userAgent: reportedUserAgent(userAgent),
           expiresAt: new Date(r.expiresAt),
           flags: r.passwordHidden ? [...flags, 'password_in_contact'] : flags,
           sameAddress: 1,
@@ -229,20 +264,26 @@ export const OWN_NETWORK_MIN_CREDENTIALS = 3;
  * in place of `trigger_ip`: the page then says that the calls came
  * through the account's own network or PBX at that address, not that each phone came from the
  * attacker's address (54 office phones each flagged so hid the attacker's devices). Their other flags
- * stay (a scanning tool there is still one). Mutates `credentials`' bindings.
+ * stay (a scanning tool there is still one). A binding that did not say what it is (`no_user_agent`)
+ * is counted in `sameAddress` but not towards OWN_NETWORK_MIN or OWN_NETWORK_MIN_CREDENTIALS: an office
+ * is its phones, which say what they are, and whoever holds a few passwords could otherwise register
+ * nameless contacts from the fraud's address until it passed for one. Mutates `credentials`' bindings.
  */
 function markOwnNetwork(credentials: CredentialDevices[]): void {
   const count = new Map<string, number>();
+  const phones = new Map<string, number>();
   const names = new Map<string, Set<string>>();
   for (const c of credentials)
     for (const b of c.bindings ?? []) {
       count.set(b.sourceIp, (count.get(b.sourceIp) ?? 0) + 1);
+      if (b.flags.includes('no_user_agent')) continue;
+      phones.set(b.sourceIp, (phones.get(b.sourceIp) ?? 0) + 1);
       names.set(b.sourceIp, (names.get(b.sourceIp) ?? new Set<string>()).add(c.id));
     }
   for (const b of credentials.flatMap((c) => c.bindings ?? [])) {
     b.sameAddress = count.get(b.sourceIp) ?? 1;
     if (
-      b.sameAddress >= OWN_NETWORK_MIN &&
+      (phones.get(b.sourceIp) ?? 0) >= OWN_NETWORK_MIN &&
       (names.get(b.sourceIp)?.size ?? 0) >= OWN_NETWORK_MIN_CREDENTIALS &&
       b.flags.includes('trigger_ip') &&
       // In the account's own country, known: an address of no known country may be anyone's.
@@ -261,7 +302,8 @@ export type SuspiciousBinding = {
 
 /**
  * The bindings that look like an attacker's, for the summary at the top of a page
- * (components/devices/suspicious-devices.tsx): a scanning tool's user agent (`scanner`), or a source
+ * (components/devices/suspicious-devices.tsx): a scanning tool's user agent (`scanner`), no user agent
+ * at all (`no_user_agent`: a scanner may pad its own past what the registrar records), or a source
  * address in a country other than the account's (`foreign_country`; never an unknown country). In the
  * order given (credentials, then each one's bindings); empty when there are none or nothing was read.
  * A trigger IP alone is not enough: it may be the account's own office (`own_network`). Pure.
@@ -269,7 +311,12 @@ export type SuspiciousBinding = {
 export function suspiciousBindings(credentials: readonly CredentialDevices[]): SuspiciousBinding[] {
   return credentials.flatMap((c) =>
     (c.bindings ?? [])
-      .filter((b) => b.flags.includes('scanner') || b.flags.includes('foreign_country'))
+      .filter(
+        (b) =>
+          b.flags.includes('scanner') ||
+          b.flags.includes('no_user_agent') ||
+          b.flags.includes('foreign_country'),
+      )
       .map((binding) => ({ credential: { id: c.id, username: c.username, label: c.label }, binding })),
   );
 }

@@ -69,10 +69,12 @@ describe('flagsFor', () => {
       'FPBX-16.0.40(18.20.0)',
       '3CXPhoneSystem 18.0.9.20 (20)',
       'Acme SipClient 2.0',
-      '',
       'x'.repeat(2000),
     ])
       expect(home(ua), ua).toEqual([]);
+    // No user agent at all is no phone's either (2026-12: a padded scanner recorded as "n/a"):
+    // tests/integration/device-no-user-agent.test.ts.
+    expect(home('')).toEqual(['no_user_agent']);
   });
 
   // Review 9 item 3: a dual-stack switch writes one attacker as `::ffff:185.220.101.47` in its fraud

@@ -131,6 +131,27 @@ function hostOfSipUri(uri: string | null): string | null {
 }
 
 /** 405 with an Allow header unless the request's method is `allowed`. */
+/**
+ * Kamailio's registrar (5.x, registrar module `save()`) writes this in `location.user_agent` when it
+ * records no User-Agent: the REGISTER had none, an empty one, or one of 255 bytes or more
+ * (kamailio.cfg refuses such a long one first, `400 User-Agent too long`; a binding saved before that
+ * rule, or by another configuration, may still carry it).
+ */
+const UA_NOT_RECORDED = 'n/a';
+
+/**
+ * A binding's `userAgent` as the API sends it (docs/switch-api.md, `GET …/registrations`), from
+ * `location.user_agent`: `""` when the device sent none or the registrar did not record it (NULL,
+ * empty or white space, or Kamailio's placeholder `n/a`, in any case), otherwise the stored text
+ * unchanged. Tollgate reads `""` as "the device did not say what it is" and flags the device; `n/a`
+ * passed on read as a device that calls itself "n/a" (a tester's padded scanner, 2026-12). Pure.
+ */
+export function userAgentOfBinding(stored: string | null): string {
+  if (stored === null) return '';
+  const word = stored.trim().toLowerCase();
+  return word === '' || word === UA_NOT_RECORDED ? '' : stored;
+}
+
 function allowOnly(method: string, allowed: 'GET' | 'PUT' | 'DELETE'): void {
   if (method !== allowed) throw new ApiError(405, 'method_not_allowed', `use ${allowed}`, { Allow: allowed });
 }
@@ -376,7 +397,7 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
           .all(username, msToJulian(Date.now())) as {
           contact: string;
           received: string | null;
-          user_agent: string;
+          user_agent: string | null;
           expires: number;
         }[];
         return {
@@ -385,7 +406,7 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
             registrations: rows.map((r) => ({
               contact: r.contact,
               sourceIp: hostOfSipUri(r.received) ?? hostOfSipUri(r.contact) ?? '',
-              userAgent: r.user_agent,
+              userAgent: userAgentOfBinding(r.user_agent),
               expiresAt: nowIso(julianToMs(r.expires)),
             })),
           },
