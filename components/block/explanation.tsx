@@ -5,7 +5,7 @@ import { intlTag } from '@/lib/i18n/locales';
 import type { BlockView } from '@/lib/blocks/queries';
 import { suggestsMisdial } from '@/lib/blocks/misdial-step';
 import { placeIp, placeWordKey } from '@/lib/geo/ip-country';
-import { destinationsOf } from '@/lib/phone/format';
+import { namedDestinations } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
 import { accountNeedsPerson } from '@/lib/policy/settings';
@@ -74,17 +74,19 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
   const unbroken = (chunks: ReactNode) => <span className="unbroken">{chunks}</span>;
   const whole = (name: string): ListItem => ({ text: name, shown: unbroken(name) });
   // The most frequent values of each kind (lib/blocks/queries.ts callOverview), and how many others.
-  const others = (key: 'otherNumbers' | 'otherNames' | 'otherIps', shown: number, distinct: number) =>
+  const others = (key: 'otherNames' | 'otherIps', shown: number, distinct: number) =>
     distinct > shown ? [t(key, { count: distinct - shown })] : [];
-  const { to, sipUsername, sourceIp } = block.top;
-  // The destinations of the numbers most calls went to, named in the reader's alphabetical order
-  // (which numbers are named is decided by frequency; the order of a short list of names is not),
-  // then how many of them could not be read, then how many others.
-  const { names, unreadable } = destinationsOf(to.values, country, locale);
+  const { sipUsername, sourceIp } = block.top;
+  // Every destination of the calls (lib/blocks/destinations.ts), the first NAMED_DESTINATIONS of them
+  // (most called first) named in the reader's alphabetical order, then how many other countries, then
+  // how many numbers could not be read. Not "and 1,490 other numbers": that read as calls elsewhere
+  // when every call went to Somalia (tester, 2026-12).
+  const { destinations } = block;
+  const { names, more } = namedDestinations(destinations.numbers, country, locale);
   const countries = [
     ...names,
-    ...(unreadable ? [t('unreadableNumbers', { count: unreadable })] : []),
-    ...others('otherNumbers', to.values.length, to.distinct),
+    ...(more > 0 ? [t('otherCountries', { count: more })] : []),
+    ...(destinations.unreadable ? [t('unreadableNumbers', { count: destinations.unreadable })] : []),
   ];
   // The names and addresses as shown: a bidi override the switch passed on cannot reverse the sentence.
   const written = switchWritten(block);
@@ -104,7 +106,7 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
   // A pending request is the customer's answer already: no second invitation to send one.
   const asked = block.requests.some((r) => r.status === 'pending');
   // The misdial hint names this block's destinations, or shows the 00-for-0 slip one of them reads as.
-  const slip = prefixSlip(to.values, country);
+  const slip = prefixSlip(block.top.to.values, country);
   const named = block.credentials.filter((c) => c.named);
   // The passwords still to change: those changed since the block are done, and not asked for again.
   const pending = named.filter((c) => !c.rotatedSinceBlock);

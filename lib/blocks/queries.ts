@@ -5,6 +5,8 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { isRowId } from '@/lib/server/row-id';
 import { CALLS_PER_PAGE, CALLS_SHOWN, callOverview, callView } from '@/lib/blocks/call-overview';
+import { blockDestinations } from '@/lib/blocks/destinations';
+import { accountCountry } from '@/lib/phone/plan';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { encodeCursor } from '@/lib/staff/cursor';
 import { shownRequestStatus } from '@/lib/requests/closed';
@@ -165,6 +167,8 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
         status === 'withdrawn' && r.decidedById ? pageActor(r.decidedById, r.withdrawnBy, userId) : null,
     };
   });
+  // Every country the calls went to (read once per process for a large block: lib/blocks/destinations.ts).
+  const destinations = await blockDestinations(row.id, overview.top.to, accountCountry(row.country));
   const credentials = sipCredentials.map((c) => ({
     id: c.id,
     username: c.username,
@@ -191,6 +195,8 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     callsNotKept: Number(row.callsNotKept),
     /** The most frequent dialled numbers, names and source addresses, and how many of each there are. */
     top: overview.top,
+    /** Where the calls went, every destination (one number for each), and the numbers not read. */
+    destinations,
     /** Every distinct source address of the calls (the devices list flags registrations from them). */
     sourceIps: overview.sourceIps,
     /**

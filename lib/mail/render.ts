@@ -32,6 +32,8 @@ import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice, MAX_CALLS } from '@/lib/mail/templates/block-notice';
 import { accountNeedsPerson } from '@/lib/policy/settings';
 import { callOverview } from '@/lib/blocks/call-overview';
+import { blockDestinations } from '@/lib/blocks/destinations';
+import { accountCountry } from '@/lib/phone/plan';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { recoveryCodeUsed } from '@/lib/mail/templates/recovery-code-used';
 import { loginEnabled } from '@/lib/mail/templates/login-enabled';
@@ -574,6 +576,11 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           calls: calls.calls,
           callCount: calls.total,
           summary: { to: calls.top.to, named: calls.named, unknownNames: calls.unknownNames },
+          destinations: await blockDestinations(
+            block.id,
+            calls.top.to,
+            accountCountry(block.account.country),
+          ),
           credentials: block.account.sipCredentials,
           link,
           closedAllowances: await closedAllowances(closedIds, user),

@@ -610,6 +610,23 @@ export function destinationsOf(
   return { names: sorted.map((n) => names.get(n)!), unreadable: unreadable.size };
 }
 
+/** Destinations a sentence names before "and N other countries" (the block page's and the notice's). */
+export const NAMED_DESTINATIONS = 8;
+
+/**
+ * The destinations a sentence about a block's calls names: of `numbers`, one number per destination
+ * in the order of the most calls (lib/blocks/destinations.ts), the first NAMED_DESTINATIONS named by
+ * destinationsOf (alphabetical, "the" where English wants it), and how many more destinations there are.
+ */
+export function namedDestinations(
+  numbers: readonly string[],
+  accountCountry: CountryCode,
+  locale: string,
+): { names: string[]; more: number } {
+  const { names } = destinationsOf(numbers.slice(0, NAMED_DESTINATIONS), accountCountry, locale);
+  return { names, more: Math.max(0, numbers.length - NAMED_DESTINATIONS) };
+}
+
 /**
  * Regions whose English name takes "the" inside a sentence ("calls to the United States", "to the
  * Philippines"): plural names and names made of a common noun (Kingdom, Republic, Emirates, Islands).

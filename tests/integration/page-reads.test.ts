@@ -443,6 +443,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
           sourceIp: { values: ['203.0.113.9'], distinct: 1 },
         },
         sourceIps: ['203.0.113.9'],
+        destinations: { numbers: ['+252611234567'], unreadable: 0 },
         events: [
           expect.objectContaining({ type: 'placed', at: placedAt, actor: 'switch', detail: null }),
           expect.objectContaining({ type: 'request_submitted', actor: null }),

@@ -165,10 +165,12 @@ describe('the block notice repeats none of the attacker’s words', () => {
         named: [],
         unknownNames: { values: ['pbx-trunk', SENTENCE_STORED], distinct: 2 },
       },
+      // Every destination of the block's numbers (lib/blocks/destinations.ts): none read, 3 not.
+      destinations: { numbers: [], unreadable: 3 },
     });
     for (const body of parts(m)) for (const w of ATTACKER_WORDS) expect(body, w).not.toContain(w);
     expect(m.text).toContain('Calls also came through pbx-trunk and a trunk whose name we could not read');
-    expect(m.text).toContain('If the calls to 2 numbers we could not read and 1 other number were only');
+    expect(m.text).toContain('If the calls to 3 numbers we could not read were only');
   });
 
   it('the notice of a block lifted before it was sent, too', () => {

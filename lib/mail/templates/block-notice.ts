@@ -1,7 +1,8 @@
 import { displayEmail } from '@/lib/auth/email-address';
 import { type IpPlace, placeIp, placeWordKey } from '@/lib/geo/ip-country';
 import { suggestsMisdial } from '@/lib/blocks/misdial-step';
-import { countryName, describeDialled, destinationsOf } from '@/lib/phone/format';
+import { type Destinations, destinationsOfNumbers } from '@/lib/blocks/destinations';
+import { countryName, describeDialled, namedDestinations } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { formatCallDuration } from '@/lib/requests/call-summary';
 import { prefixSlip } from '@/lib/requests/dialling';
@@ -43,6 +44,11 @@ export type BlockNoticeData = {
    * credentials any call names, and the other names (trunks). Default: read from `calls`.
    */
   summary?: { to: Ranked; named: string[]; unknownNames: Ranked };
+  /**
+   * Every destination of the block's calls (lib/blocks/destinations.ts blockDestinations); default:
+   * those of `calls`, most called first.
+   */
+  destinations?: Destinations;
   /** The account's SIP credentials, for their labels. */
   credentials: { username: string; label: string }[];
   /** The one-time sign-in link landing on the block page; null when none could be made (plain link then). */
@@ -92,6 +98,13 @@ export type ReopenedRequest = {
  * `r` had its lift withdrawn by this new block and is back with support: whose, which (kind, when
  * sent, the block it is about), and what happens next.
  */
+/** The distinct `numbers`, the most frequent first (ties in the order they first come). */
+const mostCalledFirst = (numbers: string[]): string[] => {
+  const n = new Map<string, number>();
+  for (const v of numbers) n.set(v, (n.get(v) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1]).map(([v]) => v);
+};
+
 /** Where a call's source address is, in the pages' words (lib/geo/ip-country.ts placeWordKey). */
 const placeWords = (place: IpPlace, t: MailContext['t']): string => {
   const key = placeWordKey(place);
@@ -149,17 +162,19 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
     const distinct = [...new Set(values)];
     return { values: distinct, distinct: distinct.length };
   };
-  const others = (r: Ranked, key: 'otherNumbers' | 'otherNames') =>
+  const others = (r: Ranked, key: 'otherNames') =>
     r.distinct > r.values.length ? [t(`block.explain.${key}`, { count: r.distinct - r.values.length })] : [];
-  const numbers = d.summary?.to ?? all(d.calls.map((c) => c.to));
-  // As the block page's explanation names them (components/block/explanation.tsx).
-  const destinations = destinationsOf(numbers.values, country, mailTag(ctx));
+  // Every destination, as the block page's explanation names them (components/block/explanation.tsx):
+  // not "and 1,490 other numbers" when every call went to Somalia (lib/blocks/destinations.ts).
+  const destinations =
+    d.destinations ?? destinationsOfNumbers(mostCalledFirst(d.calls.map((c) => c.to)), country);
+  const shownDestinations = namedDestinations(destinations.numbers, country, mailTag(ctx));
   const countries = [
-    ...destinations.names,
+    ...shownDestinations.names,
+    ...(shownDestinations.more ? [t('block.explain.otherCountries', { count: shownDestinations.more })] : []),
     ...(destinations.unreadable
       ? [t('block.explain.unreadableNumbers', { count: destinations.unreadable })]
       : []),
-    ...others(numbers, 'otherNumbers'),
   ];
   const names = [...new Set(d.calls.map((c) => c.sipUsername))];
   // Names the switch reported that are not SIP credentials here (IP-authenticated trunks): no password to change.
@@ -224,7 +239,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   // as a national one (lib/requests/dialling.ts prefixSlip), else the countries with no invented
   // example. Only where the block page suggests it too (lib/blocks/misdial-step.ts, one rule): a
   // hotspot block's mail once suggested a misdial its page said the evidence ruled out.
-  const slip = prefixSlip(numbers.values, country);
+  const slip = prefixSlip((d.summary?.to ?? all(d.calls.map((c) => c.to))).values, country);
   const misdial = !suggestsMisdial({ reason: d.block.reason, callCount: total })
     ? []
     : [

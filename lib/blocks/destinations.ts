@@ -1,0 +1,73 @@
+import 'server-only';
+import type { CountryCode } from 'libphonenumber-js';
+import type { Ranked } from '@/lib/blocks/call-overview';
+import { readDialled } from '@/lib/phone/format';
+import { db } from '@/lib/server/db';
+
+// Where a block's calls went, whole. The block page's explanation and the block notice named the
+// countries of the TOP_VALUES numbers most calls went to and counted the rest as "other numbers":
+// a block of 1,500 calls to 1,500 Somali numbers (an IRSF range, one number a call) read "1.500
+// llamadas a Somalia y 1.490 números más", as if the rest had gone elsewhere (tester, 2026-12). The
+// stored calls name every destination country the switch reported (lib/blocks/trigger-calls.ts keeps
+// a call for each new one past MAX_STORED_CALLS), so the list can be complete.
+
+/**
+ * A block's destinations: one number for each (the first of the numbers most calls went to that is
+ * in it, else the first stored), in the order of the first number most called there, so a caller
+ * names them with the words it already has (lib/phone/format.ts destinationsOf); and how many
+ * distinct numbers could not be read at all.
+ */
+export type Destinations = { numbers: string[]; unreadable: number };
+
+/** A destination of a read number: its region (ISO 3166-1 alpha-2), else its calling code ("+882"). */
+function destinationOf(number: string, country: CountryCode): string | null {
+  const read = readDialled(number, country);
+  if (!read) return null;
+  return read.number.country ?? `+${read.number.countryCallingCode}`;
+}
+
+/** Destinations worked out from `numbers` (most called first) in the account's `country`. Pure. */
+export function destinationsOfNumbers(numbers: readonly string[], country: CountryCode): Destinations {
+  const seen = new Map<string, string>();
+  const unreadable = new Set<string>();
+  for (const n of numbers) {
+    const where = destinationOf(n, country);
+    if (where === null) unreadable.add(n);
+    else if (!seen.has(where)) seen.set(where, n);
+  }
+  return { numbers: [...seen.values()], unreadable: unreadable.size };
+}
+
+/**
+ * The work of a large block, done once per process: its calls never change once it is placed (they
+ * are written with the block, lib/blocks/event-sql.ts insertBlock), and reading 10,000 numbers on
+ * every view of its page is what the summary (callOverview) exists to avoid. Keyed by the block and
+ * the account's country (an operator may correct the country); at most CACHED blocks, the oldest
+ * dropped first.
+ */
+const cache = new Map<string, Destinations>();
+const CACHED = 1000;
+
+/**
+ * Every destination of block `blockId`'s stored calls, read in the account's `country`. `top` is
+ * callOverview's `top.to`: when it holds every distinct number (a small block), nothing is read;
+ * else the distinct numbers are read in one statement and the answer kept (see `cache`). The top
+ * numbers' destinations come first, most called first, then the others in the order of their numbers.
+ */
+export async function blockDestinations(
+  blockId: string,
+  top: Ranked,
+  country: CountryCode,
+): Promise<Destinations> {
+  if (top.distinct <= top.values.length) return destinationsOfNumbers(top.values, country);
+  const key = `${blockId}\u0000${country}`;
+  const kept = cache.get(key);
+  if (kept) return kept;
+  const rows = await db.$queryRaw<{ to: string }[]>`
+    SELECT DISTINCT "to" FROM "TriggerCall" WHERE "blockId" = ${blockId} ORDER BY "to"`;
+  const all = [...top.values, ...rows.map((r) => r.to).filter((n) => !top.values.includes(n))];
+  const found = destinationsOfNumbers(all, country);
+  if (cache.size >= CACHED) cache.delete(cache.keys().next().value!);
+  cache.set(key, found);
+  return found;
+}
