@@ -4,6 +4,7 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { awaitsSwitchAnswer } from '@/lib/credentials/change-state';
 import { escapeLoneSurrogates, replaceControlCharacters } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
+import { namesScanner, reportedUserAgent } from '@/lib/devices/user-agent';
 import { ipCountry } from '@/lib/geo/ip-country';
 import { type SwitchClient, switchClient } from '@/lib/switch/client';
 import { normalizeIp } from '@/lib/server/client-address';
@@ -27,7 +28,7 @@ export type BindingFlag =
   | 'own_network'
   /** Its source IP is registered in a country other than the account's. */
   | 'foreign_country'
-  /** Its user agent names a SIP scanning tool (SCANNER_USER_AGENT), not a phone or a PBX. */
+  /** Its user agent names a SIP scanning tool (lib/devices/user-agent.ts), not a phone or a PBX. */
   | 'scanner'
   /**
    * It did not say what it is: the switch sent no user agent for it (`""`), or a registrar's
@@ -104,33 +105,6 @@ export type FlagContext = {
 };
 
 /**
- * User agents of the tools that scan the internet for SIP servers and guess their passwords, as they
- * announce themselves: SIPVicious (`friendly-scanner`, its default, and `sipvicious`), sipcli,
- * `sip-scan`/`sipscan`, VaxSIPUserAgent, pplsip, SIVuS, smap, iWar and `sundayddr`. Hand-written: no
- * library names them. A phone or PBX never sends one, so a binding with one is an attacker's even
- * from an address in the account's own country.
- */
-const SCANNER_USER_AGENT =
-  /friendly-scanner|sipvicious|\bsipcli\b|sip-?scan|vaxsipuseragent|pplsip|sivus|\bsmap\b|\biwar\b|sundayddr/i;
-
-/** A registrar's stand-in for a User-Agent it did not record (Kamailio's registrar writes `n/a`). */
-const UA_PLACEHOLDER = /^n\/a$/i;
-
-/**
- * What a device said it is, from a binding's user agent as the switch sent it (after
- * readableSwitchText): '' when it said nothing, the text being empty or only white space, or being a
- * registrar's placeholder for a User-Agent it did not record. Kamailio's registrar (5.x, registrar
- * module `save()`) stores `n/a` in `location.user_agent` for a REGISTER with no User-Agent header, an
- * empty one, or one of 255 bytes or more; the reference switch's API sends those as `""`
- * (docs/switch-api.md), another Kamailio-based switch may pass `n/a` on. Otherwise the text as given,
- * untrimmed. Pure. Examples: `'n/a'`, `'N/A'`, `' '` → `''`; `'Yealink SIP-T46U'` → itself.
- */
-export function reportedUserAgent(userAgent: string): string {
-  const trimmed = userAgent.trim();
-  return trimmed === '' || UA_PLACEHOLDER.test(trimmed) ? '' : userAgent;
-}
-
-/**
  * Text the switch wrote in a binding (its `contact`, its `userAgent`), as Tollgate keeps and shows it:
  * read as the switch's event text is (docs/switch-api.md, "Text in your answers"; lib/blocks/
  * trigger-calls.ts asReceived): each control character (C0 including tab, CR and LF, DEL, C1) becomes
@@ -153,12 +127,13 @@ export function readableSwitchText(text: string): string {
  * The flags of one binding. Addresses are compared in one canonical form (normalizeIp: `::ffff:1.2.3.4`
  * is `1.2.3.4`, IPv6 in any case and compression is one string). An unknown country (private or
  * documentation ranges, no data) is never called foreign: the page cannot say where it is. A user
- * agent of a scanning tool (SCANNER_USER_AGENT) is flagged wherever it comes from; so is a user agent
+ * agent of a scanning tool (lib/devices/user-agent.ts; `reg.scanner` when the read tested the whole text
+ * before it was cut: ReadRegistration.scannerUserAgent) is flagged wherever it comes from; so is a user agent
  * given as nothing (`''`, white space) or a registrar's placeholder (`n/a`, any case:
  * reportedUserAgent), as `no_user_agent`. `reg.userAgent` left out (undefined) is not looked at. Pure.
  */
 export function flagsFor(
-  reg: Pick<SipRegistration, 'sourceIp'> & { userAgent?: string },
+  reg: Pick<SipRegistration, 'sourceIp'> & { userAgent?: string; scanner?: boolean },
   country: string | null,
   ctx: FlagContext,
 ): BindingFlag[] {
@@ -167,7 +142,7 @@ export function flagsFor(
   if (ip && ctx.triggerIps.some((t) => normalizeIp(t) === ip)) flags.push('trigger_ip');
   if (country !== null && country !== ctx.accountCountry) flags.push('foreign_country');
   if (reg.userAgent !== undefined && reportedUserAgent(reg.userAgent) === '') flags.push('no_user_agent');
-  else if (reg.userAgent && SCANNER_USER_AGENT.test(reg.userAgent)) flags.push('scanner');
+  else if (reg.scanner ?? (reg.userAgent !== undefined && namesScanner(reg.userAgent))) flags.push('scanner');
   return flags;
 }
 
@@ -216,7 +191,11 @@ export async function liveDevices(
         const country = ipCountry(r.sourceIp);
         const contact = readableSwitchText(r.contact);
         const userAgent = readableSwitchText(r.userAgent);
-        const flags = flagsFor({ sourceIp: r.sourceIp, userAgent }, country, ctx);
+        const flags = flagsFor(
+          { sourceIp: r.sourceIp, userAgent, scanner: r.scannerUserAgent },
+          country,
+          ctx,
+        );
         return {
           contact,
           sourceIp: r.sourceIp,

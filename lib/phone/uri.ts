@@ -71,25 +71,105 @@ export const HIDDEN_URI_PASSWORD = '••••';
  * security risk in almost every case where it has been used": a phone or PBX set up with its SIP
  * password in its own address (a Contact, a From) hands it to the registrar, which keeps the contact as
  * written, and to every hop on the way, and a portal that shows what the switch holds would show it
- * to whoever reads the page. The user part is kept (a telephone-subscriber's `;` parameters too); the
- * host, port and parameters after "@" are untouched. Text without such a URI comes back as it is. Pure.
+ * to whoever reads the page.
+ *
+ * How it reads: the text is taken in segments between "<", ">" and line breaks (a URI's ends in a
+ * header: `<sip:a:p@h>;expires=60, <sip:b@h>` is read URI by URI). In a segment, the first scheme
+ * (`sip:` or `sips:`, any case, `%3A` for the colon too, and wherever it starts: `%3Csip:…`, `x_sip:…`)
+ * whose user part (up to the first ":") ends before any "@" has a password, from that ":" to the LAST
+ * "@" of the segment: an unescaped "@" in the password (`sip:desk:p@ss@h`) must not show its tail, and
+ * RFC 3261's password may hold "," "&" "=" "+" "$" and escapes. `%3A` counts as ":" and `%40` as "@"
+ * (`sip%3Adesk%3As3cret%40h`). Where that reads past a password (a list without brackets, a parameter
+ * with an "@"), more is hidden than a password: never less. The user part and the host, port and
+ * parameters after the "@" are kept. One pass over the text, whatever it holds (a switch passes an
+ * attacker's From on: `'sip:a:'.repeat(…)` must not cost more than its length). Pure.
  * Hand-written, as sipUser above: no library here parses SIP URIs (jssip's parser is a browser SIP
  * stack's).
  */
 export function hideUriPasswords(text: string): { text: string; hidden: boolean } {
+  let out = '';
   let hidden = false;
-  // Scheme, then a user part without ":" or "@", then ":" and the password up to the last "@" before
-  // a line break, "<" or ">" (a URI's end in a Contact: `<sip:a:p@h>;expires=60, <sip:b@h>` is read
-  // URI by URI). The last, not the first: a phone that sends an unescaped "@" in its password
-  // (`sip:desk:p@ss@h`) must not show its tail. RFC 3261's password may hold "," "&" "=" "+" "$" and
-  // escapes, and a malformed one a space, so none of those ends it. Where that reads past a password
-  // (a list without brackets, a parameter with an "@"), more is hidden than a password: never less.
-  const out = text.replace(
-    /\b(sips?:)([^:@<>\r\n]*):([^<>\r\n]*)@/gi,
-    (_all, scheme: string, user: string) => {
-      hidden = true;
-      return `${scheme}${user}:${HIDDEN_URI_PASSWORD}@`;
-    },
-  );
-  return { text: out, hidden };
+  let from = 0; // the start of what is not yet copied to `out`
+  for (const [start, end] of segments(text)) {
+    const seg = scan(text, start, end);
+    if (!seg) continue;
+    out += `${text.slice(from, seg.passwordFrom)}${HIDDEN_URI_PASSWORD}`;
+    from = seg.passwordTo;
+    hidden = true;
+  }
+  return hidden ? { text: out + text.slice(from), hidden } : { text, hidden };
+}
+
+/** The [start, end) of each run of `text` between "<", ">", CR and LF. */
+function* segments(text: string): Generator<[number, number]> {
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = text[i];
+    if (i === text.length || c === '<' || c === '>' || c === '\r' || c === '\n') {
+      if (i > start) yield [start, i];
+      start = i + 1;
+    }
+  }
+}
+
+/** Up to five digits then ";" or "?": a port followed by URI parameters or headers. */
+const PORT_THEN_PARAMETERS = /^\d{1,5}[;?]/;
+
+/** The length of a ":" (1) or "%3A" (3) at `i` of `text`, else 0. */
+const colonAt = (text: string, i: number) =>
+  text[i] === ':'
+    ? 1
+    : text[i] === '%' && text[i + 1] === '3' && (text[i + 2] === 'A' || text[i + 2] === 'a')
+      ? 3
+      : 0;
+/** The length of an "@" (1) or "%40" (3) at `i` of `text`, else 0. */
+const atSignAt = (text: string, i: number) =>
+  text[i] === '@' ? 1 : text[i] === '%' && text[i + 1] === '4' && text[i + 2] === '0' ? 3 : 0;
+
+/**
+ * In `text[start, end)`: where the password of its first SIP URI with one runs (`passwordFrom` after
+ * the user part's ":", `passwordTo` at the segment's last "@"), or null. Each character is looked at a
+ * bounded number of times: the last "@" is found once, and the schemes are tried left to right, each
+ * user part read only up to the next scheme's start.
+ */
+function scan(text: string, start: number, end: number): { passwordFrom: number; passwordTo: number } | null {
+  let lastAt = -1;
+  for (let i = end - 1; i >= start; i--)
+    if (atSignAt(text, i)) {
+      lastAt = i;
+      break;
+    }
+  if (lastAt < 0) return null;
+  const lower = text.slice(start, lastAt).toLowerCase();
+  let i = 0;
+  while (i < lower.length) {
+    const s = lower.indexOf('sip', i);
+    if (s < 0) return null;
+    let j = s + 3;
+    if (lower[j] === 's') j++;
+    const scheme = colonAt(lower, j);
+    if (!scheme) {
+      i = s + 3;
+      continue;
+    }
+    // The user part: up to its ":" (a password follows), an "@" (no password), or the next scheme.
+    let k = j + scheme;
+    for (; k < lower.length; k++) {
+      if (atSignAt(lower, k)) break;
+      const colon = colonAt(lower, k);
+      // A host's port and its parameters (`sip:[2001:db8::1]:5060;x=a@b`, `sip:pbx.example:5060;o=a@b`)
+      // are no user and password: an IPv6 host starts with "[", and a port is digits before ";" or
+      // "?", which RFC 3261's password characters do not include.
+      if (
+        colon &&
+        lower[j + scheme] !== '[' &&
+        !PORT_THEN_PARAMETERS.test(lower.slice(k + colon, k + colon + 7))
+      )
+        return { passwordFrom: start + k + colon, passwordTo: lastAt };
+      if (colon) break;
+      if (lower.startsWith('sip', k)) break;
+    }
+    i = k;
+  }
+  return null;
 }

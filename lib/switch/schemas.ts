@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountNumberSchema, sipUsernameSchema } from '../accounts/identifiers';
+import { namesScanner } from '../devices/user-agent';
 import { hideUriPasswords } from '../phone/uri';
 import { normalizeIp } from '../server/client-address';
 
@@ -205,6 +206,12 @@ const readBindingSchema = z.object({
 export type ReadRegistration = SipRegistration & {
   shortened: ('contact' | 'userAgent')[];
   passwordHidden: boolean;
+  /**
+   * Its whole user agent, before the cut, names a SIP scanning tool (lib/devices/user-agent.ts): a
+   * scanner's name past REGISTRATION_TEXT_MAX characters (`'a'.repeat(600) + 'friendly-scanner'`)
+   * would otherwise be cut away before the page looked for it (review, 2026-12).
+   */
+  scannerUserAgent: boolean;
 };
 
 /** What Tollgate shows of a credential's registrations: the bindings it could read, and how many it could not. */
@@ -227,7 +234,8 @@ const registrationsEnvelope = z.object({ registrations: z.array(z.unknown()).max
 /**
  * Reads a `GET …/registrations` body binding by binding: one binding the page cannot show (a field
  * of the wrong type, an unreadable address or time) is counted in `unreadable`, never hides the
- * others; a SIP password in a contact's URI is hidden (`passwordHidden`); an overlong contact or
+ * others; a SIP password in a contact's or user agent's URI is hidden (`passwordHidden`), and a
+ * scanning tool's name looked for in the whole user agent (`scannerUserAgent`); an overlong contact or
  * user agent is cut (marked in `shortened`). `null` when the body
  * itself is not `{"registrations":[…]}` (at most 1000).
  */
@@ -243,15 +251,18 @@ export function readRegistrations(body: unknown): ReadRegistrations | null {
     }
     // A password in the contact's URI is hidden before the contact is cut: cut first, a password
     // running past the cut would lose its "@" and be kept.
+    // The user agent is whoever registered it's text too: a SIP URI in it loses its password alike.
     const contact = hideUriPasswords(r.data.contact);
+    const userAgent = hideUriPasswords(r.data.userAgent);
     const shortened = (['contact', 'userAgent'] as const).filter(
-      (k) => (k === 'contact' ? contact.text : r.data[k]).length > REGISTRATION_TEXT_MAX,
+      (k) => (k === 'contact' ? contact : userAgent).text.length > REGISTRATION_TEXT_MAX,
     );
     out.registrations.push({
       ...r.data,
       contact: cut(contact.text, REGISTRATION_TEXT_MAX),
-      passwordHidden: contact.hidden,
-      userAgent: cut(r.data.userAgent, REGISTRATION_TEXT_MAX),
+      passwordHidden: contact.hidden || userAgent.hidden,
+      userAgent: cut(userAgent.text, REGISTRATION_TEXT_MAX),
+      scannerUserAgent: namesScanner(r.data.userAgent),
       shortened,
     });
   }

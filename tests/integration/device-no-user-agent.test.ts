@@ -11,9 +11,9 @@ import {
   flagsFor,
   liveDevices,
   OWN_NETWORK_MIN,
-  reportedUserAgent,
   suspiciousBindings,
 } from '@/lib/devices/registrations';
+import { reportedUserAgent } from '@/lib/devices/user-agent';
 import { createSwitchClient } from '@/lib/switch/client';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';

@@ -31,6 +31,12 @@ describe('hideUriPasswords', () => {
     ['<sip:u:p@h>;+sip.instance="<urn:uuid:1>"', `<sip:u:${H}@h>;+sip.instance="<urn:uuid:1>"`],
     // Malformed but sent: spaces in the user part or the password.
     ['sip:front desk:my pass@h', `sip:front desk:${H}@h`],
+    // Wherever the scheme starts, escaped or not (a word before it: more hidden, never less).
+    ['%3Csip:desk:s3cret@h%3E', `%3Csip:desk:${H}@h%3E`],
+    ['x_sip:desk:s3cret@h', `x_sip:desk:${H}@h`],
+    ['sip%3Adesk%3As3cret%40h', `sip%3Adesk%3A${H}%40h`],
+    ['sip:desk%3As3cret@h', `sip:desk%3A${H}@h`],
+    ['sip:desk:1234@h', `sip:desk:${H}@h`],
     // Two URIs, two passwords.
     ['<sip:a:1@h>, <sip:b:2@h>', `<sip:a:${H}@h>, <sip:b:${H}@h>`],
   ])('hides the password of %s', (text, shown) => {
@@ -44,8 +50,9 @@ describe('hideUriPasswords', () => {
     'tel:+15555550123;phone-context=example.com',
     'friendly-scanner',
     '',
-    // Not a SIP URI's scheme: a word ending in "sip".
-    'gossip:u:p@h',
+    // A host's port and parameters, with an "@" in a parameter.
+    'sip:[2001:db8::1]:5060;x=a@b',
+    'sip:pbx.example.com:5060;x-owner=ops@example',
   ])('leaves %j as it is', (text) => {
     expect(hideUriPasswords(text)).toEqual({ text, hidden: false });
   });
@@ -85,6 +92,33 @@ describe('a registration read from the switch', () => {
     expect(r.contact).not.toContain('xx');
     expect(r.shortened).toEqual([]);
     expect(r.passwordHidden).toBe(true);
+  });
+});
+
+describe('a registration’s user agent', () => {
+  const read = (userAgent: string) =>
+    readRegistrations({
+      registrations: [
+        {
+          contact: 'sip:desk@192.168.1.45',
+          sourceIp: '198.51.100.20',
+          userAgent,
+          expiresAt: '2026-12-07T10:00:00Z',
+        },
+      ],
+    })!.registrations[0]!;
+
+  it('loses a SIP URI’s password too', () => {
+    const r = read('PBX sip:trunk:s3cret@pbx.example');
+    expect(r.userAgent).toBe(`PBX sip:trunk:${H}@pbx.example`);
+    expect(r.passwordHidden).toBe(true);
+  });
+
+  it('names a scanner past the length Tollgate keeps, looked for before the cut', () => {
+    const r = read(`${'a'.repeat(600)}friendly-scanner`);
+    expect(r.userAgent).not.toContain('friendly-scanner');
+    expect(r.scannerUserAgent).toBe(true);
+    expect(read('Yealink SIP-T46U 108.86.0.20').scannerUserAgent).toBe(false);
   });
 });
 

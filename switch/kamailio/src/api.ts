@@ -5,6 +5,7 @@ import type { Db } from './db';
 import { julianToMs, msToJulian, nowIso } from './db';
 import { getAccount, setInternationalCalling, type IntlState } from './accounts';
 import { deleteAllowance, purgeExpiredAllowances, putAllowances } from './allowances';
+import { reportedUserAgent } from '../../../lib/devices/user-agent';
 import { countryCodeSchema, putDestinationAllowancesBodySchema } from '../../../lib/switch/schemas';
 import { ACCOUNT_NUMBER_RE, SIP_USERNAME_RE, setSubscriberPassword, validatePassword } from './provision';
 
@@ -130,28 +131,18 @@ function hostOfSipUri(uri: string | null): string | null {
   return m ? m[1].replace(/^\[|\]$/g, '') : null;
 }
 
-/** 405 with an Allow header unless the request's method is `allowed`. */
-/**
- * Kamailio's registrar (5.x, registrar module `save()`) writes this in `location.user_agent` when it
- * records no User-Agent: the REGISTER had none, an empty one, or one of 255 bytes or more
- * (kamailio.cfg refuses such a long one first, `400 User-Agent too long`; a binding saved before that
- * rule, or by another configuration, may still carry it).
- */
-const UA_NOT_RECORDED = 'n/a';
-
 /**
  * A binding's `userAgent` as the API sends it (docs/switch-api.md, `GET …/registrations`), from
- * `location.user_agent`: `""` when the device sent none or the registrar did not record it (NULL,
- * empty or white space, or Kamailio's placeholder `n/a`, in any case), otherwise the stored text
- * unchanged. Tollgate reads `""` as "the device did not say what it is" and flags the device; `n/a`
- * passed on read as a device that calls itself "n/a" (a tester's padded scanner, 2026-12). Pure.
+ * `location.user_agent`: `""` for NULL, blank, or the `n/a` Kamailio's registrar (5.x, registrar
+ * module `save()`) writes when it records no User-Agent (none, an empty one, or one of 255 bytes or
+ * more, which kamailio.cfg now refuses first); the portal's own reading (lib/devices/user-agent.ts
+ * reportedUserAgent), so the two cannot differ. Otherwise the text as stored.
  */
 export function userAgentOfBinding(stored: string | null): string {
-  if (stored === null) return '';
-  const word = stored.trim().toLowerCase();
-  return word === '' || word === UA_NOT_RECORDED ? '' : stored;
+  return stored === null ? '' : reportedUserAgent(stored);
 }
 
+/** 405 with an Allow header unless the request's method is `allowed`. */
 function allowOnly(method: string, allowed: 'GET' | 'PUT' | 'DELETE'): void {
   if (method !== allowed) throw new ApiError(405, 'method_not_allowed', `use ${allowed}`, { Allow: allowed });
 }
