@@ -7,6 +7,7 @@ import { switchCallTimes } from '@/lib/server/metrics';
 import { clockOffset, CLOCK_SKEW_TOLERANCE_MS } from '@/lib/server/clock';
 import { mailServerTimes, probeMailServerIfQuiet, type MailServerTimes } from '@/lib/mail/server-state';
 import type { MailTransport } from '@/lib/mail/transport';
+import { mailOutboxLagMs } from '@/lib/mail/lag';
 
 // Readiness (CONTRACTS §7): what a load balancer needs to decide whether to send this instance
 // traffic. The database, its migrations and the workers decide it; the switch and SMTP are
@@ -247,16 +248,10 @@ async function outboxLag(now: number): Promise<{ switch: number; mail: number } 
         orderBy: { createdAt: 'asc' },
         select: { createdAt: true },
       }),
-      db.mailMessage.findFirst({
-        where: { status: 'pending' },
-        orderBy: { createdAt: 'asc' },
-        select: { createdAt: true },
-      }),
+      // From when each message became due: a held SIP password alert is not late (lib/mail/lag.ts).
+      mailOutboxLagMs(now),
     ]);
-    return {
-      switch: ops ? now - ops.createdAt.getTime() : 0,
-      mail: mail ? now - mail.createdAt.getTime() : 0,
-    };
+    return { switch: ops ? now - ops.createdAt.getTime() : 0, mail };
   } catch {
     return null;
   }

@@ -38,12 +38,27 @@ describe.each(dialects())('readiness on %s', (dialect) => {
   });
 
   it('reports SMTP degraded when mail waits too long, and stays ready', async () => {
-    // Not due for a day, so the running mail worker leaves it alone.
+    // A message held on purpose and never tried (a SIP password alert gathering changes) is not late,
+    // however long ago it was queued: its wait counts from when it is due (lib/mail/lag.ts).
+    const held = await db.mailMessage.create({
+      data: {
+        to: 'x@example.com',
+        template: 'probe',
+        payload: '{}',
+        createdAt: new Date(Date.now() - OUTBOX_LAG_MS - 60_000),
+        nextAttemptAt: new Date(Date.now() + 60_000),
+      },
+    });
+    expect((await readiness()).checks.smtp).toMatchObject({ status: 'ok', oldestPendingSeconds: 0 });
+    await db.mailMessage.delete({ where: { id: held.id } });
+    // Tried once and not due again for a day (so the running mail worker leaves it alone): late since
+    // it was queued.
     await db.mailMessage.create({
       data: {
         to: 'x@example.com',
         template: 'probe',
         payload: '{}',
+        attempts: 1,
         createdAt: new Date(Date.now() - OUTBOX_LAG_MS - 60_000),
         nextAttemptAt: new Date(Date.now() + 86_400_000),
       },
