@@ -1,7 +1,7 @@
 import 'server-only';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Ranked } from '@/lib/blocks/call-overview';
-import { readDialled } from '@/lib/phone/format';
+import { destinationOfReading, readDialled } from '@/lib/phone/format';
 import { db } from '@/lib/server/db';
 
 // Where a block's calls went, whole. The block page's explanation and the block notice named the
@@ -19,31 +19,27 @@ import { db } from '@/lib/server/db';
  */
 export type Destinations = { numbers: string[]; unreadable: number };
 
-/** A destination of a read number: its region (ISO 3166-1 alpha-2), else its calling code ("+882"). */
-function destinationOf(number: string, country: CountryCode): string | null {
-  const read = readDialled(number, country);
-  if (!read) return null;
-  return read.number.country ?? `+${read.number.countryCallingCode}`;
-}
-
 /** Destinations worked out from `numbers` (most called first) in the account's `country`. Pure. */
 export function destinationsOfNumbers(numbers: readonly string[], country: CountryCode): Destinations {
   const seen = new Map<string, string>();
   const unreadable = new Set<string>();
   for (const n of numbers) {
-    const where = destinationOf(n, country);
-    if (where === null) unreadable.add(n);
+    const read = readDialled(n, country);
+    const where = read && destinationOfReading(read);
+    if (!where) unreadable.add(n);
     else if (!seen.has(where)) seen.set(where, n);
   }
   return { numbers: [...seen.values()], unreadable: unreadable.size };
 }
 
 /**
- * The work of a large block, done once per process: its calls never change once it is placed (they
- * are written with the block, lib/blocks/event-sql.ts insertBlock), and reading 10,000 numbers on
- * every view of its page is what the summary (callOverview) exists to avoid. Keyed by the block and
- * the account's country (an operator may correct the country); at most CACHED blocks, the oldest
- * dropped first.
+ * The work of a large block, done once per process for as many calls as it holds: calls are written
+ * with the block (lib/blocks/event-sql.ts insertBlock) and only ever added, never changed or deleted
+ * (the reconciler's block takes the switch's calls when their event comes: lib/blocks/lifecycle.ts
+ * attachToFound; retention keeps them), and reading 10,000 numbers on every view of its page is what
+ * the summary (callOverview) exists to avoid. Keyed by the block, its number of distinct numbers
+ * (calls added later make another key) and the account's country (an operator may correct it); at
+ * most CACHED blocks, the oldest dropped first.
  */
 const cache = new Map<string, Destinations>();
 const CACHED = 1000;
@@ -60,7 +56,7 @@ export async function blockDestinations(
   country: CountryCode,
 ): Promise<Destinations> {
   if (top.distinct <= top.values.length) return destinationsOfNumbers(top.values, country);
-  const key = `${blockId}\u0000${country}`;
+  const key = `${blockId}\u0000${top.distinct}\u0000${country}`;
   const kept = cache.get(key);
   if (kept) return kept;
   const rows = await db.$queryRaw<{ to: string }[]>`

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { readDialled } from '@/lib/phone/format';
+import { destinationOfReading, readDialled } from '@/lib/phone/format';
 import { hideUriPasswords, sipUser } from '@/lib/phone/uri';
 import { normalizeIp } from '@/lib/server/client-address';
 import { replaceControlCharacters } from '@/lib/server/control-characters';
@@ -210,7 +210,7 @@ function readTo(v: unknown, country: CountryCode): { to: string; region: string 
   const text = Number.isSafeInteger(v) ? String(v) : typeof v === 'string' ? v : null;
   const read = text === null ? null : readDialled(text, country);
   if (!read) return { to: asReceived(v), region: null };
-  return { to: read.number.number, region: read.number.country ?? `+${read.number.countryCallingCode}` };
+  return { to: read.number.number, region: destinationOfReading(read) };
 }
 
 function readSourceIp(v: unknown): string {

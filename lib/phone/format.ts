@@ -610,6 +610,16 @@ export function destinationsOf(
   return { names: sorted.map((n) => names.get(n)!), unreadable: unreadable.size };
 }
 
+/**
+ * Where a read number goes: its region (ISO 3166-1 alpha-2: "JM" for +1 876, "PH" for +63 0123456),
+ * or for a number of no region (+882 international networks, +61 0936834) its country calling code
+ * ("+882", "+61"). A trigger call's stored destination (lib/blocks/trigger-calls.ts) and a block's
+ * destinations (lib/blocks/destinations.ts) alike.
+ */
+export function destinationOfReading(read: DialledReading): string {
+  return read.number.country ?? `+${read.number.countryCallingCode}`;
+}
+
 /** Destinations a sentence names before "and N other countries" (the block page's and the notice's). */
 export const NAMED_DESTINATIONS = 8;
 

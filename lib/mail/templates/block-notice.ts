@@ -93,24 +93,17 @@ export type ReopenedRequest = {
   asker: Asker;
 };
 
-/**
- * The paragraph (`mail.blockNotice.reopenedRequest`) that tells a member that the approved request
- * `r` had its lift withdrawn by this new block and is back with support: whose, which (kind, when
- * sent, the block it is about), and what happens next.
- */
-/** The distinct `numbers`, the most frequent first (ties in the order they first come). */
-const mostCalledFirst = (numbers: string[]): string[] => {
-  const n = new Map<string, number>();
-  for (const v of numbers) n.set(v, (n.get(v) ?? 0) + 1);
-  return [...n].sort((a, b) => b[1] - a[1]).map(([v]) => v);
-};
-
 /** Where a call's source address is, in the pages' words (lib/geo/ip-country.ts placeWordKey). */
 const placeWords = (place: IpPlace, t: MailContext['t']): string => {
   const key = placeWordKey(place);
   return key ? t(`ipPlace.${key}`) : place.countryName!;
 };
 
+/**
+ * The paragraph (`mail.blockNotice.reopenedRequest`) that tells a member that the approved request
+ * `r` had its lift withdrawn by this new block and is back with support: whose, which (kind, when
+ * sent, the block it is about), and what happens next.
+ */
 const reopenedPart = (ctx: MailContext, r: ReopenedRequest): Part => ({
   kind: 'p',
   text: ctx.t('mail.blockNotice.reopenedRequest', {
@@ -166,8 +159,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
     r.distinct > r.values.length ? [t(`block.explain.${key}`, { count: r.distinct - r.values.length })] : [];
   // Every destination, as the block page's explanation names them (components/block/explanation.tsx):
   // not "and 1,490 other numbers" when every call went to Somalia (lib/blocks/destinations.ts).
-  const destinations =
-    d.destinations ?? destinationsOfNumbers(mostCalledFirst(d.calls.map((c) => c.to)), country);
+  const destinations = d.destinations ?? destinationsOfNumbers(all(d.calls.map((c) => c.to)).values, country);
   const shownDestinations = namedDestinations(destinations.numbers, country, mailTag(ctx));
   const countries = [
     ...shownDestinations.names,
