@@ -56,9 +56,7 @@ test('registered devices: the attacker’s binding is flagged in words, and a ne
   await expect(bad.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/);
   const good = desk.filter({ hasText: 'Yealink SIP-T46U' });
   // A documentation range is said to be one (components/ui/ip-place.tsx), not "country unknown".
-  await expect(good).toContainText(
-    `${OFFICE_IP} an example address from a documentation range, not on the internet`,
-  );
+  await expect(good).toContainText(`${OFFICE_IP} an example address, not one in use on the internet`);
   await expect(good).not.toContainText('Registered from');
   await expect(devices(page)).toContainText('No device is registered with this SIP password right now.');
   await expectAccessible(page);

@@ -5,7 +5,7 @@ import { placeIp, placeWordKey } from '@/lib/geo/ip-country';
  * An address and where it is (lib/geo/ip-country.ts placeIp, offline data): "185.220.101.47 🇩🇪
  * Germany"; with no country, the words placeWordKey picks: "192.168.1.70 an internal address, inside a
  * private network and not on the internet" (private, unique local, link-local, loopback, carrier-grade
- * NAT), "198.51.100.20 an example address from a documentation range, not on the internet", else
+ * NAT), "198.51.100.20 an example address, not one in use on the internet", else
  * "… country unknown". The one rendering of an address on customer and staff pages alike: a trigger
  * call's source, a registered device's. The address is kept whole on one line (the `unbroken`
  * utility, app/globals.css), a country's name too; the longer words for an address with none may

@@ -89,8 +89,8 @@ function regionalTag(language: Locale, region: string): string | null {
  * browser's region, so a page and a mail agree; null and undefined skipped; an area such as 419 after
  * every country) that CLDR has a variety of that
  * language for, so a reader in Mexico sees "2:14 p.m." and "1,234.5" where Spain writes "14:14" and
- * "1234,5"; when none has, for English with a country among `regions` CLDR's world English (en-001,
- * day before month), else INTL_TAGS[locale]. Pure and isomorphic.
+ * "1234,5"; for English, the first country CLDR has no English of stops the search at CLDR's world
+ * English (en-001, day before month); else INTL_TAGS[locale]. Pure and isomorphic.
  */
 export function formatTag(locale: Locale, regions: readonly (string | null | undefined)[]): string {
   // A country (ISO 3166-1 alpha-2) says more than an area (UN M.49, three digits: a browser set to
@@ -100,16 +100,20 @@ export function formatTag(locale: Locale, regions: readonly (string | null | und
   for (const region of [...regions.filter((r) => !area(r)), ...regions.filter(area)]) {
     const tag = region ? regionalTag(locale, region) : null;
     if (tag) return tag;
+    // English for a country CLDR has no English of (Brazil, Mexico, Argentina, China…): "en" alone is
+    // US English ("Dec 7, 2026"), month first as few outside the US write it, so a Brazilian account
+    // read in English wrote US dates (tester, 2026-12). CLDR's world English (en-001: "7 Dec 2026")
+    // instead, at the first country: a page (the account's country, then the browser's) and a mail
+    // (the account's country) must not part on a browser's region (review, 2026-12).
+    if (locale === 'en' && region && COUNTRY.test(region)) return WORLD_ENGLISH;
   }
-  // English for a country CLDR has no English of (Brazil, Mexico, Argentina, China…): "en" alone is
-  // US English ("Dec 7, 2026"), month first as few outside the US write it, so a Brazilian account read
-  // in English wrote US dates (tester, 2026-12). CLDR's world English (en-001: "7 Dec 2026") instead.
-  if (locale === 'en' && regions.some((r) => !!r && /^[A-Za-z]{2}$/.test(r))) return WORLD_ENGLISH;
   return INTL_TAGS[locale];
 }
 
 /** CLDR's English for the world outside the US (M.49 area 001): day before month. */
 const WORLD_ENGLISH = 'en-001';
+/** An ISO 3166-1 alpha-2 region, as a language tag writes one (any case). */
+const COUNTRY = /^[A-Za-z]{2}$/;
 
 /**
  * How much of an `Accept-Language` value is read: browsers send well under 100 bytes (`es-MX,es;q=0.9,

@@ -639,14 +639,15 @@ export function namedDestinations(
 
 /**
  * Regions whose English name takes "the" inside a sentence ("calls to the United States", "to the
- * Philippines"): plural names and names made of a common noun (Kingdom, Republic, Emirates, Islands).
+ * Philippines"): plural names and names made of a common noun (Kingdom, Republic, Emirates, Islands,
+ * Territories, Netherlands).
  * Hand-written: Intl.DisplayNames gives the name alone ("United States"), and no library here says
  * which take an article. By region code, so a change of CLDR's spelling does not lose one.
  */
 // prettier-ignore
 const ENGLISH_THE = new Set([
-  'AE', 'BS', 'CC', 'CF', 'CK', 'DO', 'FK', 'FO', 'GB', 'GM', 'KM', 'KY', 'MH', 'MP', 'MV', 'NL', 'PH',
-  'SB', 'SC', 'TC', 'UM', 'US', 'VA', 'VG', 'VI',
+  'AE', 'AX', 'BQ', 'BS', 'CC', 'CF', 'CK', 'DO', 'FK', 'FO', 'GB', 'GM', 'GS', 'HM', 'IO', 'KM', 'KY',
+  'MH', 'MP', 'MV', 'NL', 'PH', 'PN', 'PS', 'SB', 'SC', 'TC', 'TF', 'UM', 'US', 'VG', 'VI',
 ]);
 
 /**

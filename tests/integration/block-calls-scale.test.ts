@@ -129,7 +129,7 @@ describe.each(dialects())('a block with thousands of trigger calls, on %s', (dia
     const rendered = await renderMessage(row, new Date());
     if (!rendered.ok) throw new Error('not rendered');
     const { text, html } = rendered.mail;
-    expect(text).toContain('These 1,250 calls went out through your account:');
+    expect(text).toContain('These 1,250 calls were made through your account:');
     expect(text).toContain('…and 1,240 more calls.');
     expect(text.match(/To \+252 61 /g)).toHaveLength(10);
     expect(text).toContain('and 5 other names');

@@ -127,11 +127,7 @@ describe('where a device registers from, when that is no country', () => {
       'an internal address, inside a private network and not on the internet',
       'una dirección interna',
     ],
-    [
-      '198.51.100.20',
-      'an example address from a documentation range, not on the internet',
-      'una dirección de ejemplo',
-    ],
+    ['198.51.100.20', 'an example address, not one in use on the internet', 'una dirección de ejemplo'],
     ['185.220.101.47', 'Germany', 'Alemania'],
   ])('%s reads "%s"', (ip, en, es) => {
     expect(text(render(h(IpPlace, { ip })))).toContain(`${ip} ${ip === '185.220.101.47' ? '🇩🇪 ' : ''}${en}`);

@@ -109,7 +109,10 @@ describe('formatting for the reader’s country', () => {
     // 2026-12: a Brazilian account read "Dec 7, 2026, 4:56 AM").
     expect(formatTag('es', ['FR', 'CO'])).toBe('es-CO');
     expect(formatTag('en', ['MX'])).toBe('en-001');
-    expect(formatTag('en', ['BR', 'GB'])).toBe('en-GB');
+    // The first country decides, as a mail (the account's country) reads it: a Brazilian account in
+    // a US browser is not written in US English on the page and world English in the mail.
+    expect(formatTag('en', ['BR', 'US'])).toBe('en-001');
+    expect(formatTag('en', [null, 'US'])).toBe('en-US');
     expect(formatTag('en', ['BR'])).toBe('en-001');
     expect(formatTag('en', ['US'])).toBe('en-US');
     expect(formatTag('en', ['419'])).toBe('en-US');

@@ -66,9 +66,7 @@ describe('mail templates', () => {
     const m = notice({ calls: [torCall, { ...torCall, to: '+252611234568', sourceIp: '203.0.113.9' }] });
     for (const body of [m.text, m.html]) {
       expect(body).toContain('From address 185.220.101.47 (Germany)');
-      expect(body).toContain(
-        'From address 203.0.113.9 (an example address from a documentation range, not on the internet)',
-      );
+      expect(body).toContain('From address 203.0.113.9 (an example address, not one in use on the internet)');
     }
   });
 

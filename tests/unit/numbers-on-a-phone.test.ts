@@ -165,7 +165,7 @@ describe('the block page’s summary keeps each name whole', () => {
       }),
     );
     expect(html).toBe(
-      '4 llamadas a Somalia salieron por <span class="unbroken">acme-pbx</span>, ' +
+      '4 llamadas a Somalia se hicieron por <span class="unbroken">acme-pbx</span>, ' +
         '<span class="unbroken">mx-recepcion</span> e <span class="unbroken">ivr-troncal</span> ' +
         'desde 185.220.101.47 (Alemania).',
     );

@@ -159,9 +159,7 @@ describe('the block notice repeats no switch-written text it could not read, in 
       );
       // The account's own credential is named by its label, as before, and a readable address shown.
       expect(body).toContain('Front desk (eve-desk)');
-      expect(body).toContain(
-        'From address 203.0.113.9 (an example address from a documentation range, not on the internet)',
-      );
+      expect(body).toContain('From address 203.0.113.9 (an example address, not one in use on the internet)');
     }
     expect(m.subject).not.toContain(c);
   });
