@@ -94,6 +94,7 @@ export function SuspiciousList({
             <ul className="list-disc pl-5 font-semibold text-red-900">
               {b.flags.includes('scanner') ? <li>{t('scanner')}</li> : null}
               {b.flags.includes('no_user_agent') ? <li>{t('noUserAgent')}</li> : null}
+              {b.flags.includes('trigger_ip') ? <li>{t('triggerIp')}</li> : null}
               {b.flags.includes('foreign_country') && b.country ? (
                 <li>{t('foreign', { country: countryName(b.country, locale), home })}</li>
               ) : null}

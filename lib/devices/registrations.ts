@@ -283,9 +283,13 @@ export type SuspiciousBinding = {
  * The bindings that look like an attacker's, for the summary at the top of a page
  * (components/devices/suspicious-devices.tsx): a scanning tool's user agent (`scanner`), no user agent
  * at all (`no_user_agent`: a scanner may pad its own past what the registrar records), or a source
- * address in a country other than the account's (`foreign_country`; never an unknown country). In the
- * order given (credentials, then each one's bindings); empty when there are none or nothing was read.
- * A trigger IP alone is not enough: it may be the account's own office (`own_network`). Pure.
+ * address in a country other than the account's (`foreign_country`; never an unknown country), or an
+ * address the block's calls came from (`trigger_ip`: whoever registered there holds that password too,
+ * whichever credential the calls named; a tester's second cracked credential, registered from the
+ * fraud's address, was listed only in its own section while the block lifted on the first one's
+ * rotation). The account's own office at such an address reads `own_network` instead (markOwnNetwork)
+ * and is not listed. In the order given (credentials, then each one's bindings); empty when there are
+ * none or nothing was read. Pure.
  */
 export function suspiciousBindings(credentials: readonly CredentialDevices[]): SuspiciousBinding[] {
   return credentials.flatMap((c) =>
@@ -294,6 +298,7 @@ export function suspiciousBindings(credentials: readonly CredentialDevices[]): S
         (b) =>
           b.flags.includes('scanner') ||
           b.flags.includes('no_user_agent') ||
+          b.flags.includes('trigger_ip') ||
           b.flags.includes('foreign_country'),
       )
       .map((binding) => ({ credential: { id: c.id, username: c.username, label: c.label }, binding })),

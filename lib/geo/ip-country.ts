@@ -34,11 +34,13 @@ function load(): Reader<Response> {
  *   special-purpose registries (RFC 6890) as `ipaddr.js` classifies them. The database gives some of
  *   those a country; no phone is really there;
  * - missing from the database.
- * IPv4-mapped IPv6 (::ffff:a.b.c.d) is looked up as the IPv4 address. Never throws.
+ * IPv4-mapped IPv6 (::ffff:a.b.c.d) is looked up as the IPv4 address, and so is an IPv6 address that
+ * carries one (tunnelledIpv4: 6to4, Teredo, NAT64). Never throws.
  */
 export function ipCountry(ip: string): string | null {
   if (addressKind(ip) !== 'public') return null;
-  const record = load().get(ipaddr.process(ip).toString()) as { country_code?: unknown } | null;
+  const where = tunnelledIpv4(ip) ?? ipaddr.process(ip).toString();
+  const record = load().get(where) as { country_code?: unknown } | null;
   const code = record?.country_code;
   return typeof code === 'string' && /^[A-Z]{2}$/.test(code) ? code : null;
 }
@@ -53,9 +55,9 @@ export function ipCountry(ip: string): string | null {
  * - `documentation`: 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (RFC 5737), 2001:db8::/32
  *   (RFC 3849) and 3fff::/20 (RFC 9637): examples, routed nowhere;
  * - `other`: not an address (strict dotted quads and RFC 4291 text only, not inet_aton's "1.2.3"),
- *   or any other special-purpose range (unspecified, multicast, broadcast, benchmarking, reserved,
- *   6to4 and Teredo tunnels).
- * IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address's kind. Classified by ipaddr.js `range()`
+ *   or any other special-purpose range (unspecified, multicast, broadcast, benchmarking, reserved).
+ * IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address's kind, and so is an IPv6 address that carries
+ * one (tunnelledIpv4: 6to4, Teredo, NAT64). Classified by ipaddr.js `range()`
  * (the IANA special-purpose registries, RFC 6890), which calls the documentation ranges `reserved`
  * with others, so those are told apart by prefix. Pure; never throws.
  */
@@ -78,10 +80,46 @@ const KIND_OF_RANGE: Record<string, AddressKind> = {
 /** The kind of `ip` (see AddressKind), e.g. `private` for 192.168.1.70, `public` for 185.220.101.47. */
 export function addressKind(ip: string): AddressKind {
   if (isIP(ip) === 0) return 'other';
+  const carried = tunnelledIpv4(ip);
+  if (carried) return addressKind(carried);
   const addr = ipaddr.process(ip);
   if (DOCUMENTATION.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits)))
     return 'documentation';
   return KIND_OF_RANGE[addr.range()] ?? 'other';
+}
+
+/**
+ * The IPv4 address an IPv6 address of a tunnel or a translator carries, as text, else null: 6to4
+ * (2002::/16, RFC 3056: the 32 bits after the prefix), NAT64's well-known prefix (64:ff9b::/96, RFC
+ * 6052: the last 32 bits) and Teredo (2001::/32, RFC 4380: the client's public address, the last 32
+ * bits inverted; when that is no public address, the Teredo server's, the 32 bits after the prefix).
+ * A device behind one of these registers from an IPv6 address whose country is that of the IPv4 inside:
+ * a fraudster registering from `2002:b9dc:652f::1` is at 185.220.101.47, in Germany, and passed as "country
+ * unknown", unflagged, one of the owner's phones on the reset page (tester, 2026-12). ipaddr.js names
+ * the ranges (`6to4`, `teredo`, `rfc6052`); it reads no address out of them. Pure; never throws.
+ */
+export function tunnelledIpv4(ip: string): string | null {
+  if (isIP(ip) !== 6) return null;
+  let addr: ipaddr.IPv6;
+  try {
+    addr = ipaddr.IPv6.parse(ip);
+  } catch {
+    return null;
+  }
+  const p = addr.parts;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  switch (addr.range()) {
+    case '6to4':
+      return v4(p[1]!, p[2]!);
+    case 'rfc6052':
+      return v4(p[6]!, p[7]!);
+    case 'teredo': {
+      const client = v4(p[6]! ^ 0xffff, p[7]! ^ 0xffff);
+      return ipaddr.IPv4.parse(client).range() === 'unicast' ? client : v4(p[2]!, p[3]!);
+    }
+    default:
+      return null;
+  }
 }
 
 /**

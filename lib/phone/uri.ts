@@ -64,29 +64,65 @@ export function uriNumber(raw: string): string | null {
 export const HIDDEN_URI_PASSWORD = '••••';
 
 /**
- * Every `sip:`/`sips:` URI in `text` with its password, if it has one, replaced by HIDDEN_URI_PASSWORD
- * (`sip:desk:s3cret@198.51.100.20:5060;transport=tcp` → `sip:desk:••••@198.51.100.20:5060;transport=tcp`),
- * and whether one was. RFC 3261 §19.1.1 still parses `user:password@host` and says it "is NOT
- * RECOMMENDED, because the passing of authentication information in clear text … has proven to be a
- * security risk in almost every case where it has been used": a phone or PBX set up with its SIP
- * password in its own address (a Contact, a From) hands it to the registrar, which keeps the contact as
- * written, and to every hop on the way, and a portal that shows what the switch holds would show it
- * to whoever reads the page.
+ * Every password in a URI's userinfo in `text` (RFC 3986 §3.2.1, RFC 3261 §19.1.1 `user:password@host`)
+ * replaced by HIDDEN_URI_PASSWORD (`sip:desk:s3cret@198.51.100.20:5060;transport=tcp` →
+ * `sip:desk:••••@198.51.100.20:5060;transport=tcp`), and whether one was. RFC 3261 still parses it and
+ * says it "is NOT RECOMMENDED, because the passing of authentication information in clear text … has
+ * proven to be a security risk in almost every case where it has been used": a phone or PBX set up
+ * with its SIP password in its own address (a Contact, a From), or a provisioning URL in its user
+ * agent, hands it to the registrar, which keeps it as written, and a portal that shows what the switch
+ * holds would show it to whoever reads the page.
  *
- * How it reads: the text is taken in segments between "<", ">" and line breaks (a URI's ends in a
- * header: `<sip:a:p@h>;expires=60, <sip:b@h>` is read URI by URI). In a segment, the first scheme
- * (`sip:` or `sips:`, any case, `%3A` for the colon too, and wherever it starts: `%3Csip:…`, `x_sip:…`)
- * whose user part (up to the first ":") ends before any "@" has a password, from that ":" to the LAST
- * "@" of the segment: an unescaped "@" in the password (`sip:desk:p@ss@h`) must not show its tail, and
- * RFC 3261's password may hold "," "&" "=" "+" "$" and escapes. `%3A` counts as ":" and `%40` as "@"
- * (`sip%3Adesk%3As3cret%40h`). Where that reads past a password (a list without brackets, a parameter
- * with an "@"), more is hidden than a password: never less. The user part and the host, port and
- * parameters after the "@" are kept. One pass over the text, whatever it holds (a switch passes an
- * attacker's From on: `'sip:a:'.repeat(…)` must not cost more than its length). Pure.
+ * How it reads: percent-escapes are undone first, up to three times, in each run of text that holds
+ * one (`sip%3Adesk%3As3cret%40h`, and `%253A` escaped twice), and that run is kept undone where it
+ * hid a password. Then the text is taken in segments between "<", ">" and line breaks (a URI's ends
+ * in a header: `<sip:a:p@h>;expires=60, <sip:b@h>` is read URI by URI). In a segment, a user part
+ * starts after a scheme (`sip:`, `sips:`, `tel:`, or any `scheme://`, wherever it starts: `x_sip:…`)
+ * or at the start of a word (`desk:pw@host`, `admin:pw@pbx` with no scheme); the first one whose user
+ * part ends in ":" before any "@" has a password, from there to the LAST "@" of the segment: an
+ * unescaped "@" in it (`sip:desk:p@ss@h`) must not show its tail, and RFC 3261's password may hold ","
+ * "&" "=" "+" "$". After a scheme the password may even hold spaces (a malformed one is still one);
+ * after a bare word it may not, so that free text in a user agent ("(build: 2024) sales@vendor") is
+ * no password. A host's port and parameters are no user and password (an IPv6 host starts with "[", a
+ * port is digits before ";" or "?"). Where the rule reads past a password, more is hidden, never
+ * less. The user part and the host after the "@" are kept. Linear in the text's length: a switch
+ * passes an attacker's From on (`'sip:a:'.repeat(…)` must not cost more than its length). Pure.
  * Hand-written, as sipUser above: no library here parses SIP URIs (jssip's parser is a browser SIP
  * stack's).
  */
 export function hideUriPasswords(text: string): { text: string; hidden: boolean } {
+  const unescaped = text.includes('%')
+    ? text.replace(RUN, (run) => {
+        if (!run.includes('%')) return run;
+        const plain = unescapeRepeatedly(run);
+        return plain !== run && hideUnescaped(plain).hidden ? plain : run;
+      })
+    : text;
+  const shown = hideUnescaped(unescaped);
+  return shown.hidden ? shown : { text, hidden: false };
+}
+
+/**
+ * A run of text without white space, "<", ">" or quotes: each match is a maximal run, so the search
+ * is linear (a pattern that looked for a "%" inside it backtracked over every run without one).
+ */
+const RUN = /[^\s<>"']+/g;
+
+/** `run` with its percent-escapes undone, up to three times (`%253A` → `%3A` → `:`); as it is if malformed. */
+function unescapeRepeatedly(run: string): string {
+  let out = run;
+  for (let i = 0; i < 3 && /%[0-9A-Fa-f]{2}/.test(out); i++) {
+    try {
+      out = decodeURIComponent(out);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+
+/** hideUriPasswords on text whose escapes are undone: segment by segment. */
+function hideUnescaped(text: string): { text: string; hidden: boolean } {
   let out = '';
   let hidden = false;
   let from = 0; // the start of what is not yet copied to `out`
@@ -114,62 +150,55 @@ function* segments(text: string): Generator<[number, number]> {
 
 /** Up to five digits then ";" or "?": a port followed by URI parameters or headers. */
 const PORT_THEN_PARAMETERS = /^\d{1,5}[;?]/;
+/** A scheme a user part follows: `sip:`, `sips:`, `tel:` (any case), or any `scheme://`. */
+const SCHEME = /(?:sips?|tel):|[a-z][a-z0-9+.-]{0,15}:\/\//iy;
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
 
-/** The length of a ":" (1) or "%3A" (3) at `i` of `text`, else 0. */
-const colonAt = (text: string, i: number) =>
-  text[i] === ':'
-    ? 1
-    : text[i] === '%' && text[i + 1] === '3' && (text[i + 2] === 'A' || text[i + 2] === 'a')
-      ? 3
-      : 0;
-/** The length of an "@" (1) or "%40" (3) at `i` of `text`, else 0. */
-const atSignAt = (text: string, i: number) =>
-  text[i] === '@' ? 1 : text[i] === '%' && text[i + 1] === '4' && text[i + 2] === '0' ? 3 : 0;
+/** The length of the scheme starting at `i` of `text` (SCHEME), else 0. */
+function schemeAt(text: string, i: number): number {
+  SCHEME.lastIndex = i;
+  const m = SCHEME.exec(text);
+  return m ? m[0].length : 0;
+}
 
 /**
- * In `text[start, end)`: where the password of its first SIP URI with one runs (`passwordFrom` after
- * the user part's ":", `passwordTo` at the segment's last "@"), or null. Each character is looked at a
- * bounded number of times: the last "@" is found once, and the schemes are tried left to right, each
- * user part read only up to the next scheme's start.
+ * In `text[start, end)`: where the password of its first user part with one runs (`passwordFrom`
+ * after the user's ":", `passwordTo` at the segment's last "@"), or null. The candidates (after a
+ * scheme, at the start of a word) are tried left to right, each user part read only up to the next
+ * candidate, so each character is looked at a bounded number of times.
  */
 function scan(text: string, start: number, end: number): { passwordFrom: number; passwordTo: number } | null {
-  let lastAt = -1;
-  for (let i = end - 1; i >= start; i--)
-    if (atSignAt(text, i)) {
-      lastAt = i;
+  const lastAt = text.lastIndexOf('@', end - 1);
+  if (lastAt < start) return null;
+  let i = start;
+  while (i < lastAt) {
+    const scheme = schemeAt(text, i);
+    const user = i + scheme;
+    let k = user;
+    for (; k < lastAt; k++) {
+      const c = text[k]!;
+      // After a scheme a malformed user part may hold a space (`sip:front desk:pw@h`); a word may not.
+      if (c === '@' || (isSpace(c) && scheme === 0)) break;
+      if (k > user && schemeAt(text, k)) break; // another scheme starts inside: the next candidate
+      if (c !== ':') continue;
+      const password = text.slice(k + 1, lastAt);
+      const ok =
+        text[user] !== '[' &&
+        !PORT_THEN_PARAMETERS.test(password.slice(0, 7)) &&
+        (scheme > 0 || (k > user && !/\s/.test(password)));
+      if (ok) return { passwordFrom: k + 1, passwordTo: lastAt };
       break;
     }
-  if (lastAt < 0) return null;
-  const lower = text.slice(start, lastAt).toLowerCase();
-  let i = 0;
-  while (i < lower.length) {
-    const s = lower.indexOf('sip', i);
-    if (s < 0) return null;
-    let j = s + 3;
-    if (lower[j] === 's') j++;
-    const scheme = colonAt(lower, j);
-    if (!scheme) {
-      i = s + 3;
-      continue;
+    // The next candidate: the start of the next word, or the next scheme.
+    let j = k === i ? k + 1 : k;
+    for (; j < lastAt; j++) {
+      if (isSpace(text[j])) {
+        j++;
+        break;
+      }
+      if (schemeAt(text, j)) break;
     }
-    // The user part: up to its ":" (a password follows), an "@" (no password), or the next scheme.
-    let k = j + scheme;
-    for (; k < lower.length; k++) {
-      if (atSignAt(lower, k)) break;
-      const colon = colonAt(lower, k);
-      // A host's port and its parameters (`sip:[2001:db8::1]:5060;x=a@b`, `sip:pbx.example:5060;o=a@b`)
-      // are no user and password: an IPv6 host starts with "[", and a port is digits before ";" or
-      // "?", which RFC 3261's password characters do not include.
-      if (
-        colon &&
-        lower[j + scheme] !== '[' &&
-        !PORT_THEN_PARAMETERS.test(lower.slice(k + colon, k + colon + 7))
-      )
-        return { passwordFrom: start + k + colon, passwordTo: lastAt };
-      if (colon) break;
-      if (lower.startsWith('sip', k)) break;
-    }
-    i = k;
+    i = j;
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { ipCountry } from '@/lib/geo/ip-country';
 import { countryName, describeDialled } from '@/lib/phone/format';
 import { type CallEvidence, formatCallDuration } from './call-summary';
 import { trunkPrefixOf } from '@/lib/phone/plan';
@@ -98,6 +99,7 @@ export function misdialLikelihood(input: LikelihoodInput): Likelihood {
     trunkPrefix(focus, input.accountCountry),
     similarity(focus, input.intendedNumber ?? null, input.accountCountry),
     blockReason(input.reason),
+    sourceAbroad(input.calls, input.accountCountry, input.reason),
   ].filter((s): s is Signal => s !== null);
   const score = signals.reduce((sum, s) => sum + s.weight, 0);
   const level = score >= 4 ? 'likely' : score >= 1 ? 'possible' : 'unlikely';
@@ -223,6 +225,31 @@ function similarity(calls: CallEvidence[], intended: string | null, country: Cou
   if (closest && (closest.length - closest.distance) / closest.length < 0.5) {
     const dialled = describeDialled(closest.to, country).display;
     return signal('different_digits', -1, 'differentDigits', { meant: meantText, dialled });
+  }
+  return null;
+}
+
+/**
+ * A call from an address registered in another country than the account's (lib/geo/ip-country.ts):
+ * a person mistyping a prefix at the office does not dial from abroad, so it counts against a misdial,
+ * as a hotspot does (the hotspot block's own signal already says where the calls came from, so not
+ * twice). A tester's calls from Germany on a US account read "Possibly a misdial", nothing naming
+ * where they came from (2026-12). The first such country named; unknown, private and documentation
+ * addresses never count.
+ */
+function sourceAbroad(
+  calls: CallEvidence[],
+  accountCountry: CountryCode,
+  reason: LikelihoodInput['reason'],
+): Signal | null {
+  if (reason === 'hotspot_source_ip') return null;
+  for (const c of calls) {
+    const country = ipCountry(c.sourceIp);
+    if (country && country !== accountCountry)
+      return signal('source_abroad', -2, 'sourceAbroad', undefined, {
+        country: { region: country },
+        home: { region: accountCountry },
+      });
   }
   return null;
 }

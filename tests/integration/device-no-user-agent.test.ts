@@ -163,7 +163,7 @@ describe('the pages, for a device that did not say what it is', () => {
     );
     const en = text(render(h(SuspiciousList, { devices: d, href: toReset })));
     expect(en).toContain(
-      'One registered device looks like an attacker’s: software that guesses SIP passwords, a device that does not say what it is, or an address in another country.',
+      'One registered device looks like an attacker’s: software that guesses SIP passwords, a device that does not say what it is, an address in another country, or the address the fraud calls came from.',
     );
     expect(en).toContain('tally-pbx label (tally-pbx)');
     expect(en).toContain('Device software: not reported');

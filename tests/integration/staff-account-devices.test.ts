@@ -156,7 +156,7 @@ describe.each(dialects())('registered devices on the staff account page, on %s',
       /^<div[^>]*><section aria-labelledby="suspicious-devices"[^>]*><h3 id="suspicious-devices"/,
     );
     expect(words).toContain(
-      'One registered device looks like an attacker’s: software that guesses SIP passwords, a device that does not say what it is, or an address in another country. Whoever registered it has that SIP password: the customer should change it',
+      'One registered device looks like an attacker’s: software that guesses SIP passwords, a device that does not say what it is, an address in another country, or the address the fraud calls came from. Whoever registered it has that SIP password: the customer should change it',
     );
     expect([...html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>([^<]*)</g)].map((m) => [m[1], m[2]])).toEqual([
       [`#devices-${desk.id}`, `See all devices of Front desk phone (${desk.username})`],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipCountry, ipCountryDataBuiltAt, placeIp } from '@/lib/geo/ip-country';
+import { addressKind, ipCountry, ipCountryDataBuiltAt, placeIp, tunnelledIpv4 } from '@/lib/geo/ip-country';
 
 // Real data from the pinned @ip-location-db package: these addresses' registrations have been stable
 // for years (a newer data package that moves them is a real change worth a look).
@@ -61,5 +61,32 @@ describe('placeIp', () => {
 
   it('reports when the data was built', () => {
     expect(ipCountryDataBuiltAt().getUTCFullYear()).toBeGreaterThanOrEqual(2026);
+  });
+});
+
+// A tester playing the fraudster registered from 6to4, Teredo and NAT64 addresses that carry
+// 185.220.101.47 (Germany): each read "country unknown", unflagged, and the reset page called them
+// the owner's phones (2026-12). The IPv4 inside is where the device is.
+describe('an IPv6 address that carries an IPv4 one', () => {
+  it.each([
+    ['2002:b9dc:652f::1', '185.220.101.47'], // 6to4, RFC 3056
+    ['64:ff9b::b9dc:652f', '185.220.101.47'], // NAT64 well-known prefix, RFC 6052
+    ['2001:0:b9dc:652f::1', '185.220.101.47'], // Teredo: no public client address, so the server's
+    ['2001:0:4136:e378:8000:63bf:ba23:9ad0', '69.220.101.47'], // Teredo: the client's, inverted (RFC 4380)
+  ])('%s is at %s', (ip, v4) => {
+    expect(tunnelledIpv4(ip)).toBe(v4);
+    expect(addressKind(ip)).toBe(addressKind(v4));
+    expect(ipCountry(ip)).toBe(ipCountry(v4));
+  });
+
+  it('names the country of the address inside, and a private one inside is internal', () => {
+    expect(ipCountry('2002:b9dc:652f::1')).toBe('DE');
+    expect(addressKind('2002:c0a8:0101::1')).toBe('private');
+    expect(ipCountry('2002:c0a8:0101::1')).toBeNull();
+  });
+
+  it('reads nothing out of other IPv6 addresses, nor out of what is no address', () => {
+    for (const ip of ['2a00:1450:4001::1', '2001:db8::1', 'fe80::1', '::1', '185.220.101.47', 'x', ''])
+      expect(tunnelledIpv4(ip), ip).toBeNull();
   });
 });

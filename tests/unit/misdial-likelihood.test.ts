@@ -332,3 +332,34 @@ describe('summarizeCalls', () => {
     expect(formatCallDuration(0, 'es-MX')).toBe('0 segundos');
   });
 });
+
+// A tester playing the fraudster (2026-12): 30-minute calls from Germany on a US account read
+// "Possibly a misdial", nothing naming where they came from.
+describe('calls from abroad', () => {
+  const input = (sourceIp: string, reason: LikelihoodInput['reason'] = 'high_risk_destination') =>
+    misdialLikelihood({
+      accountCountry: 'US',
+      timeZone: 'America/New_York',
+      reason,
+      calls: [call({ to: '0112525550147', sourceIp })],
+    });
+
+  it('count against a misdial, naming the country and the account’s', () => {
+    const l = input('185.220.101.47');
+    expect(keys(l)).toContain('source_abroad');
+    expect(l.signals.find((s) => s.key === 'source_abroad')!.weight).toBeLessThan(0);
+    expect(said(l, 'source_abroad')).toBe(
+      'A call came from an address in Germany, not in the account’s country (United States): a person mistyping a number at the office does not call from there.',
+    );
+    expect(said(l, 'source_abroad', 'es')).toBe(
+      'Una llamada salió de una dirección en Alemania, no en el país de la cuenta (Estados Unidos): quien se equivoca al marcar en la oficina no llama desde allí.',
+    );
+    expect(l.score).toBeLessThan(input('8.8.8.8').score);
+  });
+
+  it('say nothing for an address at home, of no country, or a hotspot block, which says it already', () => {
+    for (const ip of ['8.8.8.8', '192.168.1.45', '198.51.100.20'])
+      expect(keys(input(ip))).not.toContain('source_abroad');
+    expect(keys(input('185.220.101.47', 'hotspot_source_ip'))).not.toContain('source_abroad');
+  });
+});

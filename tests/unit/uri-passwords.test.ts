@@ -32,10 +32,17 @@ describe('hideUriPasswords', () => {
     // Malformed but sent: spaces in the user part or the password.
     ['sip:front desk:my pass@h', `sip:front desk:${H}@h`],
     // Wherever the scheme starts, escaped or not (a word before it: more hidden, never less).
-    ['%3Csip:desk:s3cret@h%3E', `%3Csip:desk:${H}@h%3E`],
+    ['%3Csip:desk:s3cret@h%3E', `<sip:desk:${H}@h>`],
     ['x_sip:desk:s3cret@h', `x_sip:desk:${H}@h`],
-    ['sip%3Adesk%3As3cret%40h', `sip%3Adesk%3A${H}%40h`],
-    ['sip:desk%3As3cret@h', `sip:desk%3A${H}@h`],
+    ['sip%3Adesk%3As3cret%40h', `sip:desk:${H}@h`],
+    ['sip:desk%3As3cret@h', `sip:desk:${H}@h`],
+    // Escaped twice, with no scheme, another scheme, a provisioning URL in a user agent (tester, 2026-12).
+    ['sip%253Adesk%253ADbl3nc0ded%2540host.example', `sip:desk:${H}@host.example`],
+    ['desk:NoScheme55@192.168.1.52', `desk:${H}@192.168.1.52`],
+    ['tel:desk:TelPw11@192.168.1.52', `tel:desk:${H}@192.168.1.52`],
+    ['MyPBX admin:UaNoScheme9@pbx.example', `MyPBX admin:${H}@pbx.example`],
+    ['Provisioned from http://admin:HttpPw3@10.0.0.1/cfg', `Provisioned from http://admin:${H}@10.0.0.1/cfg`],
+    ['FPBX sip%253Aroot%253ADblUa8%2540pbx', `FPBX sip:root:${H}@pbx`],
     ['sip:desk:1234@h', `sip:desk:${H}@h`],
     // Two URIs, two passwords.
     ['<sip:a:1@h>, <sip:b:2@h>', `<sip:a:${H}@h>, <sip:b:${H}@h>`],
@@ -53,6 +60,11 @@ describe('hideUriPasswords', () => {
     // A host's port and parameters, with an "@" in a parameter.
     'sip:[2001:db8::1]:5060;x=a@b',
     'sip:pbx.example.com:5060;x-owner=ops@example',
+    // Free text in a user agent with a colon and an address: no password.
+    'Foo 1.2 (build: 2024) support@vendor.example',
+    'Yealink SIP-T46U 108.86.0.20',
+    'mailto support@vendor.example',
+    '100%25 cotton',
   ])('leaves %j as it is', (text) => {
     expect(hideUriPasswords(text)).toEqual({ text, hidden: false });
   });
