@@ -78,14 +78,14 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
     distinct > shown ? [t(key, { count: distinct - shown })] : [];
   const { sipUsername, sourceIp } = block.top;
   // Every destination of the calls (lib/blocks/destinations.ts), the first NAMED_DESTINATIONS of them
-  // (most called first) named in the reader's alphabetical order, then how many other countries, then
+  // (most called first) named in the reader's alphabetical order, then how many other destinations, then
   // how many numbers could not be read. Not "and 1,490 other numbers": that read as calls elsewhere
   // when every call went to Somalia (tester, 2026-12).
   const { destinations } = block;
   const { names, more } = namedDestinations(destinations.numbers, country, locale);
   const countries = [
     ...names,
-    ...(more > 0 ? [t('otherCountries', { count: more })] : []),
+    ...(more > 0 ? [t('otherDestinations', { count: more })] : []),
     ...(destinations.unreadable ? [t('unreadableNumbers', { count: destinations.unreadable })] : []),
   ];
   // The names and addresses as shown: a bidi override the switch passed on cannot reverse the sentence.

@@ -33,6 +33,35 @@ export function destinationsOfNumbers(numbers: readonly string[], country: Count
 }
 
 /**
+ * Destinations of `numbers` with how many calls each number had, read in the account's `country`:
+ * one number for each destination (its most called), the destinations in the order of their calls
+ * in all (ties in the order given), and how many distinct numbers could not be read. Pure.
+ */
+export function destinationsByCalls(
+  numbers: readonly { number: string; calls: number }[],
+  country: CountryCode,
+): Destinations {
+  const by = new Map<string, { number: string; best: number; calls: number; first: number }>();
+  let unreadable = 0;
+  numbers.forEach(({ number, calls }, i) => {
+    const read = readDialled(number, country);
+    if (!read) {
+      unreadable++;
+      return;
+    }
+    const where = destinationOfReading(read);
+    const d = by.get(where);
+    if (!d) by.set(where, { number, best: calls, calls, first: i });
+    else {
+      d.calls += calls;
+      if (calls > d.best) Object.assign(d, { number, best: calls });
+    }
+  });
+  const ranked = [...by.values()].sort((a, b) => b.calls - a.calls || a.first - b.first);
+  return { numbers: ranked.map((d) => d.number), unreadable };
+}
+
+/**
  * The work of a large block, done once per process for as many calls as it holds: calls are written
  * with the block (lib/blocks/event-sql.ts insertBlock) and only ever added, never changed or deleted
  * (the reconciler's block takes the switch's calls when their event comes: lib/blocks/lifecycle.ts
@@ -59,10 +88,15 @@ export async function blockDestinations(
   const key = `${blockId}\u0000${top.distinct}\u0000${country}`;
   const kept = cache.get(key);
   if (kept) return kept;
-  const rows = await db.$queryRaw<{ to: string }[]>`
-    SELECT DISTINCT "to" FROM "TriggerCall" WHERE "blockId" = ${blockId} ORDER BY "to"`;
-  const all = [...top.values, ...rows.map((r) => r.to).filter((n) => !top.values.includes(n))];
-  const found = destinationsOfNumbers(all, country);
+  // Calls per number, so that destinations rank by their calls: 300 Somali numbers called once each
+  // outrank ten numbers elsewhere called once each (a tester's Somalia went unnamed, folded into "3
+  // other countries", while ten countries of one call each were named).
+  const rows = await db.$queryRaw<{ to: string; calls: bigint | number }[]>`
+    SELECT "to", COUNT(*) AS "calls" FROM "TriggerCall" WHERE "blockId" = ${blockId} GROUP BY "to"`;
+  const found = destinationsByCalls(
+    rows.map((r) => ({ number: r.to, calls: Number(r.calls) })),
+    country,
+  );
   if (cache.size >= CACHED) cache.delete(cache.keys().next().value!);
   cache.set(key, found);
   return found;

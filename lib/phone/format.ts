@@ -600,10 +600,7 @@ export function destinationsOf(
   for (const n of numbers) {
     const d = describeDialled(n, accountCountry, locale);
     if (d.e164 === null) unreadable.add(n);
-    else {
-      const name = d.countryName ?? d.display;
-      names.set(name, d.country && d.countryName ? inSentence(d.country, name, locale) : name);
-    }
+    else names.set(d.countryName ?? d.display, destinationName(d, locale));
   }
   // Sorted by the name itself ("the United States" among the U's), then written as a sentence says it.
   const sorted = [...names.keys()].sort(intlOf(Intl.Collator, locale).compare);
@@ -620,20 +617,34 @@ export function destinationOfReading(read: DialledReading): string {
   return read.number.country ?? `+${read.number.countryCallingCode}`;
 }
 
-/** Destinations a sentence names before "and N other countries" (the block page's and the notice's). */
+/** Where a read number goes, as a sentence of `locale` says it: its country ("the" where English wants it), network, or the number. */
+function destinationName(d: DialledNumber, locale: string): string {
+  const name = d.countryName ?? d.display;
+  return d.country && d.countryName ? inSentence(d.country, name, locale) : name;
+}
+
+/** Destinations a sentence names before "and N other destinations" (the block page's and the notice's). */
 export const NAMED_DESTINATIONS = 8;
 
 /**
  * The destinations a sentence about a block's calls names: of `numbers`, one number per destination
- * in the order of the most calls (lib/blocks/destinations.ts), the first NAMED_DESTINATIONS named by
- * destinationsOf (alphabetical, "the" where English wants it), and how many more destinations there are.
+ * in the order of the most calls (lib/blocks/destinations.ts), the first NAMED_DESTINATIONS named in
+ * that order ("the" where English wants it: inSentence), and how many more destinations there are.
  */
 export function namedDestinations(
   numbers: readonly string[],
   accountCountry: CountryCode,
   locale: string,
 ): { names: string[]; more: number } {
-  const { names } = destinationsOf(numbers.slice(0, NAMED_DESTINATIONS), accountCountry, locale);
+  // In the order given, most calls first: "Somalia, Cuba and the Dominican Republic" says where the
+  // fraud went before where it only tried (tester, 2026-12), where an alphabetical list put Somalia last.
+  const names = [
+    ...new Set(
+      numbers
+        .slice(0, NAMED_DESTINATIONS)
+        .map((n) => destinationName(describeDialled(n, accountCountry, locale), locale)),
+    ),
+  ];
   return { names, more: Math.max(0, numbers.length - NAMED_DESTINATIONS) };
 }
 

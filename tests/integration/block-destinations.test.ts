@@ -15,7 +15,7 @@ import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 // call). The page read "1.500 llamadas a Somalia y 1.490 números más salieron por…", as if 1,490 had
 // gone elsewhere: the page named the countries of the 10 numbers most called and counted the rest as
 // "other numbers". Now every destination is named (lib/blocks/destinations.ts), the first eight
-// and "N other countries" past them.
+// and "N other destinations" past them (a calling code such as +882 is no country).
 
 type Locale = 'en' | 'es';
 const words = (html: string) =>
@@ -103,9 +103,21 @@ describe.each(dialects())('where a block’s calls went, on %s', (dialect) => {
     expect(view.destinations.numbers[0]).toMatch(/^\+252/);
     const en = render(h(ExplanationText, { block: view, needsPerson: false }), 'en');
     expect(en).toContain('Somalia');
-    expect(en).toContain('and 2 other countries');
+    expect(en).toContain('and 2 other destinations');
     const mail = mailOf(view, 'en').text;
-    expect(mail).toContain('2 other countries');
+    expect(mail).toContain('2 other destinations');
+  });
+
+  it('ranks destinations by their calls, not by each number’s: Somalia first, named, of 300 numbers', async () => {
+    // The tester's block: ten numbers elsewhere called once each, first, then 300 Somali numbers
+    // called once each. Each number is called once, so only the calls per destination tell them apart.
+    const calls = [...ELSEWHERE.map((to) => ({ sipUsername: 'x', to })), ...somali(300)];
+    const { view } = await blockWith(calls);
+    expect(view.destinations.numbers[0]).toMatch(/^\+252/);
+    const en = render(h(ExplanationText, { block: view, needsPerson: false }), 'en');
+    expect(en).toMatch(/309 calls to Somalia, /);
+    expect(en).toContain('and 2 other destinations');
+    expect(mailOf(view, 'en').text).toContain('Somalia');
   });
 
   it('reads a large block’s numbers once per process, again when calls are added', async () => {

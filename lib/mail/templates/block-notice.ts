@@ -163,7 +163,9 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const shownDestinations = namedDestinations(destinations.numbers, country, mailTag(ctx));
   const countries = [
     ...shownDestinations.names,
-    ...(shownDestinations.more ? [t('block.explain.otherCountries', { count: shownDestinations.more })] : []),
+    ...(shownDestinations.more
+      ? [t('block.explain.otherDestinations', { count: shownDestinations.more })]
+      : []),
     ...(destinations.unreadable
       ? [t('block.explain.unreadableNumbers', { count: destinations.unreadable })]
       : []),
