@@ -124,7 +124,7 @@ test('without JavaScript an agent still reads the customer’s local time on a r
   await signInStaff(page, await createStaff('agent'));
   await page.goto(`/staff/requests/${id}`);
   // Rendered by the server (the clock that keeps it right afterwards is the browser's).
-  await expect(page.locator('dt:has-text("Their local time") + dd')).toHaveText(
+  await expect(page.locator('dt:has-text("Customer’s local time") + dd')).toHaveText(
     /^\w{3}, \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M GMT[+-]?\d*(:\d{2})? \(.+\) · (within|outside) business hours \(Monday to Friday, 8:00–18:00\)$/,
   );
 });

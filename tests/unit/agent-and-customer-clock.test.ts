@@ -131,7 +131,7 @@ describe('the customer’s clock beside a callback (unblock and allowance reques
       'Hora local del cliente lun, 7 dic 2026, 4:53 GMT-3 (zona horaria: Chile) · fuera del horario laboral (de lunes a viernes, de 8:00 a 18:00)',
     );
     expect(clock('en')).toBe(
-      'Their local time Mon, Dec 7, 2026, 4:53 AM GMT-3 (Chile time) · outside business hours (Monday to Friday, 8:00–18:00)',
+      'Customer’s local time Mon, Dec 7, 2026, 4:53 AM GMT-3 (Chile time) · outside business hours (Monday to Friday, 8:00–18:00)',
     );
   });
 
@@ -140,6 +140,6 @@ describe('the customer’s clock beside a callback (unblock and allowance reques
   });
 
   it('an unknown zone says so, and no clock', () => {
-    expect(clock('en', 'Nowhere/Else')).toBe('Their local time unknown (Nowhere/Else)');
+    expect(clock('en', 'Nowhere/Else')).toBe('Customer’s local time unknown (Nowhere/Else)');
   });
 });
