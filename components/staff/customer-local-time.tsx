@@ -4,7 +4,7 @@ import { BUSINESS_HOURS, formatWallClock, localClock, zoneName } from '@/lib/tim
 import { CustomerClock } from './customer-clock';
 
 /**
- * "Their local time" ("Hora local del cliente") and the account's wall clock, as a description list's
+ * "Customer’s local time" ("Hora local del cliente") and the account's wall clock, as a description list's
  * term and description (a <dt> and a <dd>, for the <dl> of whoever calls the customer back): the
  * unblock request's summary (./request-summary.tsx) and a waiting destination-allowance request's card
  * (components/allowance/staff-allowances.tsx), one line for both. `timeZone`: the account's (IANA).

@@ -8,7 +8,7 @@ import { formatTheirCallTime, sameWallClock } from '@/lib/time/format';
  * 11:52:13 PM GMT-8", "Hora del cliente: dom, 6 dic, 23:52:13 (GMT-8)" (lib/time/format.ts
  * formatTheirCallTime), so that the agent on the phone finds "the call late on Sunday the 6th" the
  * customer speaks of, and the hour repeated when the clocks go back reads as two offsets. `timeZone`:
- * the account's (IANA, as the request page's "Their local time" reads it); `at`: the call's moment.
+ * the account's (IANA, as the request page's "Customer’s local time" reads it); `at`: the call's moment.
  * Nothing when the agent's zone reads the same wall clock then (sameWallClock): the line above is
  * already the customer's time.
  */
