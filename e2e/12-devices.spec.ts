@@ -217,7 +217,7 @@ test('source IPs carry their country on the block page, in the notice email and 
 }) => {
   const w = await blockedAccountWithDevices({ desk: [], pbx: [] });
   const notice = await waitForMail(w.user.email, new RegExp(`^International calling blocked on ${w.name}`));
-  expect(notice.text).toContain(`From internet address ${ATTACKER_IP} (Germany)`);
+  expect(notice.text).toContain(`From address ${ATTACKER_IP} (Germany)`);
 
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, w.user);
