@@ -7,6 +7,10 @@ import { countryName } from '@/lib/phone/format';
 import { revealInvisible } from '@/lib/server/control-characters';
 import { ZONED, ZONED_SECONDS } from '@/lib/time/format';
 
+/** The flags said in words, under `devices.flag` (the customer's) and `staff.devices.flag` (support's). */
+type FlagKey =
+  'scanner' | 'noUserAgent' | 'triggerIp' | 'ownNetwork' | 'foreignCountry' | 'passwordInContact';
+
 /**
  * A binding's terms and values side by side. On a phone the terms take a narrower column (and wrap),
  * as a stacked table's do (app/globals.css table-stack): the contact and address need the room.
@@ -24,9 +28,10 @@ const TERMS = 'grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols
  * flags: scanner, no_user_agent, trigger_ip, own_network, foreign_country, password_in_contact); then
  * how many could not be read. A device that did not say what it is reads "not reported" as its
  * software (its `userAgent` is '', a registrar's `n/a` included: lib/devices/registrations.ts
- * reportedUserAgent). `audience`: who reads it; the no_user_agent flag asks the customer whether they
- * recognise the address, and tells support to ask the customer (default 'customer'; the staff account
- * page passes 'staff').
+ * reportedUserAgent). `audience`: who reads it (default 'customer'; the staff account page passes
+ * 'staff'): the customer is asked to act ("change this SIP password"), support is told what the
+ * customer should do, in staff's words (`staff.devices.flag`; a tester found "your SIP password" and
+ * "our phone system" on the staff page, 2026-12).
  * `home`: the account's country (ISO 3166-1 alpha-2), named in the foreign-country flag. Switch-written
  * text arrives with its control characters replaced (readableSwitchText) and is shown with invisible
  * formatting written out (revealInvisible). Hooks only (no next-intl/server): renders in any server
@@ -42,8 +47,14 @@ export function BindingList({
   audience?: 'customer' | 'staff';
 }) {
   const t = useTranslations('devices');
+  const staff = useTranslations('staff.devices');
   const app = useTranslations('app');
   const locale = useLocale();
+  // Each flag in words for its reader: the customer is asked to act; support reads what the customer
+  // should do, in the words staff use (registrar, contact URI), and a trigger address as one of the
+  // account's recent blocks', since the staff page is not about one block.
+  const flag = (key: FlagKey, values?: Record<string, string | number>) =>
+    audience === 'staff' ? staff(`flag.${key}`, values) : t(`flag.${key}`, values);
   if (c.bindings === null)
     return (
       <p role="status" className="text-amber-950">
@@ -90,20 +101,18 @@ export function BindingList({
               </TechnicalDetails>
               {b.flags.length ? (
                 <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
-                  {b.flags.includes('scanner') ? <li>{t('flag.scanner')}</li> : null}
-                  {b.flags.includes('no_user_agent') ? (
-                    <li>{t(audience === 'staff' ? 'flag.noUserAgentStaff' : 'flag.noUserAgent')}</li>
-                  ) : null}
-                  {b.flags.includes('trigger_ip') ? <li>{t('flag.triggerIp')}</li> : null}
+                  {b.flags.includes('scanner') ? <li>{flag('scanner')}</li> : null}
+                  {b.flags.includes('no_user_agent') ? <li>{flag('noUserAgent')}</li> : null}
+                  {b.flags.includes('trigger_ip') ? <li>{flag('triggerIp')}</li> : null}
                   {b.flags.includes('own_network') ? (
-                    <li>{t('flag.ownNetwork', { count: b.sameAddress })}</li>
+                    <li>{flag('ownNetwork', { count: b.sameAddress })}</li>
                   ) : null}
                   {b.flags.includes('foreign_country') && b.country ? (
                     <li>
-                      {t('flag.foreignCountry', { country: countryName(b.country, locale), home: homeName })}
+                      {flag('foreignCountry', { country: countryName(b.country, locale), home: homeName })}
                     </li>
                   ) : null}
-                  {b.flags.includes('password_in_contact') ? <li>{t('flag.passwordInContact')}</li> : null}
+                  {b.flags.includes('password_in_contact') ? <li>{flag('passwordInContact')}</li> : null}
                 </ul>
               ) : null}
             </li>

@@ -62,6 +62,7 @@ export function SuspiciousList({
 }: Props & { devices: NonNullable<Loaded> }) {
   const t = useTranslations('suspiciousDevices');
   const d = useTranslations('devices');
+  const staff = useTranslations('staff.devices');
   const locale = useLocale();
   const found = suspiciousBindings(devices.credentials);
   if (found.length === 0) return null;
@@ -94,7 +95,11 @@ export function SuspiciousList({
             <ul className="list-disc pl-5 font-semibold text-red-900">
               {b.flags.includes('scanner') ? <li>{t('scanner')}</li> : null}
               {b.flags.includes('no_user_agent') ? <li>{t('noUserAgent')}</li> : null}
-              {b.flags.includes('trigger_ip') ? <li>{t('triggerIp')}</li> : null}
+              {b.flags.includes('trigger_ip') ? (
+                // Support's page is the account's, not one block's: its trigger addresses are those of
+                // the account's recent blocks (lib/devices/registrations.ts devicesForStaff).
+                <li>{audience === 'staff' ? staff('flag.triggerIp') : t('triggerIp')}</li>
+              ) : null}
               {b.flags.includes('foreign_country') && b.country ? (
                 <li>{t('foreign', { country: countryName(b.country, locale), home })}</li>
               ) : null}

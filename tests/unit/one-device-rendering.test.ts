@@ -71,7 +71,11 @@ describe('a credential’s registered devices, one rendering on the customer’s
       const customer = parts(render(h(RegisteredDeviceList, { devices }), locale));
       const staff = parts(render(h(StaffDeviceList, { devices }), locale));
       expect(customer).toHaveLength(5);
-      expect(staff).toEqual(customer);
+      // The same markup, but for the flags' words: each reader is told in its own (the next test).
+      const unflagged = (part: string) =>
+        part.replace(/<ul class="mt-2 list-disc[^"]*">.*?<\/ul>/g, '<ul flags></ul>');
+      expect(staff.map(unflagged)).toEqual(customer.map(unflagged));
+      expect(staff[0]).not.toEqual(customer[0]);
       const d = CATALOGUES[locale].devices;
       expect(text(customer[1]!)).toContain(d.couldNotLoad);
       expect(customer[2]).toContain('<time dateTime="2026-12-07T10:15:30.000Z">');
@@ -111,26 +115,44 @@ describe('a credential’s registered devices, one rendering on the customer’s
     }
   });
 
-  it('says where each address is in IpPlace’s words, and every flag in words, on both pages', () => {
+  it('says where each address is in IpPlace’s words, and every flag in words for its reader, on both pages', () => {
     for (const locale of ['en', 'es'] as const) {
       const ip = CATALOGUES[locale].ipPlace;
-      const f = CATALOGUES[locale].devices.flag;
-      for (const node of [h(RegisteredDeviceList, { devices }), h(StaffDeviceList, { devices })]) {
+      const customer = CATALOGUES[locale].devices.flag;
+      const support = CATALOGUES[locale].staff.devices.flag;
+      for (const [node, f, other] of [
+        [h(RegisteredDeviceList, { devices }), customer, support],
+        [h(StaffDeviceList, { devices }), support, customer],
+      ] as const) {
         const words = text(render(node, locale));
         expect(words).toContain(`192.168.1.70 ${ip.internal}`);
         expect(words).toContain(`198.51.100.20 ${ip.documentation}`);
         expect(words).not.toContain(ip.unknown);
-        expect(words).toContain(f.scanner);
-        expect(words).toContain(f.triggerIp);
+        // Each flag in its reader's words, never the other reader's (support was told "your SIP
+        // password" and "our phone system", 2026-12).
+        for (const key of ['scanner', 'triggerIp'] as const) {
+          expect(words).toContain(f[key]);
+          expect(words).not.toContain(other[key]);
+        }
+        const staffPage = f === support;
         expect(words).toContain(
           locale === 'en'
-            ? 'Registered from another country (Germany), not from your account’s (Spain).'
-            : 'Registrado desde otro país (Alemania), no desde el de su cuenta (España).',
+            ? `Registered from another country (Germany), not from ${staffPage ? 'the account’s' : 'your account’s'} (Spain).`
+            : `Registrado desde otro país (Alemania), no desde el de ${staffPage ? 'la' : 'su'} cuenta (España).`,
         );
         expect(words).toContain(
           locale === 'en'
             ? 'at this address: 7 registered devices use it'
             : ': 7 dispositivos registrados la usan',
+        );
+        expect(words).toContain(
+          locale === 'en'
+            ? staffPage
+              ? 'came through the customer’s own network or PBX'
+              : 'came through your own network or PBX'
+            : staffPage
+              ? 'pasaron por la propia red o centralita del cliente'
+              : 'pasaron por su propia red o central telefónica',
         );
         expect(words).toContain(
           `${CATALOGUES[locale].devices.noUserAgent} ${CATALOGUES[locale].devices.shortened}`,
