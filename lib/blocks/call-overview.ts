@@ -33,8 +33,13 @@ export const CALLS_PER_PAGE = 100;
 /** Values of each kind (dialled numbers, credential names, source addresses) a summary names. */
 export const TOP_VALUES = 10;
 
-/** The values of one column a summary names, most calls first, and how many distinct ones there are. */
-export type Ranked = { values: string[]; distinct: number };
+/**
+ * The values of one column a summary names, most calls first, and how many distinct ones there are;
+ * `counts`, when given, the calls of each value (parallel to `values`), so that a reader can rank
+ * what the values lead to (lib/blocks/destinations.ts: destinations by their calls in all). A value
+ * with no count given counts as one call.
+ */
+export type Ranked = { values: string[]; distinct: number; counts?: number[] };
 
 /**
  * A block's trigger calls, bounded for a page or a mail: a block may hold thousands (10,000 and a
@@ -69,8 +74,8 @@ export async function callOverview(
       const n = new Map<string, number>();
       for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);
       // `values` come oldest call first, so the map holds them by first call; the sort is stable.
-      const sorted = [...n].sort((a, b) => b[1] - a[1]);
-      return { values: sorted.slice(0, TOP_VALUES).map(([v]) => v), distinct: n.size };
+      const top = [...n].sort((a, b) => b[1] - a[1]).slice(0, TOP_VALUES);
+      return { values: top.map(([v]) => v), distinct: n.size, counts: top.map(([, c]) => c) };
     };
     const names = rank(calls.map((c) => c.sipUsername));
     const unknown = rank(calls.map((c) => c.sipUsername).filter((n) => !usernames.includes(n)));
@@ -125,7 +130,11 @@ export async function callOverview(
     calls,
     total: Number(counts!.calls),
     top: {
-      to: { values: to.map((r) => r.to), distinct: Number(counts!.numbers) },
+      to: {
+        values: to.map((r) => r.to),
+        distinct: Number(counts!.numbers),
+        counts: to.map((r) => r._count._all),
+      },
       sipUsername: { values: names.map((r) => r.sipUsername), distinct: distinctNames },
       sourceIp: { values: ips.slice(0, TOP_VALUES).map((r) => r.sourceIp), distinct: ips.length },
     },

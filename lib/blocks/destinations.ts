@@ -12,30 +12,19 @@ import { db } from '@/lib/server/db';
 // a call for each new one past MAX_STORED_CALLS), so the list can be complete.
 
 /**
- * A block's destinations: one number for each (the first of the numbers most calls went to that is
- * in it, else the first stored), in the order of the first number most called there, so a caller
- * names them with the words it already has (lib/phone/format.ts destinationsOf); and how many
- * distinct numbers could not be read at all.
+ * A block's destinations: one number for each (its most called), most calls in all first, so a
+ * caller names them with the words it already has (lib/phone/format.ts namedDestinations); and how
+ * many distinct numbers could not be read at all.
  */
 export type Destinations = { numbers: string[]; unreadable: number };
-
-/** Destinations worked out from `numbers` (most called first) in the account's `country`. Pure. */
-export function destinationsOfNumbers(numbers: readonly string[], country: CountryCode): Destinations {
-  const seen = new Map<string, string>();
-  const unreadable = new Set<string>();
-  for (const n of numbers) {
-    const read = readDialled(n, country);
-    const where = read && destinationOfReading(read);
-    if (!where) unreadable.add(n);
-    else if (!seen.has(where)) seen.set(where, n);
-  }
-  return { numbers: [...seen.values()], unreadable: unreadable.size };
-}
 
 /**
  * Destinations of `numbers` with how many calls each number had, read in the account's `country`:
  * one number for each destination (its most called), the destinations in the order of their calls
- * in all (ties in the order given), and how many distinct numbers could not be read. Pure.
+ * in all (ties in the order given), and how many distinct numbers could not be read. Every block,
+ * small or large, is ranked so (a small one used to be named in the order of its first numbers, so
+ * three Cuban numbers called twice each came after one Somali number called three times). `numbers`
+ * should be distinct; a repeat is counted as more calls to it. Pure.
  */
 export function destinationsByCalls(
   numbers: readonly { number: string; calls: number }[],
@@ -74,17 +63,21 @@ const cache = new Map<string, Destinations>();
 const CACHED = 1000;
 
 /**
- * Every destination of block `blockId`'s stored calls, read in the account's `country`. `top` is
- * callOverview's `top.to`: when it holds every distinct number (a small block), nothing is read;
- * else the distinct numbers are read in one statement and the answer kept (see `cache`). The top
- * numbers' destinations come first, most called first, then the others in the order of their numbers.
+ * Every destination of block `blockId`'s stored calls, read in the account's `country`, ranked by
+ * their calls (destinationsByCalls). `top` is callOverview's `top.to`: when it holds every distinct
+ * number (a small block), nothing is read (its `counts` give the calls); else the calls per number
+ * are read in one statement and the answer kept (see `cache`).
  */
 export async function blockDestinations(
   blockId: string,
   top: Ranked,
   country: CountryCode,
 ): Promise<Destinations> {
-  if (top.distinct <= top.values.length) return destinationsOfNumbers(top.values, country);
+  if (top.distinct <= top.values.length)
+    return destinationsByCalls(
+      top.values.map((number, i) => ({ number, calls: top.counts?.[i] ?? 1 })),
+      country,
+    );
   const key = `${blockId}\u0000${top.distinct}\u0000${country}`;
   const kept = cache.get(key);
   if (kept) return kept;

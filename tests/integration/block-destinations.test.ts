@@ -120,6 +120,27 @@ describe.each(dialects())('where a block’s calls went, on %s', (dialect) => {
     expect(mailOf(view, 'en').text).toContain('Somalia');
   });
 
+  it('ranks a small block’s destinations by their calls too, as a large one’s', async () => {
+    // One Somali number called three times, first; then three Cuban numbers called twice each: six
+    // calls to Cuba. A small block (every number among the ten most called) was named in the order
+    // of its numbers, Somalia first; the calls per destination now decide, as for a large block.
+    const cuban = ['+5355512345', '+5355512346', '+5355512347'];
+    const calls = [
+      ...Array.from({ length: 3 }, () => ({ sipUsername: 'x', to: '+252611234567' })),
+      ...cuban.flatMap((to) => [
+        { sipUsername: 'x', to },
+        { sipUsername: 'x', to },
+      ]),
+    ];
+    const { view } = await blockWith(calls);
+    expect(view.top.to.distinct).toBeLessThanOrEqual(view.top.to.values.length);
+    expect(view.destinations.numbers).toHaveLength(2);
+    expect(view.destinations.numbers[0]).toMatch(/^\+53/);
+    const en = render(h(ExplanationText, { block: view, needsPerson: false }), 'en');
+    expect(en).toMatch(/9 calls to Cuba and Somalia/);
+    expect(mailOf(view, 'en').text).toMatch(/Cuba and Somalia/);
+  });
+
   it('reads a large block’s numbers once per process, again when calls are added', async () => {
     const { view, users, creds } = await blockWith([...somali(20), { sipUsername: 'x', to: ELSEWHERE[0]! }]);
     expect(view.destinations.numbers).toHaveLength(2);

@@ -436,11 +436,12 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
           })),
         callCount: 2,
         callsNotKept: 0,
-        // The values most calls name (ties by value), and how many distinct ones (lib/blocks/call-overview.ts).
+        // The values most calls name (ties by value), how many distinct ones, and the calls of each
+        // (lib/blocks/call-overview.ts).
         top: {
-          to: { values: ['+252611234567'], distinct: 1 },
-          sipUsername: { values: ['trunk-9', 'zz-desk'], distinct: 2 },
-          sourceIp: { values: ['203.0.113.9'], distinct: 1 },
+          to: { values: ['+252611234567'], distinct: 1, counts: [2] },
+          sipUsername: { values: ['trunk-9', 'zz-desk'], distinct: 2, counts: [1, 1] },
+          sourceIp: { values: ['203.0.113.9'], distinct: 1, counts: [2] },
         },
         sourceIps: ['203.0.113.9'],
         destinations: { numbers: ['+252611234567'], unreadable: 0 },

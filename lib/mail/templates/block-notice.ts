@@ -1,7 +1,7 @@
 import { displayEmail } from '@/lib/auth/email-address';
 import { type IpPlace, placeIp, placeWordKey } from '@/lib/geo/ip-country';
 import { suggestsMisdial } from '@/lib/blocks/misdial-step';
-import { type Destinations, destinationsOfNumbers } from '@/lib/blocks/destinations';
+import { type Destinations, destinationsByCalls } from '@/lib/blocks/destinations';
 import { countryName, describeDialled, namedDestinations } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { formatCallDuration } from '@/lib/requests/call-summary';
@@ -159,7 +159,12 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
     r.distinct > r.values.length ? [t(`block.explain.${key}`, { count: r.distinct - r.values.length })] : [];
   // Every destination, as the block page's explanation names them (components/block/explanation.tsx):
   // not "and 1,490 other numbers" when every call went to Somalia (lib/blocks/destinations.ts).
-  const destinations = d.destinations ?? destinationsOfNumbers(all(d.calls.map((c) => c.to)).values, country);
+  const destinations =
+    d.destinations ??
+    destinationsByCalls(
+      d.calls.map((c) => ({ number: c.to, calls: 1 })),
+      country,
+    );
   const shownDestinations = namedDestinations(destinations.numbers, country, mailTag(ctx));
   const countries = [
     ...shownDestinations.names,
