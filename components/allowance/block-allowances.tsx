@@ -7,7 +7,7 @@ import { storedText } from '@/lib/i18n/stored';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { KeptLines } from '@/components/ui/stored-text';
 import { blockPageAllowances } from '@/lib/blocks/page-version';
-import { countryName } from '@/lib/phone/format';
+import { countryAndCode } from '@/lib/phone/format';
 import { ZONED } from '@/lib/time/format';
 import { Countdown } from './countdown';
 import { buttonClass } from '@/components/ui/button-class';
@@ -155,7 +155,7 @@ export async function BlockAllowances({
       {list.length ? (
         <ul aria-labelledby="allowances" className="flex flex-col gap-2">
           {list.map((a) => {
-            const country = `${countryName(a.country, locale)} (${a.country})`;
+            const country = countryAndCode(a.country, locale);
             return (
               <li
                 key={a.id}

@@ -2,7 +2,7 @@ import { useLocale, useTranslations } from 'next-intl';
 import type { DoorView } from '@/lib/allowances/fraud-door';
 import { intlOf } from '@/lib/i18n/intl-cache';
 import { intlTag } from '@/lib/i18n/locales';
-import { countryName } from '@/lib/phone/format';
+import { countryAndCode } from '@/lib/phone/format';
 import { Link } from '@/components/ui/link';
 import { PAGE_LINK } from '@/components/ui/button-class';
 
@@ -46,7 +46,7 @@ export function StaffDoorNote({ door }: { door: DoorView | undefined }) {
   const listed = useListed();
   const names = useNames();
   if (!door) return null;
-  const country = `${countryName(door.country, locale)} (${door.country})`;
+  const country = countryAndCode(door.country, locale);
   const creds = (cs: DoorView['changeFirst']) => ({
     country,
     credentials: listed(cs.map((c) => c.name)),
@@ -103,7 +103,7 @@ export function CustomerDoors({ doors, blockId }: { doors: DoorView[]; blockId: 
   const names = useNames();
   const first = doors.filter((d) => d.changeFirst.length > 0);
   const unknown = doors.filter((d) => d.unknownNames.length > 0 && d.changeFirst.length === 0);
-  const country = (d: DoorView) => `${countryName(d.country, locale)} (${d.country})`;
+  const country = (d: DoorView) => countryAndCode(d.country, locale);
   return (
     <>
       {first.length ? (

@@ -4,7 +4,7 @@ import { Link } from '@/components/ui/link';
 import { When } from '@/components/ui/when';
 import { actorArgs } from '@/components/block/timeline';
 import type { PageActor } from '@/lib/blocks/queries';
-import { countryName } from '@/lib/phone/format';
+import { countryAndCode } from '@/lib/phone/format';
 import { ZONED } from '@/lib/time/format';
 
 /** A notice of what is already asked for, on a page that asks something of a block, and the way back to it. */
@@ -100,7 +100,7 @@ export async function OpenAllowances({
           {t(
             `status.${a.status === 'active' && a.endingSince ? 'activeEnding' : (a.status as 'requested')}`,
             {
-              country: `${countryName(a.country, locale)} (${a.country})`,
+              country: countryAndCode(a.country, locale),
               hours: a.hours,
               until: a.until ? format.dateTime(a.until, ZONED) : '',
             },

@@ -2,7 +2,7 @@ import { Fragment, type ReactNode } from 'react';
 import { displayEmail } from '@/lib/auth/email-address';
 import { intlOf } from '@/lib/i18n/intl-cache';
 import type { Translate } from '@/lib/i18n/note';
-import { countryName } from '@/lib/phone/format';
+import { countryAndCode } from '@/lib/phone/format';
 import type { AuditDetail, DetailValue } from '@/lib/staff/audit-detail';
 import { switchErrorText } from '@/lib/switch/error-text';
 import { formatWhen, zoneName } from '@/lib/time/format';
@@ -87,7 +87,7 @@ function valueOf(v: DetailValue, w: DetailWords): ReactNode {
     case 'yesNo':
       return w.word(v.value ? 'audit.value.yes' : 'audit.value.no');
     case 'country':
-      return `${countryName(v.code, w.tag)} (${v.code})`;
+      return countryAndCode(v.code, w.tag);
     case 'zone':
       return zoneName(v.zone, w.tag);
     case 'language':

@@ -2,7 +2,7 @@ import { useLocale, useTimeZone, useTranslations } from 'next-intl';
 import { PAGE_LINK } from '@/components/ui/button-class';
 import { intlTag } from '@/lib/i18n/locales';
 import { formatSpan } from '@/lib/requests/call-summary';
-import { countryName } from '@/lib/phone/format';
+import { countryAndCode } from '@/lib/phone/format';
 import type { QueueItem } from '@/lib/requests/queue';
 import { formatWhen } from '@/lib/time/format';
 import { LikelihoodHint } from './likelihood-hint';
@@ -135,7 +135,7 @@ export function QueueList({
                 <p className="text-sm font-medium">
                   {t('alsoAllowance', {
                     count: r.allowancesWaiting.length,
-                    countries: r.allowancesWaiting.map((c) => `${countryName(c, locale)} (${c})`).join(', '),
+                    countries: r.allowancesWaiting.map((c) => countryAndCode(c, locale)).join(', '),
                   })}
                 </p>
               ) : null}

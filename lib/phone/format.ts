@@ -82,6 +82,16 @@ export function countryName(country: string, locale = 'en'): string {
 }
 
 /**
+ * "Dominican Republic (DO)" for "DO": a country's name in `locale` (countryName) with its ISO 3166-1
+ * alpha-2 code, as allowances, their notes and mails, the staff queue and the audit log name a
+ * country, so that an agent on the phone and the customer read the same code. Not for a sentence
+ * that wants English "the" (inSentence): the name stands as written at the head of a sentence too.
+ */
+export function countryAndCode(country: string, locale = 'en'): string {
+  return `${countryName(country, locale)} (${country})`;
+}
+
+/**
  * A number of `country` for a hint, written internationally ("+54 9 11 2345 6789" for AR) or as it is
  * dialled there (`national`: "011 15-2345-6789"): libphonenumber's example mobile number, so that the
  * hint looks like the numbers the reader dials. DEFAULT_COUNTRY's for a country libphonenumber does not know.

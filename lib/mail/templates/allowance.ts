@@ -2,7 +2,7 @@ import type { Translate } from '@/lib/i18n/note';
 import { storedText } from '@/lib/i18n/stored';
 import { switchErrorText } from '@/lib/switch/error-text';
 import { callbackDisplay } from '@/lib/phone/callback';
-import { countryName } from '@/lib/phone/format';
+import { countryAndCode } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import {
   accountFooter,
@@ -52,7 +52,7 @@ export type AllowanceMailData = {
 export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  const country = `${countryName(d.allowance.country, mailTag(ctx))} (${d.allowance.country})`;
+  const country = countryAndCode(d.allowance.country, mailTag(ctx));
   const path = d.staff
     ? `/staff/accounts/${encodeURIComponent(d.account.number)}`
     : d.allowance.blockId
@@ -133,7 +133,7 @@ const requestUrl = (ctx: MailContext, d: AllowanceRequestMailData) =>
   );
 
 /** The country as every allowance mail names it: "Somalia (SO)", in the reader's language. */
-const countryOf = (ctx: MailContext, code: string) => `${countryName(code, mailTag(ctx))} (${code})`;
+const countryOf = (ctx: MailContext, code: string) => countryAndCode(code, mailTag(ctx));
 
 /**
  * The receipt of a customer's allowance request (allowance_received, to the one who asked): the

@@ -3,7 +3,7 @@ import { DEFAULT_LOCALE, formatTag, type Locale } from '@/lib/i18n/locales';
 import { translator } from '@/lib/i18n/translate';
 import { renderMail, type Part, type Shell } from './layout';
 import { formatWhen } from '@/lib/time/format';
-import { countryName } from '@/lib/phone/format';
+import { countryAndCode } from '@/lib/phone/format';
 import { credentialName } from '@/lib/accounts/credential-name';
 import { displayEmail } from '@/lib/auth/email-address';
 
@@ -131,7 +131,7 @@ export const closedAllowanceText = (
   a: ClosedAllowance,
 ) =>
   ctx.t(`mail.${key}.closedAllowance`, {
-    country: `${countryName(a.country, mailTag(ctx))} (${a.country})`,
+    country: countryAndCode(a.country, mailTag(ctx)),
     hours: a.hours,
     at: when(a.createdAt, ctx),
     ...askerArgs(a.asker),
