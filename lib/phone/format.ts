@@ -594,30 +594,6 @@ function highCostOf(
 }
 
 /**
- * What a sentence about calls to `numbers` (as the switch reported them, from an account in
- * `accountCountry`) names, in `locale` (BCP 47): `names`, the distinct destinations (the country or
- * network, else the number as displayed) in the reader's alphabetical order, and `unreadable`, how
- * many distinct numbers could not be read at all, to be said as a count ("2 numbers we could not
- * read") rather than listed raw among the countries.
- */
-export function destinationsOf(
-  numbers: readonly string[],
-  accountCountry: CountryCode,
-  locale: string,
-): { names: string[]; unreadable: number } {
-  const names = new Map<string, string>();
-  const unreadable = new Set<string>();
-  for (const n of numbers) {
-    const d = describeDialled(n, accountCountry, locale);
-    if (d.e164 === null) unreadable.add(n);
-    else names.set(d.countryName ?? d.display, destinationName(d, locale));
-  }
-  // Sorted by the name itself ("the United States" among the U's), then written as a sentence says it.
-  const sorted = [...names.keys()].sort(intlOf(Intl.Collator, locale).compare);
-  return { names: sorted.map((n) => names.get(n)!), unreadable: unreadable.size };
-}
-
-/**
  * Where a read number goes: its region (ISO 3166-1 alpha-2: "JM" for +1 876, "PH" for +63 0123456),
  * or for a number of no region (+882 international networks, +61 0936834) its country calling code
  * ("+882", "+61"). A trigger call's stored destination (lib/blocks/trigger-calls.ts) and a block's

