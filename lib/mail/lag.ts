@@ -5,7 +5,8 @@ import { db } from '@/lib/server/db';
  * How long the mail outbox's most overdue pending message has waited to go, in ms at `now` (epoch
  * ms); 0 when none waits. A message never tried waits from when it became due (`nextAttemptAt`): a
  * SIP password alert is held 2 to 10 minutes on purpose so that a sitting of changes is mailed once
- * (lib/mail/queue.ts queuePasswordChangedAlert), and a held message is not late. A message already
+ * (lib/mail/queue.ts queuePasswordChangedAlert), and a held message is not late; one released early
+ * (releaseHeldAlerts) is due from its release. A message already
  * tried waits from when it was queued (`createdAt`): each failed try moves its due time on, and the
  * wait since it was queued is what its reader sees. Read by the readiness check (lib/server/health.ts)
  * and the metrics (lib/server/metrics.ts `tollgate_outbox_oldest_age_seconds{outbox="mail"}`), so both

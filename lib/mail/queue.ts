@@ -66,7 +66,11 @@ export async function queueSecurityChange(
   });
 }
 
-/** One message per member of the account (each with their own sign-in link where the template has one). */
+/**
+ * One message per member of the account (each with their own sign-in link where the template has
+ * one). A template of ALERT_GOES_FIRST first releases each member's held SIP password alert about
+ * the account (releaseHeldAlerts), so that alert is sent before this message.
+ */
 export async function queueMailToMembers<T extends MailTemplate>(
   tx: Tx,
   accountId: string,
@@ -74,7 +78,43 @@ export async function queueMailToMembers<T extends MailTemplate>(
   payload: Omit<MailPayload<T>, 'userId'>,
   opts: QueueOptions = {},
 ): Promise<number> {
-  return queueMailToUsers(tx, await mailedMembers(tx, accountId), template, payload, opts);
+  const members = await mailedMembers(tx, accountId);
+  return queueMailToUsers(tx, members, template, payload, {
+    ...opts,
+    ...(await alertsFirst(tx, accountId, members, template, opts)),
+  });
+}
+
+/**
+ * The mail to a member about an account before which that member's held SIP password alert about
+ * the account is sent (queuePasswordChangedAlert holds it PASSWORD_ALERT_HOLD_MS): news of what a
+ * password change may have caused. A rotation lifts a block (lib/blocks/policy.ts liftIfRotated), and
+ * "International calling is back" (block_lifted), or "the block your request was about was lifted"
+ * (request_closed, when another block stays in force), read before the alert of the change that
+ * brought it made the change look later than the lift, and told a member who did not make it last
+ * (a tester, 2026-12-07). Not the others: block_notice goes out at once, on the switch event's hot
+ * path, about what the switch did; the request, allowance and login mails answer what a person did
+ * or asked, and say nothing a password change caused.
+ */
+export const ALERT_GOES_FIRST: readonly MailTemplate[] = ['block_lifted', 'request_closed'];
+
+/**
+ * For a message of `template` queued now to `users` about account `accountId`: when the template is
+ * one of ALERT_GOES_FIRST, releases their held alerts (releaseHeldAlerts) and returns the due time
+ * the message takes, 1 ms after theirs; else nothing changes (`{}`). A message queued with a hold of
+ * its own (`opts.holdUntil`) keeps it.
+ */
+async function alertsFirst(
+  tx: Tx,
+  accountId: string,
+  users: { email: string }[],
+  template: MailTemplate,
+  opts: QueueOptions,
+): Promise<QueueOptions> {
+  if (!ALERT_GOES_FIRST.includes(template) || !users.length) return {};
+  const now = sharedNow();
+  await releaseHeldAlerts(tx, accountId, users, now);
+  return opts.holdUntil ? {} : { holdUntil: now };
 }
 
 /**
@@ -97,7 +137,8 @@ async function mailedMembers(tx: Tx, accountId: string): Promise<{ id: string; e
  * credential to the next (the reset page's "Next: change the password of …"), one every 20–60 s, and
  * each change within the hold joins the alert already waiting (queuePasswordChangedAlert) instead of
  * mailing every member again. Short enough that a lone change, the one an intruder makes, is still
- * told within about 2 minutes.
+ * told within about 2 minutes. Sooner when a mail about what the change caused is queued to the
+ * member (ALERT_GOES_FIRST: the lift of a block): that releases it (releaseHeldAlerts).
  */
 export const PASSWORD_ALERT_HOLD_MS = 2 * 60_000;
 
@@ -119,6 +160,35 @@ export const PASSWORD_ALERT_MAX_HOLD_MS = 10 * 60_000;
 const APPEND_MARGIN_MS = 30_000;
 
 /**
+ * The confirmed SIP password alerts still held (queuePasswordChangedAlert) as of
+ * `now` on the shared clock, as a Prisma filter: pending, never tried, no send started, not claimed
+ * by a worker, not yet due. A worker claims only a due row (lib/server/outbox.ts claimDue) and a
+ * claimed one has a lease owner, so a row matching this is no worker's: the digest's additions
+ * (addToWaitingAlert, stricter still: not due within APPEND_MARGIN_MS) and releaseHeldAlerts change
+ * it only through a conditional UPDATE with this filter.
+ */
+const heldAlert = (now: Date) => ({
+  template: 'sip_password_changed',
+  status: 'pending' as const,
+  attempts: 0,
+  sendStartedAt: null,
+  leaseOwner: null,
+  nextAttemptAt: { gt: now },
+});
+
+/**
+ * The outbox rows of SIP password alerts about account `accountId`, as a Prisma filter: their payload
+ * names it (`"accountId":"<id>"`, as queuePasswordChangedAlert writes the JSON: only the gathered,
+ * confirmed alerts carry it; the outbox has no column for the account). A JSON string escapes every
+ * quote in it, so the text matches the payload's own key only, never one inside a value; ids are
+ * letters and digits (lib/server/row-id.ts), so no LIKE wildcard is in one.
+ */
+const alertsAbout = (accountId: string) => ({
+  template: 'sip_password_changed',
+  payload: { contains: `"accountId":${JSON.stringify(accountId)}` },
+});
+
+/**
  * Queues the security alert of a confirmed SIP password change (`sip_password_changed`, gathered
  * shape: lib/mail/payloads.ts) to every member of account `accountId` who receives mail, inside the
  * caller's transaction, as queueMailToMembers does; returns the number of members told. A member who
@@ -126,7 +196,8 @@ const APPEND_MARGIN_MS = 30_000;
  * by a worker: pending, no lease, no attempt, no send started, no error, not due within
  * APPEND_MARGIN_MS, fewer than MAX_CHANGES_PER_PASSWORD_ALERT changes) gets this change added to it,
  * its due time pushed to now + PASSWORD_ALERT_HOLD_MS and never past PASSWORD_ALERT_MAX_HOLD_MS after
- * it was queued; any other member gets a new alert, due PASSWORD_ALERT_HOLD_MS from now. Times are on
+ * it was queued; any other member gets a new alert, due PASSWORD_ALERT_HOLD_MS from now (a mail of
+ * ALERT_GOES_FIRST to the member about the account makes it due at once: releaseHeldAlerts). Times are on
  * the shared clock (lib/server/clock.ts). The addition is one conditional UPDATE of that row, which
  * also requires its payload unchanged since it was read: a worker that claims the row first (or any
  * other write to it) makes it match nothing, and the change then gets a message of its own. The
@@ -171,25 +242,21 @@ async function addToWaitingAlert(
   change: SipPasswordChange,
   now: Date,
 ): Promise<boolean> {
+  // Held (heldAlert), and not due within APPEND_MARGIN_MS.
   const untouched = {
+    ...heldAlert(new Date(now.getTime() + APPEND_MARGIN_MS)),
     to: user.email,
-    template: 'sip_password_changed',
-    status: 'pending' as const,
-    attempts: 0,
-    leaseOwner: null,
     leaseUntil: null,
-    sendStartedAt: null,
     lastError: null,
-    nextAttemptAt: { gt: new Date(now.getTime() + APPEND_MARGIN_MS) },
   };
   // The outbox has no column for the account or the login: their ids are matched in the payload's
-  // JSON as queuePasswordChangedAlert writes it, then checked parsed. Ids are letters and digits
-  // (lib/server/row-id.ts, cuid), so no LIKE wildcard can be in one. Held alerts are few.
+  // JSON as queuePasswordChangedAlert writes it (alertsAbout), then checked parsed. Ids are letters
+  // and digits (lib/server/row-id.ts, cuid), so no LIKE wildcard can be in one. Held alerts are few.
   const waiting = await tx.mailMessage.findMany({
     where: {
       ...untouched,
       AND: [
-        { payload: { contains: `"accountId":${JSON.stringify(accountId)}` } },
+        { payload: alertsAbout(accountId).payload },
         { payload: { contains: `"userId":${JSON.stringify(user.id)}` } },
       ],
     },
@@ -295,7 +362,8 @@ export function mailInsert<T extends MailTemplate>(
  * they asked is not told how it was decided (a denial quotes the agent's reason) and is not sent a
  * link to a block page they can no longer open; the members who remain are told instead (break-29:
  * only a disabled login was passed over, so the removed member got the mail and the account's
- * members got none). Returns the number queued.
+ * members got none). A template of ALERT_GOES_FIRST releases the recipients' held SIP password
+ * alerts about the account first, as queueMailToMembers does. Returns the number queued.
  */
 export async function queueMailToAsker<T extends MailTemplate>(
   tx: Tx,
@@ -309,7 +377,13 @@ export async function queueMailToAsker<T extends MailTemplate>(
     select: { id: true, email: true },
   });
   return asker
-    ? queueMailToUsers(tx, [asker], template, payload)
+    ? queueMailToUsers(
+        tx,
+        [asker],
+        template,
+        payload,
+        await alertsFirst(tx, accountId, [asker], template, {}),
+      )
     : queueMailToMembers(tx, accountId, template, payload);
 }
 
@@ -321,6 +395,70 @@ export const mailAbout = (template: 'block_notice' | 'block_lifted', blockId: st
   template,
   payload: { contains: `"blockId":${JSON.stringify(blockId)}` },
 });
+
+/**
+ * Ends the hold of the SIP password alerts about account `accountId` held for `users` (their
+ * addresses; heldAlert as of `now`, the shared clock), inside the caller's transaction: each becomes
+ * due at `now` − 1 ms, its changes kept, so a worker sends it at its next tick, ahead of the message
+ * the caller queues next, due at `now` (alertsFirst: the mail worker takes due rows in due order).
+ * Not from when it was queued, as releaseHeldMail does for a notice: an alert held up to
+ * PASSWORD_ALERT_MAX_HOLD_MS would read as that late to the readiness check and the metrics
+ * (lib/mail/lag.ts). One conditional UPDATE: a worker that claimed the row first, or a change
+ * added meanwhile, is either seen by it or not matched (PostgreSQL reads the row again after the
+ * lock it waited for). A released row is due at once, so it takes no more changes
+ * (addToWaitingAlert): a change confirmed after it starts a new held alert. Returns how many were
+ * released.
+ */
+export async function releaseHeldAlerts(
+  tx: Tx,
+  accountId: string,
+  users: { email: string }[],
+  now: Date,
+): Promise<number> {
+  if (!users.length) return 0;
+  const released = await tx.mailMessage.updateMany({
+    where: {
+      ...heldAlert(now),
+      ...alertsAbout(accountId),
+      to: { in: [...new Set(users.map((u) => u.email))] },
+    },
+    data: { nextAttemptAt: new Date(now.getTime() - 1) },
+  });
+  return released.count;
+}
+
+/**
+ * The earliest due time of the SIP password alerts about account `accountId` to `to` that are pending
+ * and not held (heldAlert as of now on the shared clock: released, being sent, or waiting for a
+ * retry), or null when there is none. A message of ALERT_GOES_FIRST waits for them
+ * (lib/mail/render.ts): the due order puts a released alert first on one worker, and this keeps it
+ * first when another instance's worker claims the message while the alert is still being sent, or
+ * when the alert's send failed and waits for its retry. A held alert (a change after the release)
+ * is not waited for: it is news of a later change.
+ */
+export async function pendingAlertDue(
+  tx: Pick<Tx, 'mailMessage'>,
+  to: string,
+  accountId: string,
+): Promise<Date | null> {
+  const now = sharedNow();
+  const first = await tx.mailMessage.findFirst({
+    where: {
+      ...alertsAbout(accountId),
+      to,
+      status: 'pending',
+      OR: [
+        { attempts: { gt: 0 } },
+        { sendStartedAt: { not: null } },
+        { leaseOwner: { not: null } },
+        { nextAttemptAt: { lte: now } },
+      ],
+    },
+    orderBy: { nextAttemptAt: 'asc' },
+    select: { nextAttemptAt: true },
+  });
+  return first?.nextAttemptAt ?? null;
+}
 
 /**
  * Ends the hold of the `block_notice` messages of block `blockId` that are still held (queued with

@@ -54,7 +54,7 @@ import { sipPasswordChanged, sipPasswordsChanged } from '@/lib/mail/templates/si
 import { accountBlocked } from '@/lib/allowances/blocked';
 import { sharedNow } from '@/lib/server/clock';
 import { lockAccount } from '@/lib/server/db/lock';
-import { queueMail } from '@/lib/mail/queue';
+import { pendingAlertDue, queueMail } from '@/lib/mail/queue';
 
 // Turns an outbox row into a message, reading what it needs from the database at send time.
 // Rendering is deterministic for a row (times come from the database, the link token from the row
@@ -85,7 +85,10 @@ import { queueMail } from '@/lib/mail/queue';
 //   confirmation's own alert says so; refused since: nothing changed; a newer password of the same
 //   credential confirmed by the switch: that one is in force, and its own alert says so);
 // - kept in order: block_lifted waits while a block notice of the same account to the same address
-//   is still pending, so that "calling is back" never comes before the notice it follows.
+//   is still pending, so that "calling is back" never comes before the notice it follows; and
+//   block_lifted and request_closed (lib/mail/queue.ts ALERT_GOES_FIRST) wait while a SIP password
+//   alert about the account to the same address is pending and not held (alertFirst), so that the
+//   alert of the change that lifted the block comes before the news of the lift.
 // A row this version cannot read (a template it does not know, a payload that is not JSON or does
 // not fit its schema) is none of these: during a rolling upgrade or after a rollback an older
 // instance claims the newer release's mail, so it is put back for an instance that can read it
@@ -244,6 +247,22 @@ async function pendingNoticeDue(to: string, accountId: string): Promise<Date | n
   });
   // Sent or failed between the two reads: the next render looks again.
   return notice?.status === 'pending' ? notice.nextAttemptAt : null;
+}
+
+/**
+ * Not yet, when a SIP password alert about account `accountId` to `to` is pending and not held
+ * (lib/mail/queue.ts pendingAlertDue: released when this message was queued, being sent by another
+ * worker, or waiting for a retry): the row is put back until NOTICE_FIRST_MS after the alert's due
+ * time, as a "calling is back" waits for a block notice. Null when none is: the message may go.
+ */
+async function alertFirst(to: string, accountId: string): Promise<RenderResult | null> {
+  const due = await pendingAlertDue(db, to, accountId);
+  if (!due) return null;
+  return {
+    ok: false,
+    reason: 'waiting for the security alert to this address to go first',
+    waitMs: Math.max(0, due.getTime() - sharedNow().getTime()) + NOTICE_FIRST_MS,
+  };
 }
 
 /** Why a "calling is back" a newer block made untrue is not sent (after `not sent: superseded: `). */
@@ -621,6 +640,11 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         );
       if (template === 'request_lift_failed' && (request.status !== 'pending' || lifted))
         return superseded('the request was decided again, or its block lifted, since; that mail says so');
+      if (template === 'request_closed') {
+        // After the security alert of the change that lifted its block (lib/mail/queue.ts ALERT_GOES_FIRST).
+        const alert = await alertFirst(row.to, request.accountId);
+        if (alert) return alert;
+      }
       const stillBlocked = template === 'request_closed' ? await accountBlocked(db, request.accountId) : true;
       const render = {
         request_received: requestReceived,
@@ -668,6 +692,9 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           reason: 'waiting for the block notice to this address to go first',
           waitMs: Math.max(0, notice.getTime() - sharedNow().getTime()) + NOTICE_FIRST_MS,
         };
+      // After the security alert of the change that lifted it (lib/mail/queue.ts ALERT_GOES_FIRST).
+      const alert = await alertFirst(row.to, block.accountId);
+      if (alert) return alert;
       const rows = ids('closedRequestIds').length
         ? await db.unblockRequest.findMany({
             where: { id: { in: ids('closedRequestIds') } },

@@ -10,8 +10,9 @@ import {
 import { MAX_CHANGES_PER_PASSWORD_ALERT } from '@/lib/mail/payloads';
 import { claimDue } from '@/lib/server/outbox';
 import { getDb } from '@/lib/server/db';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects } from '@/tests/helpers/db';
-import { asCustomer, makeAccount } from '@/tests/helpers/factory';
+import { asCustomer, makeAccount, makeBlock, makeRequest } from '@/tests/helpers/factory';
 import { uniqueEmail } from '@/tests/helpers/unique';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
@@ -293,5 +294,161 @@ describe.each(dialects())('one security alert for a sitting of SIP password chan
     expect(m.subject).toBe(`Security alert: SIP password changed for ${creds[0].username}`);
     expect(m.text).toContain('By: dana@acme.example');
     expect(m.text).toContain('From internet address: 198.51.100.23');
+  });
+
+  // A tester (2026-12-07): the change that lifted the block was told two minutes after "International
+  // calling is back", as if it came after the lift, and a member who had not made it learnt of it last.
+  describe('a mail about the lift sends the held alert first', () => {
+    /**
+     * `made`'s account blocked on the simulator and in the portal, the block's calls through each of
+     * its credentials (so the last credential's change lifts it): the Block row.
+     */
+    async function blocked(made: Awaited<ReturnType<typeof provisioned>>) {
+      await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
+        internationalCalling: 'blocked',
+        reason: 'high_risk_destination',
+      });
+      return makeBlock(made.account.id, {
+        placedAt: new Date(Date.now() - 5 * MIN),
+        calls: made.creds.map((c) => ({ sipUsername: c.username })),
+      });
+    }
+
+    /**
+     * Every credential of `made` changed by its first member, 30 s apart from `t0`; the last lifts.
+     * `beforeConfirm` runs between the lift's queueing and the switch's confirmation.
+     */
+    async function rotateAll(
+      made: Awaited<ReturnType<typeof provisioned>>,
+      t0: number,
+      beforeConfirm?: () => Promise<unknown>,
+    ) {
+      for (const [i, cred] of made.creds.entries()) {
+        at(t0 + i * 30_000);
+        const r = await resetSipPassword(asCustomer(made.users[0]), cred.id, strong(), meta);
+        expect(r).toEqual({ ok: true, data: { recorded: true, liftQueued: i === made.creds.length - 1 } });
+      }
+      await beforeConfirm?.();
+      // The switch confirms the lift: "International calling is back" is queued to every member (and
+      // after a newer block, the block is put back on the switch: a second operation).
+      expect(await processSwitchOutbox()).toBe(beforeConfirm ? 2 : 1);
+    }
+
+    const liftedTo = (to: string) =>
+      getDb().mailMessage.findFirstOrThrow({ where: { to, template: 'block_lifted' } });
+
+    it('a reset that lifts the block: each member gets the alert, with every change, before "calling is back"', async () => {
+      const made = await provisioned(2, 2);
+      const block = await blocked(made);
+      const t0 = Date.now();
+      await rotateAll(made, t0);
+      expect((await getDb().block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('lifted');
+      for (const email of made.emails) {
+        const [alert] = await alertsTo(email);
+        // Released, its cards kept; due before the lifted mail, and not late by minutes (lib/mail/lag.ts).
+        expect(alert.p.changes?.map((c) => c.credentialId)).toEqual(made.creds.map((c) => c.id));
+        const lifted = await liftedTo(email);
+        expect(alert.nextAttemptAt.getTime()).toBeLessThan(lifted.nextAttemptAt.getTime());
+        expect(alert.nextAttemptAt.getTime()).toBe(lifted.nextAttemptAt.getTime() - 1);
+      }
+      // No time passes: both go now, the alert first, to each member.
+      expect(await mail.deliver()).toBe(4);
+      for (const email of made.emails)
+        expect(mail.smtp.to(email).map((m) => m.subject)).toEqual([
+          `Security alert: 2 SIP passwords changed on ${made.account.name} (${made.account.number})`,
+          `International calling is back on ${made.account.name} (${made.account.number})`,
+        ]);
+    });
+
+    it('an alert another worker is still sending keeps "calling is back" waiting until it is sent', async () => {
+      const made = await provisioned(1, 1);
+      await blocked(made);
+      const to = made.emails[0];
+      await rotateAll(made, Date.now());
+      // Another instance's worker claims the alert (due first) and is in the middle of sending it.
+      const claimed = await claimDue(getDb().mailMessage, 'other-worker', 120_000);
+      expect(claimed?.template).toBe('sip_password_changed');
+      expect(await mail.deliver()).toBe(0);
+      const lifted = await liftedTo(to);
+      expect(lifted).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        lastError: 'waiting for the security alert to this address to go first',
+      });
+      expect(mail.smtp.to(to)).toHaveLength(0);
+      // It was sent (the other worker's markSent); "calling is back" goes at its next turn.
+      await getDb().mailMessage.update({
+        where: { id: claimed!.id },
+        data: { status: 'done', sentAt: new Date(), leaseOwner: null, leaseUntil: null },
+      });
+      at(Date.now() + 2000);
+      expect(await mail.deliver()).toBe(1);
+      expect(mail.smtp.to(to).map((m) => m.subject)).toEqual([
+        `International calling is back on ${made.account.name} (${made.account.number})`,
+      ]);
+    });
+
+    it('the lift of a block while a newer one stays in force: the alert goes before "request closed"', async () => {
+      const made = await provisioned(1, 1);
+      const block = await blocked(made);
+      const to = made.emails[0];
+      await makeRequest(block, made.users[0].id);
+      // The portal hears of a newer block after the lift was queued and before the switch confirms it:
+      // the lift closes the request, and its asker is told "closed", not "calling is back".
+      await rotateAll(made, Date.now(), async () => {
+        await makeBlock(made.account.id, { calls: [{ sipUsername: 'not-a-credential' }] });
+      });
+      expect(await getDb().mailMessage.count({ where: { to, template: 'block_lifted' } })).toBe(0);
+      expect(await mail.deliver()).toBe(2);
+      expect(mail.smtp.to(to).map((m) => m.subject)).toEqual([
+        `Security alert: SIP password changed for ${made.creds[0].username}`,
+        `Your unblock request for ${made.account.name} (${made.account.number}) is closed`,
+      ]);
+    });
+
+    it('a held alert about another account of the member is not released', async () => {
+      const made = await provisioned(1, 1);
+      await blocked(made);
+      const other = await makeAccount();
+      await getDb().membership.create({ data: { userId: made.users[0].id, accountId: other.account.id } });
+      const to = made.emails[0];
+      const t0 = Date.now();
+      at(t0);
+      await confirmed(other.account.id, other.creds[0].id);
+      await rotateAll(made, t0 + 1000);
+      const rows = await alertsTo(to);
+      expect(rows.map((r) => [r.p.accountId, r.nextAttemptAt.getTime() > Date.now()])).toEqual([
+        [other.account.id, true],
+        [made.account.id, false],
+      ]);
+      expect(rows[0].nextAttemptAt.getTime()).toBe(t0 + PASSWORD_ALERT_HOLD_MS);
+      expect(await mail.deliver()).toBe(2);
+      expect(mail.smtp.to(to).map((m) => m.subject)).toEqual([
+        `Security alert: SIP password changed for ${made.creds[0].username}`,
+        `International calling is back on ${made.account.name} (${made.account.number})`,
+      ]);
+    });
+
+    it('a change after the release starts a new held alert', async () => {
+      const made = await provisioned(1, 1);
+      await blocked(made);
+      const to = made.emails[0];
+      const t0 = Date.now();
+      await rotateAll(made, t0);
+      at(t0 + 40_000);
+      const r = await resetSipPassword(asCustomer(made.users[0]), made.creds[0].id, strong(), meta);
+      expect(r).toMatchObject({ ok: true, data: { recorded: true } });
+      const rows = await alertsTo(to);
+      expect(rows.map((row) => row.p.changes?.length)).toEqual([1, 1]);
+      expect(rows[0].nextAttemptAt.getTime()).toBeLessThanOrEqual(t0);
+      expect(rows[1].nextAttemptAt.getTime()).toBe(t0 + 40_000 + PASSWORD_ALERT_HOLD_MS);
+      // The released alert and the lift go now; the new alert waits for its hold.
+      expect(await mail.deliver()).toBe(2);
+      expect(mail.smtp.to(to).map((m) => m.subject)).toEqual([
+        `Security alert: SIP password changed for ${made.creds[0].username}`,
+        `International calling is back on ${made.account.name} (${made.account.number})`,
+      ]);
+      expect((await alertsTo(to)).map((row) => row.id)).toEqual([rows[1].id]);
+    });
   });
 });
