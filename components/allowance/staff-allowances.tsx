@@ -218,7 +218,8 @@ export function WaitingUnblockNote({
  * (lib/allowances/fraud-door.ts: refused until a password is changed, or a warning): StaffDoorNote.
  * Wherever a waiting request asks the agent to call back, the customer's wall clock is beside the
  * number, and whether it is within office hours (CustomerLocalTime, as on an unblock request's page):
- * a request sent at 8:53 in Madrid is 4:53 in Santiago.
+ * a request sent at 8:53 in Madrid is 4:53 in Santiago; and the clock where the number to call rings
+ * when it is in another country than the account (the asker's, or the number on file once they left).
  */
 export async function StaffAllowances({
   user,
@@ -310,7 +311,11 @@ export async function StaffAllowances({
                         members={account.members.filter((m) => !m.disabled).map((m) => m.email)}
                       />
                     </dd>
-                    <CustomerLocalTime timeZone={account.timeZone} />
+                    <CustomerLocalTime
+                      timeZone={account.timeZone}
+                      callback={account.phone}
+                      country={accountCountry(account.country)}
+                    />
                   </dl>
                 ) : a.status === 'requested' && a.callback ? (
                   <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
@@ -322,7 +327,11 @@ export async function StaffAllowances({
                         country={a.callback.country}
                       />
                     </dd>
-                    <CustomerLocalTime timeZone={account.timeZone} />
+                    <CustomerLocalTime
+                      timeZone={account.timeZone}
+                      callback={a.callback.phone}
+                      country={a.callback.country}
+                    />
                   </dl>
                 ) : null}
                 {a.status === 'requested' ? <StaffDoorNote door={doorOf.get(a.country)} /> : null}

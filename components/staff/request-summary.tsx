@@ -46,7 +46,7 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
         <dd className="flex flex-col gap-1">
           <CallbackCell r={r} />
         </dd>
-        <CustomerLocalTime timeZone={r.account.timeZone} />
+        <SummaryLocalTime r={r} />
         <dt className="font-medium">{s('sentBy')}</dt>
         <dd>
           {s.rich('sentByLine', {
@@ -122,5 +122,28 @@ export function CallbackCell({
     />
   ) : (
     <CallbackNumber phone={r.callbackPhone} callback={r.callback} country={country} />
+  );
+}
+
+/**
+ * The account's clock and, when the number to call is in another country, that number's clock
+ * (CustomerLocalTime): the number the sender gave while they speak for the account, the account's
+ * number on file once they do not (`r.senderLeft`, as CallbackCell offers it). `now`: the moment to
+ * read (tests; the render time otherwise).
+ */
+export function SummaryLocalTime({
+  r,
+  now,
+}: {
+  r: Pick<StaffRequestView, 'senderLeft' | 'callback' | 'callbackPhone' | 'account'>;
+  now?: Date;
+}) {
+  return (
+    <CustomerLocalTime
+      timeZone={r.account.timeZone}
+      now={now}
+      callback={r.senderLeft ? r.callback.onFile : r.callbackPhone}
+      country={accountCountry(r.account.country)}
+    />
   );
 }

@@ -1,0 +1,203 @@
+import { createElement as h } from 'react';
+import { describe, expect, it } from 'vitest';
+import { CustomerLocalTime } from '@/components/staff/customer-local-time';
+import { callbackClocks, countryTimeZones, officeHoursEverywhere } from '@/lib/time/callback-clocks';
+import { render, text } from '@/tests/helpers/intl-markup';
+
+// A tester (2026-12-07) played agents in Madrid and customers across Spain and Latin America: beside a
+// Mexican mobile (+52 1 55…) the staff page showed only the Madrid account's clock ("10:00, within
+// office hours"), and the agent would have rung Mexico City at 03:00. The callback number's country
+// now has its own clock beside the account's; a country of several zones its earliest and latest.
+
+// Monday 7 December 2026, 9:00 UTC: 10:00 in Madrid, 6:00 in Santiago, 3:00 in Mexico City.
+const MONDAY = new Date('2026-12-07T09:00:00Z');
+// Monday 7 December 2026, 15:00 UTC: 16:00 in Madrid, 12:00 in Santiago, 9:00 in Mexico City, 7:00 in Tijuana.
+const AFTERNOON = new Date('2026-12-07T15:00:00Z');
+
+describe('callbackClocks: the clock where a callback number rings (CLDR zones through ICU)', () => {
+  it('lists a country’s zones from ICU, by the runtime’s own names, and none for an unknown region', () => {
+    expect(countryTimeZones('jp')).toEqual(['Asia/Tokyo']);
+    expect(countryTimeZones('ES').sort()).toEqual(['Africa/Ceuta', 'Atlantic/Canary', 'Europe/Madrid']);
+    expect(countryTimeZones('MX')).toEqual(expect.arrayContaining(['America/Tijuana', 'America/Cancun']));
+    expect(countryTimeZones('XK')).toEqual([]);
+    expect(countryTimeZones('ZZ')).toEqual([]);
+    // CLDR's "world" lists Etc/GMT±n and SystemV zones: no place's.
+    expect(countryTimeZones('001')).toEqual([]);
+  });
+
+  it('reads a newer V8’s getTimeZones() where it has one, as Node 20’s timeZones getter', () => {
+    const proto = Intl.Locale.prototype as Intl.Locale & { getTimeZones?: () => string[] };
+    const had = Object.getOwnPropertyDescriptor(proto, 'getTimeZones');
+    Object.defineProperty(proto, 'getTimeZones', { configurable: true, value: () => ['Asia/Calcutta'] });
+    try {
+      // The runtime's own name of the zone ICU lists under an older one.
+      expect(countryTimeZones('FR')).toEqual([
+        new Intl.DateTimeFormat('en', { timeZone: 'Asia/Kolkata' }).resolvedOptions().timeZone,
+      ]);
+    } finally {
+      if (had) Object.defineProperty(proto, 'getTimeZones', had);
+      else delete proto.getTimeZones;
+    }
+    expect(countryTimeZones('FR')).toEqual(['Europe/Paris']);
+  });
+
+  it('a one-zone country: that zone’s clock and office hours (Japan, Colombia)', () => {
+    expect(callbackClocks(MONDAY, 'JP', 'ES')).toMatchObject({
+      kind: 'one',
+      country: 'JP',
+      zone: 'Asia/Tokyo',
+      clock: { label: 'Mon 18:00', withinBusinessHours: false },
+    });
+    expect(callbackClocks(AFTERNOON, 'CO', 'ES')).toMatchObject({
+      kind: 'one',
+      zone: 'America/Bogota',
+      clock: { label: 'Mon 10:00', withinBusinessHours: true },
+    });
+  });
+
+  it('zones that read one clock now are one: Argentina’s twelve all read GMT-3', () => {
+    const ar = callbackClocks(MONDAY, 'AR', 'ES');
+    expect(ar).toMatchObject({ kind: 'one', clock: { label: 'Mon 06:00' } });
+    expect(ar.kind === 'one' && ar.zones.length).toBeGreaterThan(1);
+  });
+
+  it('Mexico: from 01:00 in Tijuana to 04:00 in Cancún, outside office hours everywhere', () => {
+    const mx = callbackClocks(MONDAY, 'MX', 'ES');
+    expect(mx).toMatchObject({
+      kind: 'range',
+      country: 'MX',
+      earliest: { zone: 'America/Tijuana', clock: { label: 'Mon 01:00' } },
+      latest: { zone: 'America/Cancun', clock: { label: 'Mon 04:00' } },
+      within: false,
+    });
+  });
+
+  it('no verdict where the zones disagree: 7:00 in Tijuana, 10:00 in Cancún', () => {
+    const mx = callbackClocks(AFTERNOON, 'MX', 'ES');
+    expect(mx).toMatchObject({
+      kind: 'range',
+      earliest: { clock: { label: 'Mon 07:00' } },
+      latest: { clock: { label: 'Mon 10:00' } },
+      within: null,
+    });
+    // An hour later every zone is in office hours.
+    expect(officeHoursEverywhere(new Date('2026-12-07T16:00:00Z'), mx.kind === 'range' ? mx.zones : [])).toBe(
+      true,
+    );
+  });
+
+  it('Chile with Easter Island, Spain with the Canaries, Portugal with the Azores: named after the country where CLDR does', () => {
+    expect(callbackClocks(MONDAY, 'CL', 'MX')).toMatchObject({
+      kind: 'range',
+      earliest: { zone: 'Pacific/Easter', clock: { label: 'Mon 04:00' } },
+      latest: { zone: 'America/Santiago', clock: { label: 'Mon 06:00' } },
+    });
+    const es = callbackClocks(MONDAY, 'ES', 'MX');
+    // Ceuta reads Madrid's clock: one group, named Spain's (Europe/Madrid), not Ceuta's.
+    expect(es).toMatchObject({
+      kind: 'range',
+      earliest: { zone: 'Atlantic/Canary', clock: { label: 'Mon 09:00' } },
+      latest: {
+        zone: 'Europe/Madrid',
+        zones: ['Europe/Madrid', 'Africa/Ceuta'],
+        clock: { label: 'Mon 10:00' },
+      },
+      within: true,
+    });
+    expect(callbackClocks(MONDAY, 'PT', 'CL')).toMatchObject({
+      kind: 'range',
+      earliest: { zone: 'Atlantic/Azores', clock: { label: 'Mon 08:00' } },
+      latest: { zone: 'Europe/Lisbon', clock: { label: 'Mon 09:00' } },
+      within: true,
+    });
+  });
+
+  it('at a DST moment: the United States the Sunday its clocks go back', () => {
+    // 1 November 2026, 8:30 UTC: 1:30 PDT in Los Angeles (still summer time), 3:30 EST in New York.
+    const us = callbackClocks(new Date('2026-11-01T08:30:00Z'), 'US', 'ES');
+    expect(us).toMatchObject({ kind: 'range', within: false });
+    if (us.kind !== 'range') throw new Error('a range');
+    expect(us.latest.clock.label).toBe('Sun 03:30');
+    expect(us.latest.zones).toContain('America/New_York');
+    expect(us.latest.zones).not.toContain('America/Chicago');
+    // An hour later Los Angeles reads 1:30 again (PST), New York 4:30.
+    const later = callbackClocks(new Date('2026-11-01T09:30:00Z'), 'US', 'ES');
+    expect(later.kind === 'range' && later.latest.clock.label).toBe('Sun 04:30');
+    const la = (r: typeof us) => r.kind === 'range' && r.zones.includes('America/Los_Angeles');
+    expect(la(us) && la(later as typeof us)).toBe(true);
+  });
+
+  it('the same country as the account: nothing more, even Mexico’s several zones; unknown: said so', () => {
+    expect(callbackClocks(MONDAY, 'MX', 'MX')).toEqual({ kind: 'none' });
+    expect(callbackClocks(MONDAY, 'es', 'ES')).toEqual({ kind: 'none' });
+    expect(callbackClocks(MONDAY, null, 'ES')).toEqual({ kind: 'none' });
+    expect(callbackClocks(MONDAY, 'XK', 'ES')).toEqual({ kind: 'unknown', country: 'XK' });
+  });
+});
+
+describe('the staff page’s clocks beside a callback number', () => {
+  /** The words an agent reading `locale` sees for an account in `country`, `timeZone`, called back on `callback`. */
+  const clocks = (
+    callback: string | null,
+    locale: 'en' | 'es',
+    country: 'ES' | 'MX' = 'ES',
+    timeZone = 'Europe/Madrid',
+    now = MONDAY,
+  ) => text(render(h('dl', null, h(CustomerLocalTime, { timeZone, now, callback, country })), locale)).trim();
+
+  it('a Chilean mobile for a Madrid account: Chile’s clock beside Madrid’s', () => {
+    // Chile's mainland (Santiago, Punta Arenas, Coyhaique) reads GMT-3 in December; Easter Island GMT-5.
+    expect(clocks('+56961234567', 'es')).toBe(
+      'Hora local del cliente lun, 7 dic 2026, 10:00 GMT+1 (zona horaria: España) · dentro del horario laboral (de lunes a viernes, de 8:00 a 18:00) ' +
+        'Hora local del teléfono de contacto (Chile) de lun, 7 dic 2026, 4:00 GMT-5 (Isla de Pascua) a lun, 7 dic 2026, 6:00 GMT-3 (Chile), según en qué parte del país esté el teléfono · fuera del horario laboral (de lunes a viernes, de 8:00 a 18:00)',
+    );
+  });
+
+  it('a Mexican mobile in its old form (+52 1 55…): from Tijuana to Cancún, in English and Spanish', () => {
+    expect(clocks('+5215512345678', 'en')).toBe(
+      'Customer’s local time Mon, Dec 7, 2026, 10:00 AM GMT+1 (Spain time) · within business hours (Monday to Friday, 8:00–18:00) ' +
+        'Local time at the callback phone (Mexico) from Mon, Dec 7, 2026, 1:00 AM GMT-8 (Tijuana) to Mon, Dec 7, 2026, 4:00 AM GMT-5 (Cancún), depending on where in the country the phone is · outside business hours (Monday to Friday, 8:00–18:00)',
+    );
+    expect(clocks('+5215512345678', 'es', 'ES', 'Europe/Madrid', AFTERNOON)).toContain(
+      '(Cancún), según en qué parte del país esté el teléfono · dentro del horario laboral solo en algunas de sus zonas horarias (de lunes a viernes, de 8:00 a 18:00)',
+    );
+  });
+
+  it('a one-zone country reads as the account’s clock does; a country whose zones agree is named', () => {
+    expect(clocks('+81312345678', 'en')).toContain(
+      'Local time at the callback phone (Japan) Mon, Dec 7, 2026, 6:00 PM GMT+9 (Japan time) · outside business hours',
+    );
+    expect(clocks('+541123456789', 'es')).toContain(
+      'Hora local del teléfono de contacto (Argentina) lun, 7 dic 2026, 6:00 GMT-3 (zona horaria: Argentina) · fuera del horario laboral',
+    );
+  });
+
+  it('no second clock for a number in the account’s country, nor without a number', () => {
+    const madrid =
+      'Customer’s local time Mon, Dec 7, 2026, 10:00 AM GMT+1 (Spain time) · within business hours (Monday to Friday, 8:00–18:00)';
+    expect(clocks('+34600123456', 'en')).toBe(madrid);
+    expect(clocks(null, 'en')).toBe(madrid);
+    // A Mexican account (Tijuana) called back on a Mexican number: its own clock only.
+    expect(clocks('+5215512345678', 'en', 'MX', 'America/Tijuana')).not.toContain('callback phone');
+  });
+
+  it('keeps <dt>/<dd> pairs in the list, and the number’s clock is not a live region', () => {
+    const html = render(
+      h(
+        'dl',
+        null,
+        h(CustomerLocalTime, {
+          timeZone: 'Europe/Madrid',
+          now: MONDAY,
+          callback: '+5215512345678',
+          country: 'ES',
+        }),
+      ),
+    );
+    expect(html.match(/<(dt|dd)[ >]/g)).toEqual(['<dt ', '<dd>', '<dt ', '<dd>']);
+    expect(html).toContain(
+      '<time dateTime="2026-12-07T09:00:00.000Z">Mon, Dec 7, 2026, 1:00 AM GMT-8</time>',
+    );
+    expect(html).toContain('aria-live="off"');
+  });
+});
