@@ -147,7 +147,9 @@ describe.each(dialects())('one security alert for a sitting of SIP password chan
     at(t0 + PASSWORD_ALERT_HOLD_MS + 1000);
     expect(await mail.deliver()).toBe(1);
     const [m] = mail.smtp.to(emails[0]);
-    expect(m.subject).toBe(`Security alert: SIP password changed for ${creds[1].username}`);
+    expect(m.subject).toBe(
+      `Security alert: SIP password changed for ${creds[1].username} on ${account.name} (${account.number})`,
+    );
     expect(m.text).toContain(
       `The SIP password of ${creds[1].username} on ${account.name} (${account.number}) was changed.`,
     );
@@ -275,7 +277,7 @@ describe.each(dialects())('one security alert for a sitting of SIP password chan
   });
 
   it('an alert queued before, with one change and no list, still renders', async () => {
-    const { users, creds } = await provisioned(1, 1);
+    const { users, creds, account } = await provisioned(1, 1);
     const to = users[0].email;
     await getDb().$transaction((tx) =>
       queueMail(tx, to, 'sip_password_changed', {
@@ -291,7 +293,9 @@ describe.each(dialects())('one security alert for a sitting of SIP password chan
     expect((await alertsTo(to)).map((r) => r.p.changes?.length ?? 'one')).toEqual(['one', 1]);
     expect(await mail.deliver()).toBe(1);
     const [m] = mail.smtp.to(to);
-    expect(m.subject).toBe(`Security alert: SIP password changed for ${creds[0].username}`);
+    expect(m.subject).toBe(
+      `Security alert: SIP password changed for ${creds[0].username} on ${account.name} (${account.number})`,
+    );
     expect(m.text).toContain('By: dana@acme.example');
     expect(m.text).toContain('From internet address: 198.51.100.23');
   });
@@ -401,7 +405,7 @@ describe.each(dialects())('one security alert for a sitting of SIP password chan
       expect(await getDb().mailMessage.count({ where: { to, template: 'block_lifted' } })).toBe(0);
       expect(await mail.deliver()).toBe(2);
       expect(mail.smtp.to(to).map((m) => m.subject)).toEqual([
-        `Security alert: SIP password changed for ${made.creds[0].username}`,
+        `Security alert: SIP password changed for ${made.creds[0].username} on ${made.account.name} (${made.account.number})`,
         `Your unblock request for ${made.account.name} (${made.account.number}) is closed`,
       ]);
     });
@@ -424,7 +428,7 @@ describe.each(dialects())('one security alert for a sitting of SIP password chan
       expect(rows[0].nextAttemptAt.getTime()).toBe(t0 + PASSWORD_ALERT_HOLD_MS);
       expect(await mail.deliver()).toBe(2);
       expect(mail.smtp.to(to).map((m) => m.subject)).toEqual([
-        `Security alert: SIP password changed for ${made.creds[0].username}`,
+        `Security alert: SIP password changed for ${made.creds[0].username} on ${made.account.name} (${made.account.number})`,
         `International calling is back on ${made.account.name} (${made.account.number})`,
       ]);
     });
@@ -445,7 +449,7 @@ describe.each(dialects())('one security alert for a sitting of SIP password chan
       // The released alert and the lift go now; the new alert waits for its hold.
       expect(await mail.deliver()).toBe(2);
       expect(mail.smtp.to(to).map((m) => m.subject)).toEqual([
-        `Security alert: SIP password changed for ${made.creds[0].username}`,
+        `Security alert: SIP password changed for ${made.creds[0].username} on ${made.account.name} (${made.account.number})`,
         `International calling is back on ${made.account.name} (${made.account.number})`,
       ]);
       expect((await alertsTo(to)).map((row) => row.id)).toEqual([rows[1].id]);

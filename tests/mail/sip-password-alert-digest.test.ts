@@ -41,7 +41,7 @@ describe('the SIP password alert of several changes', () => {
       expect(one).toEqual(before);
     }
     expect(sipPasswordsChanged({ recipient, account, changes: [pbx] }, ctx('en')).subject).toBe(
-      'Security alert: SIP password changed for Main PBX (acme-pbx)',
+      'Security alert: SIP password changed for Main PBX (acme-pbx) on Acme Dental (ACC-1001)',
     );
   });
 
@@ -96,7 +96,9 @@ describe('the SIP password alert of several changes', () => {
     expect(m.subject).toBe('Security alert: 2 SIP passwords changed on Acme Dental (ACC-1001)');
     expect(m.text.match(/^\* .+$/gm)).toEqual(['* Main PBX (acme-pbx)', '* Reception (acme-reception)']);
     const twice = sipPasswordsChanged({ recipient, account, changes: [pbx, again] }, ctx('en'));
-    expect(twice.subject).toBe('Security alert: SIP password changed for Main PBX (acme-pbx)');
+    expect(twice.subject).toBe(
+      'Security alert: SIP password changed for Main PBX (acme-pbx) on Acme Dental (ACC-1001)',
+    );
     expect(twice.text.match(/^ {2}When: /gm)).toHaveLength(2);
   });
 });

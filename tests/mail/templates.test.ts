@@ -159,7 +159,9 @@ describe('mail templates', () => {
       },
       ctx(),
     );
-    expect(m.subject).toBe('Security alert: SIP password changed for Main PBX (acme-pbx)');
+    expect(m.subject).toBe(
+      'Security alert: SIP password changed for Main PBX (acme-pbx) on Acme Dental (ACC-1001)',
+    );
     expect(m.text).toContain('When: Nov 25, 2026, 10:00 AM GMT-5');
     expect(m.text).toContain('From internet address: 198.51.100.23');
     expect(m.text).toContain('If it was not you');

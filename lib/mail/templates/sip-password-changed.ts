@@ -99,8 +99,8 @@ function alert(
       subject: many
         ? t('mail.sipPasswordChanged.subjectMany', { count, account })
         : maybe
-          ? t('mail.sipPasswordChanged.subjectUnconfirmed', { credential })
-          : t('mail.sipPasswordChanged.subject', { credential }),
+          ? t('mail.sipPasswordChanged.subjectUnconfirmed', { credential, account })
+          : t('mail.sipPasswordChanged.subject', { credential, account }),
       preheader: maybe
         ? t('mail.sipPasswordChanged.preheaderUnconfirmed')
         : t('mail.sipPasswordChanged.preheader'),
