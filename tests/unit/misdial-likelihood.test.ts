@@ -223,7 +223,7 @@ describe('misdialLikelihood', () => {
       'Una llamada duró 1 minuto y 35 segundos: alguien siguió en la línea, algo que una marcación errónea rara vez explica.',
     );
     expect(said(l, 'many_credentials', 'es')).toBe(
-      'Las llamadas salieron por 2 credenciales SIP (reception, pbx): una persona desde un solo teléfono usa una.',
+      'Las llamadas se hicieron por 2 credenciales SIP (reception, pbx): una persona desde un solo teléfono usa una.',
     );
     expect(headline(l, 'es')).toBe('poco probable');
   });
