@@ -13,6 +13,10 @@ import type { BlockView } from '@/lib/blocks/queries';
  * neutrally ("not changed since the block"), and the link stays, as a secondary button, for whoever
  * still wants to change it (tester, 2026-12: "Password not changed yet" in red, with no button, on a
  * block support had lifted as a misdial).
+ * A credential the calls did not name but the portal saw registered from their address or by a SIP
+ * scanning tool (`suspected`, lib/blocks/suspects.ts: the block's lift waits for it too) says so, with
+ * the address, and is asked for like a named one: "…: change this password too" in red while the block
+ * is open and its password not changed since, else neutrally beside whether it was changed.
  */
 export function CredentialList({
   block,
@@ -23,6 +27,9 @@ export function CredentialList({
 }) {
   const t = useTranslations('block');
   const open = block.status !== 'lifted';
+  // A named credential is asked for as named: the suspect wording is for the ones the calls did not use.
+  const suspected = (c: (typeof block.credentials)[number]) =>
+    c.suspected && !c.named ? { reason: c.suspected.reason, ip: c.suspected.sourceIp } : null;
   return (
     <ul aria-labelledby={labelledBy} className="flex flex-col gap-3">
       {block.credentials.map((c) => (
@@ -38,13 +45,22 @@ export function CredentialList({
             </p>
             <p className="text-sm text-slate-700">
               {c.named ? `${t('named')} · ` : ''}
-              {c.rotatedSinceBlock ? (
-                <span className="text-emerald-800">{t('rotated')}</span>
-              ) : c.named && open ? (
-                <span className="text-red-800">{t('notRotated')}</span>
-              ) : c.named ? (
-                <span>{t('notRotatedLifted')}</span>
-              ) : null}
+              {suspected(c) && open && !c.rotatedSinceBlock ? (
+                <span className="text-red-800">
+                  {t('suspected', suspected(c)!)}: {t('suspectedChange')}
+                </span>
+              ) : (
+                <>
+                  {suspected(c) ? `${t('suspected', suspected(c)!)} · ` : ''}
+                  {c.rotatedSinceBlock ? (
+                    <span className="text-emerald-800">{t('rotated')}</span>
+                  ) : c.named && open ? (
+                    <span className="text-red-800">{t('notRotated')}</span>
+                  ) : c.named || suspected(c) ? (
+                    <span>{t('notRotatedLifted')}</span>
+                  ) : null}
+                </>
+              )}
             </p>
           </div>
           <Link

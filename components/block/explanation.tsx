@@ -44,8 +44,11 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
  * or a test's), for `block` as getBlockForUser reads it and `needsPerson`, the lift policy's answer
  * for its reason (false when the block is not in force or is `manual`).
  *
- * The password step names only the passwords still to change, with how many of those the block named
- * are changed already ("1 of the 2 SIP passwords named in this block has been changed"), and once
+ * The password step names only the passwords still to change, the block's suspects among them (not
+ * named by the calls but seen registered from their address or by a SIP scanning tool, `suspected`:
+ * the lift waits for them too, and a sentence says why they are asked for), with how many of those
+ * are changed already ("1 of the 2 SIP passwords named in this block has been changed"; "…this block
+ * asks you to change…" once a suspect is among them), and once
  * every one is, what happens next instead (rotationStep): the page kept asking for both after one was
  * changed (tester, 2026-12).
  *
@@ -107,9 +110,14 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
   const asked = block.requests.some((r) => r.status === 'pending');
   // The misdial hint names this block's destinations, or shows the 00-for-0 slip one of them reads as.
   const slip = prefixSlip(block.top.to.values, country);
-  const named = block.credentials.filter((c) => c.named);
+  // The block's lift waits for the credentials its calls named and for its suspects (seen registered
+  // from the calls' address or by a scanning tool, lib/blocks/suspects.ts): each is asked for alike.
+  const named = block.credentials.filter((c) => c.named || c.suspected);
+  const suspects = named.filter((c) => !c.named);
   // The passwords still to change: those changed since the block are done, and not asked for again.
   const pending = named.filter((c) => !c.rotatedSinceBlock);
+  // The suspects still to change, and why they are asked for: the calls did not use them.
+  const pendingSuspects = actionable ? suspects.filter((c) => !c.rotatedSinceBlock) : [];
   const rotatable = pending.map((c) => ({
     text: credentialName(c),
     shown: <CredentialName credential={c} brackets usernameClass="" />,
@@ -152,8 +160,23 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
         <p className="font-medium">{t(step)}</p>
       ) : step ? (
         <p className="font-medium">
-          {changed ? `${t('progress', { changed, total: named.length })} ` : null}
+          {changed
+            ? `${t(suspects.length ? 'progressAll' : 'progress', { changed, total: named.length })} `
+            : null}
           {t.rich(step, { count: rotatable.length, credentials: nameList(rotatable) })}
+        </p>
+      ) : null}
+      {step && pendingSuspects.length ? (
+        <p>
+          {t.rich('suspects', {
+            count: pendingSuspects.length,
+            credentials: nameList(
+              pendingSuspects.map((c) => ({
+                text: credentialName(c),
+                shown: <CredentialName credential={c} brackets usernameClass="" />,
+              })),
+            ),
+          })}
         </p>
       ) : null}
       {trunk ? (

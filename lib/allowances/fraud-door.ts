@@ -20,7 +20,11 @@ import { accountCountry } from '@/lib/phone/plan';
 // placed; an allowance is a partial lift, so for a country C it waits for the same thing from the
 // credentials whose calls went to C. The one place of that rule: the request (request.ts), the
 // approval and the grant (decide.ts) refuse with it inside their own transactions, and the pages say
-// it up front (components/allowance) from the same reading.
+// it up front (components/allowance) from the same reading. A block's suspect credentials (seen
+// registered from its calls' addresses or by a scanning tool, lib/blocks/suspects.ts: their registrant
+// holds the password, and the block's lift waits for them) could call any country the block's calls
+// went to the moment it is allowed: they count for each of those countries like a credential whose
+// calls went there.
 
 /** The blocks an allowance is an exception to: in force, or their lift not yet confirmed by the switch. */
 const IN_FORCE = ['active', 'lift_pending'] as const;
@@ -40,6 +44,8 @@ export const NAMES_SHOWN = 5;
 export type DoorBlock = { id: string; reason: BlockReason; createdAt: Date };
 /** A trigger call as stored (lib/blocks/trigger-calls.ts): its block, SIP username and dialled number. */
 export type DoorCall = { blockId: string; sipUsername: string; to: string };
+/** A suspect credential of a block (lib/blocks/suspects.ts): not named by its calls, its password held all the same. */
+export type DoorSuspect = { blockId: string; credentialId: string };
 /** One of the account's SIP credentials; `passwordChangedAt` is set only by a change the switch confirmed. */
 export type DoorCredential = { id: string; username: string; label: string; passwordChangedAt: Date | null };
 
@@ -72,7 +78,9 @@ export type CountryDoor = {
  * region the block page and the callback rule read: "+239 990 1234" is ST, "+1 876…" JM); a number it
  * cannot read, or one of no region (+882 networks), counts for no country. A credential is unchanged
  * for a block unless its password was changed since it (lib/blocks/rotation.ts passwordChangedSince,
- * the rotation policy's own predicate). Returns, by country, the countries with something to say (a
+ * the rotation policy's own predicate). A block's suspect credential (`suspects`) counts for every
+ * country its block's calls went to, as if it had called there (an unknown credential id counts for
+ * none). Returns, by country, the countries with something to say (a
  * credential to change first, one unchanged, or an unknown name); a country absent from the map may
  * be allowed with nothing to say. Pure: no clock, no database.
  */
@@ -81,6 +89,7 @@ export function fraudDoors(
   calls: readonly DoorCall[],
   credentials: readonly DoorCredential[],
   home: CountryCode,
+  suspects: readonly DoorSuspect[] = [],
 ): Map<string, CountryDoor> {
   const byId = new Map(blocks.map((b) => [b.id, b]));
   const byName = new Map(credentials.map((c) => [c.username, c]));
@@ -90,16 +99,29 @@ export function fraudDoors(
     return countries.get(to)!;
   };
   const found = new Map<string, { first: Set<string>; warn: Set<string>; unknown: Set<string> }>();
+  // The countries each block's calls went to, for its suspects.
+  const reached = new Map<string, Set<string>>();
+  const unchanged = (cred: DoorCredential, block: DoorBlock, country: string) => {
+    if (passwordChangedSince(cred, block)) return;
+    const f = found.get(country)!;
+    (block.reason === OFFICE_MAY_CALL ? f.warn : f.first).add(cred.username);
+  };
   for (const call of calls) {
     const block = byId.get(call.blockId);
     const country = block ? countryOf(call.to) : null;
     if (!block || !country) continue;
     let f = found.get(country);
     if (!f) found.set(country, (f = { first: new Set(), warn: new Set(), unknown: new Set() }));
+    reached.set(block.id, (reached.get(block.id) ?? new Set<string>()).add(country));
     const cred = byName.get(call.sipUsername);
     if (!cred) f.unknown.add(call.sipUsername);
-    else if (!passwordChangedSince(cred, block))
-      (block.reason === OFFICE_MAY_CALL ? f.warn : f.first).add(cred.username);
+    else unchanged(cred, block, country);
+  }
+  const credById = new Map(credentials.map((c) => [c.id, c]));
+  for (const x of suspects) {
+    const block = byId.get(x.blockId);
+    const cred = credById.get(x.credentialId);
+    if (block && cred) for (const country of reached.get(block.id) ?? []) unchanged(cred, block, country);
   }
   const creds = (names: Iterable<string>) => [...names].sort().map((n) => byName.get(n)!);
   const doors = new Map<string, CountryDoor>();
@@ -116,13 +138,16 @@ export function fraudDoors(
 }
 
 /** What fraudDoors reads: the Prisma client or a transaction. */
-type Reader = Pick<Tx, 'block' | 'triggerCall' | 'sipCredential' | 'customerAccount'>;
+type Reader = Pick<
+  Tx,
+  'block' | 'triggerCall' | 'sipCredential' | 'customerAccount' | 'blockSuspectCredential'
+>;
 
 /**
  * Reads what fraudDoors needs for account `accountId` through `tx` (in a decision, its transaction,
  * after the account lock): the account's country, its blocks in force (`active`, `lift_pending`),
  * their trigger calls (each distinct block, username and number once: a block may hold 10,000
- * calls, lib/blocks/trigger-calls.ts) and its SIP credentials; and gives fraudDoors' answer. An
+ * calls, lib/blocks/trigger-calls.ts), their suspect credentials and its SIP credentials; and gives fraudDoors' answer. An
  * unknown account has no doors. `scope`: an extra condition on the account (membership), else none.
  */
 export async function readFraudDoors(
@@ -140,7 +165,7 @@ export async function readFraudDoors(
     select: { id: true, reason: true, createdAt: true },
   });
   if (blocks.length === 0) return new Map();
-  const [calls, credentials] = await Promise.all([
+  const [calls, credentials, suspects] = await Promise.all([
     tx.triggerCall.groupBy({
       by: ['blockId', 'sipUsername', 'to'],
       where: { blockId: { in: blocks.map((b) => b.id) } },
@@ -149,8 +174,12 @@ export async function readFraudDoors(
       where: { accountId },
       select: { id: true, username: true, label: true, passwordChangedAt: true },
     }),
+    tx.blockSuspectCredential.findMany({
+      where: { blockId: { in: blocks.map((b) => b.id) } },
+      select: { blockId: true, credentialId: true },
+    }),
   ]);
-  return fraudDoors(blocks, calls, credentials, accountCountry(account.country));
+  return fraudDoors(blocks, calls, credentials, accountCountry(account.country), suspects);
 }
 
 /** `items` as one phrase of the language of `locale` ("a, b and c", "a, b y c"). */

@@ -53,6 +53,8 @@ export const AUDIT_ACTIONS = [
   'block.lift_refused',
   'block.reapplied',
   'block.reapply_refused',
+  /** A credential the block's calls do not name, seen registered from their address or by a scanner (lib/blocks/suspects.ts). */
+  'block.suspect_credential',
   'switch.block.placed',
   'switch.block.placed_stale',
   'switch.block.lifted',

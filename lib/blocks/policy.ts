@@ -12,8 +12,14 @@ import { passwordChangedSince } from './rotation';
 export const NEEDS_STAFF: readonly BlockReason[] = ALWAYS_NEEDS_PERSON;
 
 /**
- * DESIGN.md's re-enabling rule: when every SIP credential named in a block's trigger calls has a new
- * password set after the block was placed, the block is lifted (through the switch outbox). "Set
+ * DESIGN.md's re-enabling rule: when every SIP credential named in a block's trigger calls, and every
+ * credential the portal saw registered from the calls' source addresses or by a SIP scanning tool while
+ * the block was in force (the block's suspects, BlockSuspectCredential: lib/blocks/suspects.ts; a
+ * registration proves its registrant holds that password, and a tester's second cracked credential,
+ * registered from the fraud's address, called again the moment the block lifted on the first one's
+ * rotation), has a new password set after the block was placed, the block is lifted (through the
+ * switch outbox). A suspect only holds the lift, never makes one: a block whose calls name no
+ * credential still waits for a person, whatever its suspects. "Set
  * after the block was placed" is passwordChangedSince (lib/blocks/rotation.ts: the change's sending
  * time, counted once the switch confirmed it, strictly after the block reached the portal, both on
  * the portal's shared clock; why those two times is said there).
@@ -37,7 +43,7 @@ export const NEEDS_STAFF: readonly BlockReason[] = ALWAYS_NEEDS_PERSON;
 export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]> {
   const blocks = await tx.block.findMany({
     where: { accountId, status: 'active' },
-    include: { calls: { select: { sipUsername: true } } },
+    include: { calls: { select: { sipUsername: true } }, suspects: { select: { credentialId: true } } },
   });
   if (blocks.length === 0) return [];
   const { needsPerson } = await readLiftPolicy(tx);
@@ -50,6 +56,12 @@ export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]
       named.every((n) => {
         const c = creds.find((x) => x.username === n);
         return c !== undefined && passwordChangedSince(c, b);
+      }) &&
+      // A suspect of another account cannot be (the recording joins on the account): not found is
+      // not rotated, as for a name.
+      b.suspects.every((x) => {
+        const c = creds.find((y) => y.id === x.credentialId);
+        return c !== undefined && passwordChangedSince(c, b);
       })
     );
   };
@@ -58,6 +70,7 @@ export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]
     accountId,
     blockIds: blocks.map((b) => b.id),
     actor: 'policy',
+    // Stored as written and read back by lib/i18n/stored.ts (history.liftPolicy): kept word for word.
     reason: 'Every SIP password named in the block was changed',
     by: 'policy',
   });

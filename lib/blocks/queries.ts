@@ -12,6 +12,7 @@ import { encodeCursor } from '@/lib/staff/cursor';
 import { shownRequestStatus } from '@/lib/requests/closed';
 import { howBlockEnded, liftedHow } from './ended';
 import { passwordChangedSince } from './rotation';
+import type { SuspectReason } from './suspects';
 import { timelineTitle } from './timeline-title';
 
 export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
@@ -98,7 +99,8 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
  * inside the query (the account must be one the user is a member of). The block with its account
  * and the account's other open block (one in force first, then the latest) with how many are open and whether support's block is on its way, in one raw statement (Prisma's SQLite client reads each
  * relation of an `include` with a query of its own, and the other open block was a query of its own
- * too: issue 14, bench/README.md "pages"), then the account's credentials, the timeline, the
+ * too: issue 14, bench/README.md "pages"), then the account's credentials (each `named` by the calls
+ * or `suspected`: lib/blocks/suspects.ts, the block's suspect credentials, read beside), the timeline, the
  * requests (each with who sent it and who withdrew it, joined in its statement: every member of the
  * account reads every request, and the page says "you" or the member's address) and the trigger
  * calls, bounded (callOverview): the latest `shown` calls (CALLS_SHOWN on
@@ -131,8 +133,13 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   );
   // The others listed when there are two or more (with one, the page links it: otherOpenBlockId).
   const others = Number(row.otherOpenBlockCount);
-  const [sipCredentials, events, requests, overview, otherOpenBlocks] = await Promise.all([
+  const [sipCredentials, suspects, events, requests, overview, otherOpenBlocks] = await Promise.all([
     credentialRows,
+    // Its suspect credentials (lib/blocks/suspects.ts): the lift waits for them as for named ones.
+    db.blockSuspectCredential.findMany({
+      where: { blockId: row.id },
+      select: { credentialId: true, reason: true, sourceIp: true },
+    }),
     db.blockEvent.findMany({ where: { blockId: row.id }, orderBy: { at: 'asc' } }),
     // With who sent each and who withdrew one, joined in the same statement (issue 14: no query more).
     db.$queryRaw<RequestRow[]>`
@@ -176,6 +183,12 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     passwordChangedAt: c.passwordChangedAt,
     passwordScore: c.passwordScore,
     named: overview.named.includes(c.username),
+    /**
+     * Not named, but seen registered from the calls' address (`trigger_ip`) or by a SIP scanning tool
+     * (`scanner`) while the block was active, from `sourceIp` (lib/blocks/suspects.ts): its password
+     * must change too. Null otherwise, and for a named one.
+     */
+    suspected: suspectedOf(suspects, c.id),
     // The rotation policy's own predicate (lib/blocks/rotation.ts), as liftIfRotated reads it.
     rotatedSinceBlock: passwordChangedSince(c, { createdAt: asDate(row.createdAt) }),
   }));
@@ -260,6 +273,15 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     unknownNameCount: overview.unknownNames.distinct,
   };
 }
+
+/** The suspect record of credential `id` among a block's (`rows`), as its page shows it; null when none. */
+const suspectedOf = (
+  rows: readonly { credentialId: string; reason: string; sourceIp: string }[],
+  id: string,
+): { reason: SuspectReason; sourceIp: string } | null => {
+  const r = rows.find((x) => x.credentialId === id);
+  return r ? { reason: r.reason === 'scanner' ? 'scanner' : 'trigger_ip', sourceIp: r.sourceIp } : null;
+};
 
 /**
  * The member a timeline entry of a request's step names (its actor: the address of the login that

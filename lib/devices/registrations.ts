@@ -10,10 +10,14 @@ import { type SwitchClient, switchClient } from '@/lib/switch/client';
 import { normalizeIp } from '@/lib/server/client-address';
 import type { ReadRegistration, SipRegistration } from '@/lib/switch/schemas';
 import { switchQuietUntil } from '@/lib/switch/quiet';
+import { recordSuspects } from '@/lib/blocks/suspects';
 
 // "Is the attacker out, and are my phones back?": the bindings the switch's registrar holds for an
 // account's SIP credentials (CONTRACTS §3 GET …/registrations), each with the country of its source
-// address and, in words, why it looks wrong. Read live on every page view, never stored.
+// address and, in words, why it looks wrong. Read live on every page view, never stored; what a read
+// shows of a credential the block's calls did not name (a binding from their address, a scanner's) is
+// recorded against the account's active blocks (lib/blocks/suspects.ts recordSuspects), whose
+// automatic lift then waits for that password too.
 
 /** Why a binding deserves a second look. */
 export type BindingFlag =
@@ -317,6 +321,7 @@ export async function devicesForBlock(
   const block = await db.block.findFirst({
     where: { id: blockId, account: memberOf(userId) },
     select: {
+      accountId: true,
       calls: { select: { sourceIp: true } },
       account: {
         select: {
@@ -329,7 +334,7 @@ export async function devicesForBlock(
   if (!block) return null;
   return devicesOfBlock(
     {
-      account: block.account,
+      account: { id: block.accountId, country: block.account.country },
       sourceIps: [...new Set(block.calls.map((c) => c.sourceIp))],
       credentials: block.account.sipCredentials,
     },
@@ -339,23 +344,25 @@ export async function devicesForBlock(
 
 /**
  * The block page's devices from the block it has already read, scoped to the user
- * (lib/blocks/queries.ts getBlockForUser), so the page asks the database nothing more: every SIP
+ * (lib/blocks/queries.ts getBlockForUser), so the page reads the database nothing more: every SIP
  * credential of its account (in the order given), flagged against the block's trigger IPs
- * (`sourceIps`: every distinct source address of its calls, not only the calls the page lists).
+ * (`sourceIps`: every distinct source address of its calls, not only the calls the page lists). What
+ * the read shows of credentials the account's active blocks do not name is recorded before it
+ * resolves (lib/blocks/suspects.ts recordSuspects: nothing to do for most reads, else one statement;
+ * a failure is logged, never thrown).
  */
 export async function devicesOfBlock(
   block: {
-    account: { country: string };
+    account: { id: string; country: string };
     sourceIps: readonly string[];
     credentials: readonly { id: string; username: string; label: string }[];
   },
   client?: SwitchClient,
 ): Promise<{ accountCountry: string; credentials: CredentialDevices[] }> {
   const ctx = { accountCountry: block.account.country, triggerIps: [...new Set(block.sourceIps)] };
-  return {
-    accountCountry: ctx.accountCountry,
-    credentials: await liveDevices(block.credentials, ctx, client),
-  };
+  const credentials = await liveDevices(block.credentials, ctx, client);
+  await recordSuspects(block.account.id, credentials);
+  return { accountCountry: ctx.accountCountry, credentials };
 }
 
 /** How far back a reset page and the staff account page look for trigger IPs: blocks placed in the last 30 days. */
@@ -372,7 +379,8 @@ async function recentTriggerIps(accountId: string, now: Date): Promise<string[]>
 
 /**
  * A credential's reset page: that credential alone, flagged against the trigger IPs of its
- * account's blocks of the last 30 days. `null` when it is not one of the user's accounts' (→ 404).
+ * account's blocks of the last 30 days, what it shows recorded against the account's active blocks
+ * (recordSuspects, as devicesOfBlock). `null` when it is not one of the user's accounts' (→ 404).
  */
 export async function devicesForCredential(
   userId: string,
@@ -396,10 +404,9 @@ export async function devicesForCredential(
     triggerIps: await recentTriggerIps(cred.accountId, now),
   };
   const { id, username, label } = cred;
-  return {
-    accountCountry: ctx.accountCountry,
-    credentials: await liveDevices([{ id, username, label }], ctx, client),
-  };
+  const credentials = await liveDevices([{ id, username, label }], ctx, client);
+  await recordSuspects(cred.accountId, credentials);
+  return { accountCountry: ctx.accountCountry, credentials };
 }
 
 /**
@@ -423,7 +430,8 @@ export type StaffDevices = { accountCountry: string; credentials: StaffCredentia
  * account's blocks of the last 30 days, as a reset page is. Staff only, checked here as the account
  * page's other reads check it (assertStaff: anyone else gets the 404). Null when there is no such
  * account. One database read for the credentials and their latest password change, one for the
- * trigger IPs, then one switch call per credential.
+ * trigger IPs, then one switch call per credential; what the read shows is recorded against the
+ * account's active blocks (recordSuspects, as devicesOfBlock).
  */
 export async function devicesForStaff(
   user: CurrentUser,
@@ -462,6 +470,7 @@ export async function devicesForStaff(
     ctx,
     client,
   );
+  await recordSuspects(accountId, read);
   return {
     accountCountry: ctx.accountCountry,
     credentials: read.map((d, i) => ({

@@ -7,7 +7,8 @@ import { encodeCursor } from '@/lib/staff/cursor';
 import { readLiftPolicy } from './settings';
 
 // Blocks whose customer did their part and that wait for a person: every SIP password named in every
-// open block of the account was changed after the block was placed (the rotation rule of
+// open block of the account, and every suspect one (seen registered from the calls' addresses or by a
+// scanning tool: lib/blocks/suspects.ts), was changed after the block was placed (the rotation rule of
 // lib/blocks/policy.ts liftIfRotated), and still nothing is lifted. That is a block whose reason the
 // admins' policy says needs a person (lib/policy/settings.ts), or one held under a stricter policy
 // than today's (a looser policy lifts nothing by itself). The staff home lists them for an agent to
@@ -50,9 +51,11 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
  * whose every block in force names at least one SIP credential, and every call of it names a
  * credential of the account whose password was changed after that block reached the portal
  * (`createdAt`, the portal's clock, as liftIfRotated compares: a call through a name with no password
- * here, an IP-authenticated trunk, can never be rotated, and such a block is not listed), and whose
+ * here, an IP-authenticated trunk, can never be rotated, and such a block is not listed), and so was
+ * every suspect credential of it (BlockSuspectCredential, `suspect`: liftIfRotated holds the lift
+ * for them, so a block with one unchanged is not the customer's part done), and whose
  * latest lift the switch did not refuse (that block is under "Out of sync with the switch" already:
- * lib/blocks/lifecycle.ts refuseLift). `rotatedAt`: the latest of those changes. Set-based (joins and
+ * lib/blocks/lifecycle.ts refuseLift). `rotatedAt`: the latest of those changes, suspects' included. Set-based (joins and
  * groups over the blocks in force), not a test per block: in a fraud wave thousands are in force and
  * few are rotated, and per-block subqueries took 0.2–0.4 s on PostgreSQL for 5 000 of them. Dates
  * compare as stored: Prisma writes both sides (ISO 8601 text on SQLite, whose text order is time
@@ -80,13 +83,24 @@ export const WAITING = Prisma.sql`WITH "open" AS (
     LEFT JOIN "SipCredential" s ON s."username" = c."sipUsername" AND s."accountId" = o."accountId"
       AND s."passwordChangedAt" IS NOT NULL AND s."passwordChangedAt" > o."createdAt"
     GROUP BY o."id"
+  ), "suspect" AS (
+    SELECT o."id", COUNT(x."id") AS "suspects", COUNT(s."id") AS "rotated", MAX(s."passwordChangedAt") AS "rotatedAt"
+    FROM "open" o
+    JOIN "BlockSuspectCredential" x ON x."blockId" = o."id"
+    LEFT JOIN "SipCredential" s ON s."id" = x."credentialId"
+      AND s."passwordChangedAt" IS NOT NULL AND s."passwordChangedAt" > o."createdAt"
+    GROUP BY o."id"
   ), "ready" AS (
     SELECT o."accountId" FROM "open" o JOIN "named" n ON n."id" = o."id"
+    LEFT JOIN "suspect" x ON x."id" = o."id"
     GROUP BY o."accountId"
-    HAVING SUM(CASE WHEN o."reason" <> 'manual' AND n."calls" > 0 AND n."rotated" = n."calls" THEN 0 ELSE 1 END) = 0
+    HAVING SUM(CASE WHEN o."reason" <> 'manual' AND n."calls" > 0 AND n."rotated" = n."calls"
+      AND COALESCE(x."rotated", 0) = COALESCE(x."suspects", 0) THEN 0 ELSE 1 END) = 0
   ), "waiting" AS (
-    SELECT o."id", o."reason", o."placedAt", o."accountId", n."rotatedAt"
+    SELECT o."id", o."reason", o."placedAt", o."accountId",
+      CASE WHEN x."rotatedAt" IS NOT NULL AND x."rotatedAt" > n."rotatedAt" THEN x."rotatedAt" ELSE n."rotatedAt" END AS "rotatedAt"
     FROM "open" o JOIN "named" n ON n."id" = o."id" JOIN "ready" r ON r."accountId" = o."accountId"
+    LEFT JOIN "suspect" x ON x."id" = o."id"
     WHERE COALESCE((SELECT e."actor" FROM "BlockEvent" e
       WHERE e."blockId" = o."id" AND e."type" = 'lift_requested'
       ORDER BY e."at" DESC LIMIT 1), '') <> 'switch'

@@ -168,6 +168,8 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'allowance.denied': { by: f('decidedBy', 'actor') },
   'allowance.closed': { by: f('decidedBy', 'actor') },
   'block.lift_requested': { by: f('liftBy', 'term:audit.term.liftBy') },
+  // A credential held to a block's lift (lib/blocks/suspects.ts): the binding's address, and why.
+  'block.suspect_credential': { sourceIp: f('bindingAddress', 'code'), seenAs: f('seenAs', 'code') },
   'allowance.requested': { reason: f('customerReason', 'text') },
   'allowance.granted': { reason: f('grantReason', 'text') },
   'profile.time_zone_changed': { from: f('before', 'zone'), to: f('after', 'zone') },

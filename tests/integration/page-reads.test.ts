@@ -470,6 +470,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             passwordChangedAt: null,
             passwordScore: null,
             named: false,
+            suspected: null,
             rotatedSinceBlock: false,
           },
           {
@@ -479,6 +480,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             passwordChangedAt: rotatedAt,
             passwordScore: 4,
             named: true,
+            suspected: null,
             rotatedSinceBlock: true,
           },
         ],

@@ -1,3 +1,4 @@
+import { Suspense, type ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
 import { getTranslations } from 'next-intl/server';
 import { BlockAllowances } from '@/components/allowance/block-allowances';
@@ -21,7 +22,8 @@ import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { versionOf } from '@/lib/server/version';
 import { blockPageData } from '@/lib/blocks/page-version';
-import { otherOpenBlocksForUser } from '@/lib/blocks/queries';
+import { otherOpenBlocksForUser, type BlockView } from '@/lib/blocks/queries';
+import { withLiveSuspects } from '@/lib/blocks/suspects';
 import { isRowId } from '@/lib/server/row-id';
 
 /**
@@ -116,7 +118,7 @@ export default async function BlockPage({
       <SuspiciousDevices load={devices} href={(id) => `/credentials/${id}/reset?block=${block.id}`} />
 
       <Section id="what" title={t(open ? 'whatHappened' : 'whatHappenedLifted')} gap={2}>
-        <Explanation block={block} />
+        <WithLiveSuspects block={block} devices={devices} render={(b) => <Explanation block={b} />} />
       </Section>
 
       <Section id="calls" title={t('callsTitle')} gap={2}>
@@ -124,7 +126,11 @@ export default async function BlockPage({
       </Section>
 
       <Section id="creds" title={t('credentialsTitle')}>
-        <CredentialList block={block} labelledBy="creds" />
+        <WithLiveSuspects
+          block={block}
+          devices={devices}
+          render={(b) => <CredentialList block={b} labelledBy="creds" />}
+        />
       </Section>
 
       <RegisteredDevices load={devices} />
@@ -159,4 +165,29 @@ export default async function BlockPage({
       </Section>
     </div>
   );
+}
+
+type Live = {
+  block: BlockView;
+  devices: ReturnType<typeof devicesOfBlock>;
+  render: (block: BlockView) => ReactNode;
+};
+
+/**
+ * `render(block)` as read, then again once this view's switch read (`devices`, which records what it
+ * sees: lib/devices/registrations.ts devicesOfBlock) is in, with the credentials it shows registered
+ * from the calls' address or by a scanning tool marked `suspected` (lib/blocks/suspects.ts
+ * withLiveSuspects): the block and the switch are read in parallel, and the first view of a page
+ * whose read finds the attacker's second credential must already ask for its password.
+ */
+function WithLiveSuspects(props: Live) {
+  return (
+    <Suspense fallback={props.render(props.block)}>
+      <LiveSuspects {...props} />
+    </Suspense>
+  );
+}
+
+async function LiveSuspects({ block, devices, render }: Live) {
+  return render(withLiveSuspects(block, (await devices).credentials));
 }
