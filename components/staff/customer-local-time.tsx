@@ -3,7 +3,7 @@ import { useLocale, useTranslations } from 'next-intl';
 import { intlTag } from '@/lib/i18n/locales';
 import { readCallback } from '@/lib/phone/callback';
 import { countryName, describeDialled } from '@/lib/phone/format';
-import { callbackClocks } from '@/lib/time/callback-clocks';
+import { callbackClocks, groupPlace } from '@/lib/time/callback-clocks';
 import { BUSINESS_HOURS, formatWallClock, localClock, zoneName } from '@/lib/time/format';
 import { CountryClockTime, CustomerClock, OfficeHoursVerdict } from './customer-clock';
 
@@ -97,7 +97,7 @@ function CallbackLocalTime({
                   first={{ at: now.toISOString(), text: formatWallClock(now, clocks.earliest.zone, tag) }}
                 />
               ),
-              fromPlace: zoneName(clocks.earliest.zone, tag),
+              fromPlace: groupPlace(clocks.earliest, clocks.country, tag, now),
               to: () => (
                 <CountryClockTime
                   key={now.toISOString()}
@@ -106,7 +106,7 @@ function CallbackLocalTime({
                   first={{ at: now.toISOString(), text: formatWallClock(now, clocks.latest.zone, tag) }}
                 />
               ),
-              toPlace: zoneName(clocks.latest.zone, tag),
+              toPlace: groupPlace(clocks.latest, clocks.country, tag, now),
             })}{' '}
             ·{' '}
             <OfficeHoursVerdict

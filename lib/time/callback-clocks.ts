@@ -86,6 +86,29 @@ export function zoneGroups(at: Date, zones: readonly string[], region = ''): Zon
 }
 
 /**
+ * How a page names `group` of `region`'s zones in `locale` (BCP 47): by its place (zoneName: "Madrid",
+ * "Tijuana", "Canarias") when it is the zone CLDR names after the country or the group's only zone;
+ * else, the group being several zones that read one clock, by CLDR's generic name of their time
+ * ("Eastern Time", "hora central": Intl.DateTimeFormat `timeZoneName: 'longGeneric'`), not by the
+ * first of ICU's list, which named the United States' Eastern clock "Detroit" and its Hawaiian one
+ * "Adak". A generic name CLDR does not have (ICU then writes an offset, "GMT-03:00") falls back to
+ * the place. `at`: the moment the clocks are read (CLDR dates which generic time a zone keeps).
+ */
+export function groupPlace(
+  group: Pick<ZoneGroup, 'zone' | 'zones'>,
+  region: string,
+  locale: string,
+  at: Date,
+): string {
+  const place = zoneName(group.zone, locale);
+  if (group.zones.length < 2 || namedAfter(group.zone, region)) return place;
+  const generic = intlOf(Intl.DateTimeFormat, locale, { timeZone: group.zone, timeZoneName: 'longGeneric' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  return generic && !/^(GMT|UTC)/.test(generic) ? generic : place;
+}
+
+/**
  * Whether a callback at `at` lands within office hours (lib/time/format.ts BUSINESS_HOURS) in every
  * one of `zones` (true), in none (false), or in some only (null: a page then gives no verdict).
  */

@@ -1,7 +1,13 @@
 import { createElement as h } from 'react';
 import { describe, expect, it } from 'vitest';
 import { CustomerLocalTime } from '@/components/staff/customer-local-time';
-import { callbackClocks, countryTimeZones, officeHoursEverywhere } from '@/lib/time/callback-clocks';
+import {
+  callbackClocks,
+  countryTimeZones,
+  groupPlace,
+  officeHoursEverywhere,
+} from '@/lib/time/callback-clocks';
+import { zoneName } from '@/lib/time/format';
 import { render, text } from '@/tests/helpers/intl-markup';
 
 // A tester (2026-12-07) played agents in Madrid and customers across Spain and Latin America: beside a
@@ -125,6 +131,23 @@ describe('callbackClocks: the clock where a callback number rings (CLDR zones th
     expect(later.kind === 'range' && later.latest.clock.label).toBe('Sun 04:30');
     const la = (r: typeof us) => r.kind === 'range' && r.zones.includes('America/Los_Angeles');
     expect(la(us) && la(later as typeof us)).toBe(true);
+  });
+
+  it('names a group of several zones by the time they keep, a lone or the country’s own zone by its place', () => {
+    // 7 December 2026, 15:00 UTC: Hawaii and the Aleutians read 05:00, the Eastern zones 10:00.
+    const at = new Date('2026-12-07T15:00:00Z');
+    const us = callbackClocks(at, 'US', 'ES');
+    if (us.kind !== 'range') throw new Error('a range');
+    expect(us.earliest.zones.length).toBeGreaterThan(1);
+    expect(us.latest.zones.length).toBeGreaterThan(1);
+    expect(groupPlace(us.earliest, 'US', 'en', at)).toBe('Hawaii-Aleutian Time');
+    expect(groupPlace(us.latest, 'US', 'en', at)).toBe('Eastern Time');
+    expect(groupPlace(us.latest, 'US', 'es', at)).toBe('hora oriental');
+    // Spain: the Canaries alone by their place, the mainland by the zone CLDR names after Spain.
+    const es = callbackClocks(at, 'ES', 'US');
+    if (es.kind !== 'range') throw new Error('a range');
+    expect(groupPlace(es.earliest, 'ES', 'en', at)).toBe(zoneName('Atlantic/Canary', 'en'));
+    expect(groupPlace(es.latest, 'ES', 'en', at)).toBe(zoneName('Europe/Madrid', 'en'));
   });
 
   it('the same country as the account: nothing more, even Mexico’s several zones; unknown: said so', () => {
