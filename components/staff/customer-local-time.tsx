@@ -66,6 +66,15 @@ function CallbackLocalTime({
   const clocks = callbackClocks(now, where, accountCountry);
   if (clocks.kind === 'none') return null;
   const country = countryName(clocks.country, tag);
+  // One end of a range: that zone's clock, rendered here first, then ticking in the browser.
+  const clockOf = (zone: string) => (
+    <CountryClockTime
+      key={now.toISOString()}
+      timeZone={zone}
+      locale={tag}
+      first={{ at: now.toISOString(), text: formatWallClock(now, zone, tag) }}
+    />
+  );
   const labels = {
     within: s('within'),
     outside: s('outside'),
@@ -89,23 +98,9 @@ function CallbackLocalTime({
           // refresh reads them again; the clocks and the verdict tick (./customer-clock.tsx).
           <span aria-live="off">
             {s.rich('callbackRange', {
-              from: () => (
-                <CountryClockTime
-                  key={now.toISOString()}
-                  timeZone={clocks.earliest.zone}
-                  locale={tag}
-                  first={{ at: now.toISOString(), text: formatWallClock(now, clocks.earliest.zone, tag) }}
-                />
-              ),
+              from: () => clockOf(clocks.earliest.zone),
               fromPlace: groupPlace(clocks.earliest, clocks.country, tag, now),
-              to: () => (
-                <CountryClockTime
-                  key={now.toISOString()}
-                  timeZone={clocks.latest.zone}
-                  locale={tag}
-                  first={{ at: now.toISOString(), text: formatWallClock(now, clocks.latest.zone, tag) }}
-                />
-              ),
+              to: () => clockOf(clocks.latest.zone),
               toPlace: groupPlace(clocks.latest, clocks.country, tag, now),
             })}{' '}
             ·{' '}
