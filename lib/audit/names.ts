@@ -51,6 +51,12 @@ export const AUDIT_ACTIONS = [
   'block.lift_requested',
   'block.lifted',
   'block.lift_refused',
+  /**
+   * The rotation policy's lift withdrawn before it was sent: the switch outbox's read of the registrar
+   * found a suspect credential of the block whose password was not changed (lib/blocks/lifecycle.ts
+   * withholdLiftForSuspects). One row per block and credential, `username` in the detail.
+   */
+  'block.lift_withheld',
   'block.reapplied',
   'block.reapply_refused',
   /** A credential the block's calls do not name, seen registered from their address or by a scanner (lib/blocks/suspects.ts). */

@@ -35,6 +35,8 @@ import { readTriggerCalls } from './trigger-calls';
 import { closedByLift } from '@/lib/requests/closed';
 import { cutWhole } from '@/lib/server/control-characters';
 import { liftIfRotated } from '@/lib/blocks/policy';
+import { passwordChangedSince } from '@/lib/blocks/rotation';
+import { credentialName } from '@/lib/accounts/credential-name';
 
 // The block lifecycle: the ONLY code that writes Block, BlockEvent and the switch operations that
 // place, lift or re-apply blocks (the outbox runner in lib/switch/outbox.ts only leases and sends
@@ -67,6 +69,11 @@ import { liftIfRotated } from '@/lib/blocks/policy';
 /**
  * A queued lift. `requestId`: the unblock request whose approval queued it (kept in the portal, never
  * sent to the switch): the one request a refusal or a cancellation of this lift puts back in the queue.
+ * `registrationsRead`: on the rotation policy's lifts only (requestLift `by: 'policy'`), false until
+ * the switch outbox has read the registrar for every credential of the account and found no suspect
+ * left unchanged (withholdLiftForSuspects sets it true, under the account's lock, before the first
+ * send); never sent to the switch. Absent on support's and an approval's lifts (a person decided
+ * them) and on rows queued before 2026-12 (they may have been sent: never withheld).
  */
 export type LiftPayload = {
   state: 'allowed';
@@ -74,6 +81,7 @@ export type LiftPayload = {
   actor: string;
   blockIds?: string[];
   requestId?: string;
+  registrationsRead?: boolean;
 };
 export type PlacePayload = {
   state: 'blocked';
@@ -258,11 +266,13 @@ async function reopenApprovals(
  * the lift was withdrawn (`cause`). Returns the ids of the requests reopened.
  */
 // Why queued lifts were cancelled: English for the operation's lastError (`superseded: <why>`, which
-// lib/switch/error-text.ts WITHDRAWN reads as withdrawn by Tollgate), a note for the timeline.
+// lib/switch/error-text.ts WITHDRAWN reads as withdrawn by Tollgate), a note for the timeline
+// (`suspect_credential` names the credentials per block: withholdLiftForSuspects passes `notes`).
 const CANCELLED = {
   new_block: ['the switch placed a new block on this account', 'history.liftCancelledNewBlock'],
   newer_in_force: ['a newer block is still in force on the switch', 'history.liftCancelledNewer'],
   support_placed: ['support placed a block on this account', 'history.liftCancelledManual'],
+  suspect_credential: ['suspect credential not changed since the block', 'history.liftWithheldSuspect'],
 } as const;
 
 async function cancelQueuedLifts(
@@ -271,6 +281,7 @@ async function cancelQueuedLifts(
   cause: keyof typeof CANCELLED,
   queued?: { id: string; attempts: number }[],
   inNotice = false,
+  notes?: ReadonlyMap<string, string>,
 ): Promise<string[]> {
   const [why, note] = CANCELLED[cause];
   // `queued`: the account's pending lifts, when the caller read them under the lock (readAfterLock).
@@ -287,7 +298,8 @@ async function cancelQueuedLifts(
     select: { id: true },
   });
   await tx.block.updateMany({ where: { id: { in: waiting.map((w) => w.id) } }, data: { status: 'active' } });
-  for (const w of waiting) await event(tx, w.id, 'lift_requested', 'switch', storeNote(note));
+  for (const w of waiting)
+    await event(tx, w.id, 'lift_requested', 'switch', notes?.get(w.id) ?? storeNote(note));
   const cancelled = await tx.switchOperation.findMany({
     where: { id: { in: ops.map((o) => o.id) } },
     select: { payload: true },
@@ -299,7 +311,9 @@ async function cancelQueuedLifts(
     waiting.map((w) => w.id),
     'lift_cancelled',
     `superseded: ${why}`,
-    inNotice ? 'notice' : { withdrawn: cause },
+    // A withheld lift is the rotation policy's, which no approval queued: it reopens nothing, and has
+    // no mail of its own (LIFT_WITHDRAWN names the causes an approval's customer is told of).
+    inNotice ? 'notice' : cause === 'suspect_credential' ? {} : { withdrawn: cause },
   );
 }
 
@@ -1009,6 +1023,8 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
     actor: req.actor,
     blockIds,
     ...(req.requestId ? { requestId: req.requestId } : {}),
+    // The rotation's lift is sent only once the registrar was read (withholdLiftForSuspects).
+    ...(req.by === 'policy' ? { registrationsRead: false } : {}),
   };
   await tx.switchOperation.create({
     data: {
@@ -1168,6 +1184,99 @@ export async function withdrawLiftForNewerBlock(
     await cancelQueuedLifts(tx, account, 'new_block');
     await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
     return true;
+  });
+}
+
+/**
+ * What the switch outbox does with the rotation policy's lift (LiftPayload `registrationsRead: false`)
+ * once it has read the registrar for every credential of the account and recorded what it saw
+ * (lib/blocks/suspects.ts recordSuspects, with the lift's blocks): under the account's lock, the lift
+ * `op` is
+ * - `withdrawn` when a block it covers (`payload.blockIds`, still open) has a suspect credential
+ *   (BlockSuspectCredential) whose password was not changed since that block (lib/blocks/rotation.ts
+ *   passwordChangedSince): cancelled as cancelQueuedLifts cancels (cause `suspect_credential`: the
+ *   operation `failed` with `superseded: suspect credential not changed since the block`, the blocks
+ *   `active` again), never sent; each block's timeline names the credentials in the reader's words
+ *   (history.liftWithheldSuspect) and each (block, credential) gets a `block.lift_withheld` audit row.
+ *   No mail: "calling is back" is only queued when the switch confirms a lift (confirmLift), and a
+ *   policy lift has no approval to reopen. The customer's next password change queues a new lift
+ *   (lib/blocks/policy.ts liftIfRotated), read again the same way;
+ * - `send` when none has (the payload's `registrationsRead` set true in the same transaction, so a
+ *   retry after a timeout, which may have reached the switch, is never withheld), or when another
+ *   worker has already checked it (`registrationsRead` not false), or the account is unknown here;
+ * - `settled` when the operation is no longer pending (cancelled meanwhile): send nothing.
+ * Idempotent: a worker that dies before this commits leaves `registrationsRead` false, and the next
+ * claim reads and checks again. `op.attempts` is not looked at: the claim counts one before the read,
+ * but a lift whose `registrationsRead` is false was never sent (it is set before the first send).
+ */
+export async function withholdLiftForSuspects(op: {
+  id: string;
+  accountNumber: string;
+}): Promise<'send' | 'withdrawn' | 'settled'> {
+  return db.$transaction(async (tx) => {
+    const account = await tx.customerAccount.findUnique({ where: { number: op.accountNumber } });
+    if (!account) return 'send';
+    await lockAccount(tx, account.id);
+    const row = await tx.switchOperation.findUnique({
+      where: { id: op.id },
+      select: { status: true, payload: true },
+    });
+    if (!row || row.status !== 'pending') return 'settled';
+    const payload = JSON.parse(row.payload) as LiftPayload;
+    if (payload.registrationsRead !== false) return 'send';
+    const blocks = await tx.block.findMany({
+      where: { accountId: account.id, id: { in: payload.blockIds ?? [] }, status: { in: [...OPEN] } },
+      orderBy: { placedAt: 'asc' },
+      select: {
+        id: true,
+        createdAt: true,
+        suspects: {
+          orderBy: { firstSeenAt: 'asc' },
+          select: {
+            reason: true,
+            credential: { select: { id: true, username: true, label: true, passwordChangedAt: true } },
+          },
+        },
+      },
+    });
+    const held = blocks
+      .map((b) => ({ id: b.id, suspects: b.suspects.filter((x) => !passwordChangedSince(x.credential, b)) }))
+      .filter((b) => b.suspects.length > 0);
+    if (!held.length) {
+      await tx.switchOperation.updateMany({
+        where: { id: op.id, status: 'pending' },
+        data: { payload: JSON.stringify({ ...payload, registrationsRead: true } satisfies LiftPayload) },
+      });
+      return 'send';
+    }
+    const notes = new Map(
+      held.map((b) => {
+        const reasons = new Set(b.suspects.map((x) => x.reason));
+        return [
+          b.id,
+          storeNote('history.liftWithheldSuspect', {
+            credentials: b.suspects.map((x) => credentialName(x.credential)).join(', '),
+            count: b.suspects.length,
+            how: reasons.size === 1 ? [...reasons][0]! : 'both',
+          }),
+        ] as const;
+      }),
+    );
+    // Never sent (`registrationsRead` is still false): nothing for the reconciler to look at.
+    await cancelQueuedLifts(tx, account, 'suspect_credential', [{ id: op.id, attempts: 0 }], false, notes);
+    for (const b of held)
+      for (const x of b.suspects)
+        await audit(
+          {
+            action: 'block.lift_withheld',
+            actor: null,
+            accountId: account.id,
+            target: { type: 'block', id: b.id },
+            detail: { username: x.credential.username },
+          },
+          tx,
+        );
+    return 'withdrawn';
   });
 }
 

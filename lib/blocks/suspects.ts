@@ -33,7 +33,9 @@ const suspectFlags = (b: DeviceBinding) => ({
 });
 
 /**
- * Records, for each **active** block of account `accountId`, the credentials of that account that
+ * Records, for each **active** block of account `accountId` (and each block of `lifting` still open:
+ * the blocks a queued lift covers, `lift_pending`, which the switch outbox reads for before it sends
+ * the rotation policy's lift, lib/switch/outbox.ts), the credentials of that account that
  * `read` (a live read of the switch, lib/devices/registrations.ts liveDevices, flagged against any
  * trigger IPs) finds registered from an address of that block's own trigger calls (a binding flagged
  * `trigger_ip` whose source address is one of the block's calls': not `own_network`) or by a SIP
@@ -46,13 +48,16 @@ const suspectFlags = (b: DeviceBinding) => ({
  * one `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING` statement (it reads the blocks and their
  * calls itself), plus the audit rows of what it inserted. Two reads at once record once, with one
  * audit row (the unique (blockId, credentialId) and DO NOTHING, on SQLite and PostgreSQL).
- * Never throws: a failure is logged and the page carries on. Returns how many rows it recorded.
+ * Never throws: a failure is logged and the page carries on. Returns how many rows it recorded, or
+ * null when recording failed (the switch outbox then sends nothing: it may not lift on a read it
+ * could not record).
  */
 export async function recordSuspects(
   accountId: string,
   read: readonly CredentialDevices[],
   now: Date = sharedNow(),
-): Promise<number> {
+  lifting: readonly string[] = [],
+): Promise<number | null> {
   type Candidate = { credentialId: string; sourceIp: string; ip: boolean; scanner: boolean };
   const candidates: Candidate[] = read.flatMap((c) =>
     (c.bindings ?? [])
@@ -69,7 +74,7 @@ export async function recordSuspects(
     return await db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<
         { blockId: string; credentialId: string; reason: SuspectReason; sourceIp: string }[]
-      >(suspectInsert(accountId, candidates, now));
+      >(suspectInsert(accountId, candidates, now, lifting));
       for (const r of rows)
         await audit(
           {
@@ -90,13 +95,14 @@ export async function recordSuspects(
     });
   } catch (e) {
     log().error({ accountId, error: errorForLog(e) }, 'recording suspect credentials failed');
-    return 0;
+    return null;
   }
 }
 
 /**
  * The one statement of recordSuspects: the candidates (each binding with a flag, in the read's order,
- * `ord`) against every active block of the account: a candidate with `trigger_ip` counts for a block
+ * `ord`) against every active block of the account, and each of `lifting` waiting for its lift
+ * (`lift_pending`): a candidate with `trigger_ip` counts for a block
  * when its address is one of that block's calls' (stored canonical, lib/blocks/trigger-calls.ts),
  * one with `scanner` for every block; a credential the block's calls name (by SIP username) does not
  * count. One row per (block, credential) (ROW_NUMBER: a trigger address first, then `ord`), inserted
@@ -108,6 +114,7 @@ function suspectInsert(
   accountId: string,
   candidates: readonly { credentialId: string; sourceIp: string; ip: boolean; scanner: boolean }[],
   now: Date,
+  lifting: readonly string[],
 ): Prisma.Sql {
   // Each candidate with an id of its own for the row it may become (one row per block and credential:
   // the block's id is appended, as a candidate may count for several blocks).
@@ -120,6 +127,10 @@ function suspectInsert(
     ),
     ' UNION ALL ',
   );
+  const waiting = lifting.length
+    ? Prisma.sql` OR (b."status" = 'lift_pending' AND b."id" IN (${Prisma.join([...lifting])}))`
+    : Prisma.empty;
+  const open = Prisma.sql`(b."status" = 'active'${waiting})`;
   const fromItsCalls = Prisma.sql`v."ip" = 1 AND EXISTS (SELECT 1 FROM "TriggerCall" t
     WHERE t."blockId" = b."id" AND t."sourceIp" = v."sourceIp")`;
   return Prisma.sql`
@@ -132,7 +143,7 @@ function suspectInsert(
           ORDER BY CASE WHEN ${fromItsCalls} THEN 0 ELSE 1 END, v."ord") AS "rn"
       FROM (${cand}) v
       JOIN "SipCredential" s ON s."id" = v."credentialId" AND s."accountId" = ${accountId}
-      JOIN "Block" b ON b."accountId" = ${accountId} AND b."status" = 'active'
+      JOIN "Block" b ON b."accountId" = ${accountId} AND ${open}
       WHERE (v."scanner" = 1 OR ${fromItsCalls})
         AND NOT EXISTS (SELECT 1 FROM "TriggerCall" n WHERE n."blockId" = b."id" AND n."sipUsername" = s."username")
     ) x

@@ -1,6 +1,6 @@
 import 'server-only';
 import { memberOf } from '@/lib/accounts/queries';
-import { assertStaff, type CurrentUser } from '@/lib/auth/session';
+import type { CurrentUser } from '@/lib/auth/session';
 import { awaitsSwitchAnswer } from '@/lib/credentials/change-state';
 import { escapeLoneSurrogates, replaceControlCharacters } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
@@ -439,7 +439,10 @@ export async function devicesForStaff(
   client?: SwitchClient,
   now = new Date(),
 ): Promise<StaffDevices | null> {
-  assertStaff(user);
+  // Imported here, not at the top: the switch outbox reads registrations through liveDevices, and a
+  // worker outside Next (tsx) must not load lib/auth/session.ts, which reaches next/navigation.
+  const session: typeof import('@/lib/auth/session') = await import('@/lib/auth/session');
+  session.assertStaff(user);
   const account = await db.customerAccount.findUnique({
     where: { id: accountId },
     select: {

@@ -36,6 +36,7 @@ const WITHDRAWN: Record<string, string> = {
   'superseded: the switch placed a new block on this account': 'newBlockBySwitch',
   'superseded: a newer block is still in force on the switch': 'newerInForce',
   'superseded: support placed a block on this account': 'supportPlaced',
+  'superseded: suspect credential not changed since the block': 'suspectCredential',
   'superseded: the switch lifted this block': 'liftedOnSwitch',
   'cancelled: new_block': 'newBlock',
   'cancelled: block_lifted': 'blockLifted',

@@ -10,7 +10,10 @@ import {
   refuseLift,
   refusePlace,
   withdrawLiftForNewerBlock,
+  withholdLiftForSuspects,
 } from '@/lib/blocks/lifecycle';
+import { recordSuspects } from '@/lib/blocks/suspects';
+import { liveDevices } from '@/lib/devices/registrations';
 import { db } from '@/lib/server/db';
 import { sharedNow } from '@/lib/server/clock';
 import { envVar } from '@/lib/server/env';
@@ -29,7 +32,9 @@ import {
 // destination allowances) that the switch must confirm. lib/blocks/lifecycle.ts writes the operation rows in the same transaction as
 // the decision and records every outcome; this file only leases a due row, sends it with the row's
 // Idempotency-Key and hands the answer back. Several instances may run it: each claims a row with a
-// lease, and a re-send after a crash reuses the key, so the switch applies it once.
+// lease, and a re-send after a crash reuses the key, so the switch applies it once. Before the
+// rotation policy's lift is first sent, the registrar is read and the lift may be withheld
+// (readBeforePolicyLift).
 
 /** The shortest lease of a claimed operation: a worker killed mid-send is replaced within a minute. */
 const MIN_LEASE_MS = 60_000;
@@ -45,12 +50,15 @@ export const MAX_RETRY_AFTER_MS = 3600_000;
 /**
  * The lease of a claimed operation, in ms, for a switch request limit of `timeoutMs`
  * (SWITCH_API_TIMEOUT_MS): at least MIN_LEASE_MS (60 s), and longer than an attempt can last. An
- * attempt makes at most three requests (an old operation's state read, the change itself, and for a
- * manual block's re-sent or older answer the read of where the account stands: confirmPlace), each
- * given up on after `timeoutMs`, plus the database writes around them. A lease shorter than that
- * would let another worker claim the row while its request is still on the wire: the re-send carries
- * the same Idempotency-Key, so the switch would still apply it once, but the two answers would race
- * to record the outcome. With the default limit (5 s) the lease is 60 s.
+ * attempt makes at most three rounds of requests, each given up on after `timeoutMs`: an old
+ * operation's state read, then for the rotation policy's lift the registrar's bindings of every
+ * credential of the account (readBeforePolicyLift: one GET per credential, all at once, so one round
+ * however many credentials), then the change itself, and for a manual block (which reads no
+ * registrations) the read of where the account stands after a re-sent or older answer
+ * (confirmPlace); plus the database writes around them (recording suspects, the check under the
+ * account's lock). A lease shorter than that would let another worker claim the row while its request
+ * is still on the wire: the re-send carries the same Idempotency-Key, so the switch would still apply
+ * it once, but the two answers would race to record the outcome. With the default limit (5 s) the lease is 60 s.
  */
 export function switchLeaseMs(timeoutMs: number): number {
   return Math.max(MIN_LEASE_MS, 3 * timeoutMs + LEASE_WRITES_MS);
@@ -184,6 +192,14 @@ async function sendDue(opts: SwitchOutboxOptions): Promise<number> {
         return false;
       }
       const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
+      if (payload.state === 'allowed' && payload.registrationsRead === false) {
+        // The rotation policy's lift, not sent yet: the registrar is read first (readBeforePolicyLift).
+        const checked = await readBeforePolicyLift(op, payload, client);
+        if (checked !== 'send') {
+          if (checked !== 'withdrawn' && checked !== 'settled') await later(checked);
+          return false;
+        }
+      }
       const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
       if (res.ok && res.value.internationalCalling === payload.state) {
         if (payload.state === 'blocked') {
@@ -271,6 +287,84 @@ async function readBeforeResend(
   });
   Object.assign(op, { idempotencyKey: key });
   return 'send';
+}
+
+/**
+ * Before the rotation policy's lift (LiftPayload `registrationsRead: false`: DESIGN.md's re-enabling
+ * rule, lib/blocks/policy.ts liftIfRotated) is first sent, the switch's registrar is read for every SIP
+ * credential of the account (lib/devices/registrations.ts liveDevices: one
+ * `GET /v1/sip-credentials/{username}/registrations` each, all at once, with the client's timeout and
+ * no retries, as the pages read them), flagged against the source addresses of the calls of the blocks
+ * the lift covers (`payload.blockIds`), and what it shows is recorded against those blocks
+ * (lib/blocks/suspects.ts recordSuspects: a credential the calls did not name, registered from their
+ * address, not the office's own network, or by a SIP scanning tool). A customer who went from the
+ * dashboard straight to one credential's reset page never had the others read, and the block lifted
+ * while the attacker's registration of another credential stood. Then
+ * lib/blocks/lifecycle.ts withholdLiftForSuspects decides under the account's lock: `withdrawn` (a
+ * suspect of a block is unchanged since it), `send`, or `settled` (the operation was cancelled
+ * meanwhile). A credential not read (a timeout, a 5xx, a refusal such as a 401, an answer it could not
+ * read, or the switch asking this instance for quiet) returns that failure and nothing is recorded or
+ * sent: the caller puts the lift back with the backoff, and the next claim reads again. A 404 (the
+ * switch has no such credential) counts as read, with no bindings. Throws when the read could not be
+ * recorded (the database): the lease runs out and the row is claimed again, as after a crash.
+ */
+async function readBeforePolicyLift(
+  op: { id: string; accountNumber: string },
+  payload: LiftPayload,
+  client: SwitchClient,
+): Promise<'send' | 'withdrawn' | 'settled' | SwitchFailure> {
+  const blockIds = payload.blockIds ?? [];
+  const account = await db.customerAccount.findUnique({
+    where: { number: op.accountNumber },
+    select: {
+      id: true,
+      country: true,
+      sipCredentials: { select: { id: true, username: true, label: true }, orderBy: { username: 'asc' } },
+    },
+  });
+  if (!account) return 'send'; // as before: confirmLift records nothing for an account not here
+  const calls = await db.triggerCall.findMany({
+    where: { blockId: { in: blockIds } },
+    select: { sourceIp: true },
+    distinct: ['sourceIp'],
+  });
+  // liveDevices says only that a credential was not read; the switch's own answer is kept for the
+  // operation's lastError and its Retry-After for the backoff. A 404 is the switch's answer that it
+  // has no such credential: nobody can be registered with it, so it is read as no bindings (else a
+  // credential the portal knows and the switch does not would hold the account's lift for ever).
+  let failed: SwitchFailure | undefined;
+  const watched: SwitchClient = {
+    ...client,
+    getRegistrations: async (username, o) => {
+      const res = await client.getRegistrations(username, o);
+      if (!res.ok && res.kind === 'not_found')
+        return { ok: true, value: { registrations: [], unreadable: 0 } };
+      if (!res.ok) failed ??= res;
+      return res;
+    },
+  };
+  const read = await liveDevices(
+    account.sipCredentials,
+    { accountCountry: account.country, triggerIps: calls.map((c) => c.sourceIp) },
+    watched,
+  );
+  const unread = read.find((c) => c.notRead)?.notRead;
+  if (unread) {
+    if (failed) return failed;
+    const until = unread.reason === 'paused' ? unread.until : null;
+    return {
+      ok: false,
+      kind: 'unavailable',
+      code: 'unavailable',
+      message: until
+        ? `registrations not read: the switch asked for quiet until ${until.toISOString()}`
+        : 'registrations not read',
+      ...(until ? { retryAfterMs: Math.max(0, until.getTime() - Date.now()) } : {}),
+    };
+  }
+  if ((await recordSuspects(account.id, read, sharedNow(), blockIds)) === null)
+    throw new Error('switch outbox: the registrations read before a lift could not be recorded');
+  return withholdLiftForSuspects(op);
 }
 
 let cachedOutboxClient: SwitchClient | undefined;

@@ -275,13 +275,18 @@ describe('notes the system stores in a text column', () => {
         'the switch lifted this block',
         'el switch levantó este bloqueo',
       ],
+      [
+        'superseded: suspect credential not changed since the block',
+        'a suspect credential’s password was not changed since the block',
+        'no se cambió la contraseña de una credencial sospechosa desde el bloqueo',
+      ],
     ]) {
       expect(readSwitchError(stored).kind).toBe('withdrawn');
       expect(withdrawnByTollgate({ status: 'failed', lastError: stored })).toBe(true);
       expect(switchErrorText(english, stored)).toBe(`Tollgate withdrew the change: ${inEnglish}`);
       expect(switchErrorText(spanish, stored)).toBe(`Tollgate retiró el cambio: ${inSpanish}`);
     }
-    expect(WITHDRAWN_ERRORS).toHaveLength(6);
+    expect(WITHDRAWN_ERRORS).toHaveLength(7);
     for (const stored of ['superseded: HTTP 409 superseded: a newer change won', 'cancelled', 'cancelled: x'])
       expect(readSwitchError(stored).kind).not.toBe('withdrawn');
     expect(withdrawnByTollgate({ status: 'failed', lastError: 'account_closed: closed' })).toBe(false);
