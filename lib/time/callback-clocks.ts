@@ -147,19 +147,24 @@ export type CallbackClocks =
  * libphonenumber-js reads the number; null for a number outside any country or unreadable) for an
  * account in `accountCountry`, at `now`. The zones are CLDR's for the country, through ICU
  * (countryTimeZones): no hand-written table.
- * - Same country as the account: `none`, even where the country has several zones (Mexico, the
- *   United States, Spain with the Canaries): the account's own zone is the best guess of where its
- *   people are, and its clock already stands beside the number; repeating the country's spread
- *   would hide that better answer.
+ * - Same country as the account: `none` while every zone of the country agrees on office hours
+ *   (officeHoursEverywhere): the account's own clock, already beside the number, then gives the
+ *   right verdict wherever in the country the phone is, and repeating the country's spread on every
+ *   Spanish callback of a Spanish account would be noise. When they disagree (a New York account's
+ *   number in Hawaii at 09:00 Eastern, 04:00 there; a Madrid account's Canary number at 08:30, 07:30
+ *   there: a tester, 2026-12-07), the country's `range` as for another country, since a number says
+ *   its country, not its zone (libphonenumber-js has no zone of an area code).
  * - No zone known for the country: `unknown` (never the account's clock in its place).
  * - One wall clock now (Chile's mainland zones agree, Argentina's all read GMT-3): `one`.
  * - Several: `range`, the earliest and the latest, and a verdict only where every zone agrees (one
  *   zone picked as if known would be the fault this answers: "10:00 in Madrid" rung at 03:00 in Mexico).
  */
 export function callbackClocks(now: Date, country: string | null, accountCountry: string): CallbackClocks {
-  if (!country || country.toUpperCase() === accountCountry.toUpperCase()) return { kind: 'none' };
+  if (!country) return { kind: 'none' };
   const code = country.toUpperCase();
   const zones = countryTimeZones(code);
+  if (code === accountCountry.toUpperCase() && officeHoursEverywhere(now, zones) !== null)
+    return { kind: 'none' };
   const groups = zoneGroups(now, zones, code);
   if (groups.length === 0) return { kind: 'unknown', country: code };
   const earliest = groups[0]!;

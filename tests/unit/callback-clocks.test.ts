@@ -150,9 +150,25 @@ describe('callbackClocks: the clock where a callback number rings (CLDR zones th
     expect(groupPlace(es.latest, 'ES', 'en', at)).toBe(zoneName('Europe/Madrid', 'en'));
   });
 
-  it('the same country as the account: nothing more, even Mexico’s several zones; unknown: said so', () => {
-    expect(callbackClocks(MONDAY, 'MX', 'MX')).toEqual({ kind: 'none' });
+  it('the same country as the account: nothing more while its zones agree on office hours; unknown: said so', () => {
+    // At 15:00 UTC Spain's mainland (16:00) and the Canaries (15:00) are both within office hours.
     expect(callbackClocks(MONDAY, 'es', 'ES')).toEqual({ kind: 'none' });
+    // At 07:30 UTC Madrid reads 8:30, within; Las Palmas 7:30, not yet: the country's range.
+    expect(callbackClocks(new Date('2026-12-07T07:30:00Z'), 'ES', 'ES')).toMatchObject({
+      kind: 'range',
+      within: null,
+      earliest: { zone: 'Atlantic/Canary' },
+      latest: { zone: 'Europe/Madrid' },
+    });
+    // A New York account called back on a Hawaiian number at 09:00 Eastern, 04:00 in Honolulu: the
+    // tester's case; the account's clock said "within business hours".
+    const us = callbackClocks(new Date('2026-12-07T14:00:00Z'), 'US', 'US');
+    expect(us).toMatchObject({ kind: 'range', within: null });
+    // Mexico at 15:00 UTC: 7:00 in Tijuana, 10:00 in Cancún; at 09:00 UTC outside office hours everywhere.
+    expect(callbackClocks(AFTERNOON, 'MX', 'MX')).toMatchObject({ kind: 'range', within: null });
+    expect(callbackClocks(MONDAY, 'MX', 'MX')).toEqual({ kind: 'none' });
+    // Argentina keeps one clock: nothing more for an Argentine account.
+    expect(callbackClocks(MONDAY, 'AR', 'AR')).toEqual({ kind: 'none' });
     expect(callbackClocks(MONDAY, null, 'ES')).toEqual({ kind: 'none' });
     expect(callbackClocks(MONDAY, 'XK', 'ES')).toEqual({ kind: 'unknown', country: 'XK' });
   });
@@ -200,7 +216,12 @@ describe('the staff page’s clocks beside a callback number', () => {
       'Customer’s local time Mon, Dec 7, 2026, 10:00 AM GMT+1 (Spain time) · within business hours (Monday to Friday, 8:00–18:00)';
     expect(clocks('+34600123456', 'en')).toBe(madrid);
     expect(clocks(null, 'en')).toBe(madrid);
-    // A Mexican account (Tijuana) called back on a Mexican number: its own clock only.
+    // A Mexican account (Tijuana) called back on a Mexican number while Mexico's zones disagree on
+    // office hours (7:00 in Tijuana, 10:00 in Cancún): the country's range, not the account's clock alone.
+    expect(clocks('+5215512345678', 'en', 'MX', 'America/Tijuana', AFTERNOON)).toContain(
+      'Local time at the callback phone (Mexico) from',
+    );
+    // At 09:00 UTC every Mexican zone is outside office hours: the account's clock says it for all.
     expect(clocks('+5215512345678', 'en', 'MX', 'America/Tijuana')).not.toContain('callback phone');
   });
 
