@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { officeHoursEverywhere } from '@/lib/time/callback-clocks';
-import { formatWallClock, localClock } from '@/lib/time/format';
+import { formatWallClock, formatWallTime, localClock } from '@/lib/time/format';
 
 /** The words around the clock, translated on the server (staff.summary). */
 export type CustomerClockLabels = { within: string; outside: string; hours: string };
@@ -111,7 +111,7 @@ export function CountryClockTime({
   first: Pick<ClockReading, 'at' | 'text'>;
 }) {
   const at = useMinuteClock(first.at);
-  const reading = at ? { at: at.toISOString(), text: formatWallClock(at, timeZone, locale) } : first;
+  const reading = at ? { at: at.toISOString(), text: formatWallTime(at, timeZone, locale) } : first;
   return (
     <strong>
       <time dateTime={reading.at}>{reading.text}</time>

@@ -4,7 +4,7 @@ import { intlTag } from '@/lib/i18n/locales';
 import { readCallback } from '@/lib/phone/callback';
 import { countryName, describeDialled } from '@/lib/phone/format';
 import { callbackClocks, groupPlace } from '@/lib/time/callback-clocks';
-import { BUSINESS_HOURS, formatWallClock, localClock, zoneName } from '@/lib/time/format';
+import { BUSINESS_HOURS, formatWallClock, formatWallTime, localClock, zoneName } from '@/lib/time/format';
 import { CountryClockTime, CustomerClock, OfficeHoursVerdict } from './customer-clock';
 
 /**
@@ -72,7 +72,7 @@ function CallbackLocalTime({
       key={now.toISOString()}
       timeZone={zone}
       locale={tag}
-      first={{ at: now.toISOString(), text: formatWallClock(now, zone, tag) }}
+      first={{ at: now.toISOString(), text: formatWallTime(now, zone, tag) }}
     />
   );
   const labels = {

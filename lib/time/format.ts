@@ -237,6 +237,24 @@ export function formatWallClock(at: Date, timeZone: string, locale = 'en'): stri
   return `${weekday}, ${formatWhen(at, zone, { locale })}`;
 }
 
+/**
+ * A weekday and a time in `timeZone` with its offset, without the date, in `locale` (BCP 47): "Mon,
+ * 1:00 AM GMT-8", "lun, 1:00 GMT-8". For a line that gives several clocks of one moment (a callback
+ * number's country of several zones, components/staff/customer-local-time.tsx): the date written
+ * once per clock made a screen reader hear it twice (a tester, 2026-12-07); the weekday stays, since
+ * two zones may be on either side of midnight. An unknown zone reads as UTC.
+ */
+export function formatWallTime(at: Date, timeZone: string, locale = 'en'): string {
+  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+  return intlOf(Intl.DateTimeFormat, locale, {
+    weekday: 'short',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'shortOffset',
+    timeZone: zone,
+  }).format(at);
+}
+
 /** Office hours for a callback: Monday to Friday, 8:00 to 18:00 local time. */
 export const BUSINESS_HOURS = { from: 8, to: 18, days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'] } as const;
 

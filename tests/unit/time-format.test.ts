@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canonicalTimeZone,
   formatWallClock,
+  formatWallTime,
   formatWhen,
   isTimeZone,
   localClock,
@@ -61,6 +62,12 @@ describe('times in the reader’s clock, with the zone named', () => {
       withinBusinessHours: false,
     });
     expect(localClock(now, 'Nowhere/Else')).toBeNull();
+  });
+  it('writes a clock of a line of several without its date: weekday, time and offset (formatWallTime)', () => {
+    const now = new Date('2026-11-30T14:00:00Z');
+    expect(formatWallTime(now, 'America/New_York', 'en-US')).toBe('Mon, 9:00 AM GMT-5');
+    expect(formatWallTime(now, 'Pacific/Kiritimati', 'es')).toBe('mar, 4:00 GMT+14');
+    expect(formatWallTime(now, 'Nowhere/Else', 'en-US')).toBe('Mon, 2:00 PM GMT+0');
   });
   it('reads the customer’s wall clock with its weekday, in the agent’s language', () => {
     const now = new Date('2026-11-30T14:00:00Z');
