@@ -127,19 +127,22 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."accountId" = a."id" AND m."userId" = ${userId})`;
   if (!row) return null;
   const placedAt = asDate(row.placedAt);
-  // One read of the credentials, shared by the page and the call summary (which names the account's own).
+  // One read of the credentials, shared by the page and the call summary (which names the account's
+  // own), each with its suspect record for this block (lib/blocks/suspects.ts: the lift waits for it
+  // as for a named one), joined in the same statement (issue 14: the page's statements stay five).
   const credentialRows = Promise.resolve(
-    db.sipCredential.findMany({ where: { accountId: row.accountId }, orderBy: { username: 'asc' } }),
+    db.$queryRaw<CredentialRow[]>`
+      SELECT c."id", c."username", c."label", c."passwordChangedAt", c."passwordScore",
+        x."reason" AS "suspectReason", x."sourceIp" AS "suspectIp"
+      FROM "SipCredential" c
+      LEFT JOIN "BlockSuspectCredential" x ON x."credentialId" = c."id" AND x."blockId" = ${row.id}
+      WHERE c."accountId" = ${row.accountId}
+      ORDER BY c."username" ASC`,
   );
   // The others listed when there are two or more (with one, the page links it: otherOpenBlockId).
   const others = Number(row.otherOpenBlockCount);
-  const [sipCredentials, suspects, events, requests, overview, otherOpenBlocks] = await Promise.all([
+  const [sipCredentials, events, requests, overview, otherOpenBlocks] = await Promise.all([
     credentialRows,
-    // Its suspect credentials (lib/blocks/suspects.ts): the lift waits for them as for named ones.
-    db.blockSuspectCredential.findMany({
-      where: { blockId: row.id },
-      select: { credentialId: true, reason: true, sourceIp: true },
-    }),
     db.blockEvent.findMany({ where: { blockId: row.id }, orderBy: { at: 'asc' } }),
     // With who sent each and who withdrew one, joined in the same statement (issue 14: no query more).
     db.$queryRaw<RequestRow[]>`
@@ -176,22 +179,26 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   });
   // Every country the calls went to (read once per process for a large block: lib/blocks/destinations.ts).
   const destinations = await blockDestinations(row.id, overview.top.to, accountCountry(row.country));
-  const credentials = sipCredentials.map((c) => ({
-    id: c.id,
-    username: c.username,
-    label: c.label,
-    passwordChangedAt: c.passwordChangedAt,
-    passwordScore: c.passwordScore,
-    named: overview.named.includes(c.username),
-    /**
-     * Not named, but seen registered from the calls' address (`trigger_ip`) or by a SIP scanning tool
-     * (`scanner`) while the block was active, from `sourceIp` (lib/blocks/suspects.ts): its password
-     * must change too. Null otherwise, and for a named one.
-     */
-    suspected: suspectedOf(suspects, c.id),
-    // The rotation policy's own predicate (lib/blocks/rotation.ts), as liftIfRotated reads it.
-    rotatedSinceBlock: passwordChangedSince(c, { createdAt: asDate(row.createdAt) }),
-  }));
+  const credentials = sipCredentials.map((c) => {
+    // Raw rows: SQLite may give a date as text and a number as a bigint.
+    const passwordChangedAt = c.passwordChangedAt === null ? null : asDate(c.passwordChangedAt);
+    return {
+      id: c.id,
+      username: c.username,
+      label: c.label,
+      passwordChangedAt,
+      passwordScore: c.passwordScore === null ? null : Number(c.passwordScore),
+      named: overview.named.includes(c.username),
+      /**
+       * Not named, but seen registered from the calls' address (`trigger_ip`) or by a SIP scanning tool
+       * (`scanner`) while the block was active, from `sourceIp` (lib/blocks/suspects.ts): its password
+       * must change too. Null otherwise, and for a named one.
+       */
+      suspected: suspectedOf(c),
+      // The rotation policy's own predicate (lib/blocks/rotation.ts), as liftIfRotated reads it.
+      rotatedSinceBlock: passwordChangedSince({ passwordChangedAt }, { createdAt: asDate(row.createdAt) }),
+    };
+  });
   return {
     id: row.id,
     reason: row.reason,
@@ -274,14 +281,22 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   };
 }
 
-/** The suspect record of credential `id` among a block's (`rows`), as its page shows it; null when none. */
-const suspectedOf = (
-  rows: readonly { credentialId: string; reason: string; sourceIp: string }[],
-  id: string,
-): { reason: SuspectReason; sourceIp: string } | null => {
-  const r = rows.find((x) => x.credentialId === id);
-  return r ? { reason: r.reason === 'scanner' ? 'scanner' : 'trigger_ip', sourceIp: r.sourceIp } : null;
+/** A credential of the block's account as getBlockForUser reads it, with its suspect record for the block. */
+type CredentialRow = {
+  id: string;
+  username: string;
+  label: string;
+  passwordChangedAt: Date | string | number | null;
+  passwordScore: number | bigint | null;
+  suspectReason: string | null;
+  suspectIp: string | null;
 };
+
+/** The suspect record of a credential row, as the block page shows it; null when none. */
+const suspectedOf = (c: CredentialRow): { reason: SuspectReason; sourceIp: string } | null =>
+  c.suspectReason !== null && c.suspectIp !== null
+    ? { reason: c.suspectReason === 'scanner' ? 'scanner' : 'trigger_ip', sourceIp: c.suspectIp }
+    : null;
 
 /**
  * The member a timeline entry of a request's step names (its actor: the address of the login that
