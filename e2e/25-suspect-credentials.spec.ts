@@ -76,3 +76,47 @@ test('a credential registered from the fraud calls’ address must be changed to
   expect(blockStatus(w.blockId)).toBe('lifted');
   await expectAccessible(page);
 });
+
+test('straight to one credential’s reset page: the switch’s registrar is read before calling comes back', async ({
+  page,
+}) => {
+  // The customer never opens the block page: the reset page reads only the credential it resets,
+  // so nothing has recorded the PBX's registration from the fraud calls' address before the lift.
+  const w = await blockedAccountWithDevices({ desk: [office], pbx: [intruder] });
+  await signIn(page, w.user);
+  await page.goto(`/credentials/${w.desk.id}/reset`);
+  await page.getByRole('button', { name: 'Generate strong password' }).click();
+  const desk = await page.getByLabel('New SIP password').inputValue();
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByText('Password updated')).toBeVisible();
+  expect(await passwordMatches(w.desk.username, desk)).toBe(true);
+
+  // The lift the change queued is read against the registrar first, and withdrawn: the block stays.
+  const withheld =
+    'International calling was not restored: Office PBX (' +
+    w.pbx.username +
+    ') was registered from the address of the fraud calls; change its password too.';
+  await expect
+    .poll(
+      () =>
+        query<{ n: number }>(
+          `SELECT COUNT(*) AS n FROM "BlockEvent" WHERE "blockId" = ? AND "detail" LIKE ?`,
+          w.blockId,
+          '%liftWithheldSuspect%',
+        )[0]!.n,
+      { timeout: 30_000 },
+    )
+    .toBe(1);
+  expect(blockStatus(w.blockId)).toBe('active');
+  await page.goto(`/blocks/${w.blockId}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    `International calling blocked on ${w.name} (${w.number})`,
+  );
+  await expect(page.getByText(withheld)).toBeVisible();
+  await expect(credentialEntry(page, 'Office PBX')).toContainText('change this password too');
+  await expectAccessible(page);
+
+  await resetFromBlockPage(page, 'Office PBX');
+  await waitForMail(w.user.email, new RegExp(`^International calling is back on ${w.name}`));
+  expect(blockStatus(w.blockId)).toBe('lifted');
+});
