@@ -1,4 +1,4 @@
-import { Fragment, type ReactNode } from 'react';
+import { cache, Fragment, type ReactNode } from 'react';
 import { useLocale, useTranslations } from 'next-intl';
 import { intlOf } from '@/lib/i18n/intl-cache';
 import { intlTag } from '@/lib/i18n/locales';
@@ -34,10 +34,17 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
   const person =
     needsPerson ??
     (block.status === 'active' && block.reason !== 'manual'
-      ? await accountNeedsPerson(block.account.id)
+      ? await accountNeedsPersonOnce(block.account.id)
       : false);
   return <ExplanationText block={block} needsPerson={person} />;
 }
+
+/**
+ * accountNeedsPerson once per request (React's cache): the block page renders the explanation twice,
+ * from the database and again with its view's live read of the registrar (app/blocks/[id]/page.tsx
+ * WithLiveSuspects), and the policy is the same for both.
+ */
+const accountNeedsPersonOnce = cache(accountNeedsPerson);
 
 /**
  * The explanation's words (Explanation), in the reader's language (next-intl's provider: the page's,

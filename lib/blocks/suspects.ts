@@ -44,7 +44,8 @@ const suspectFlags = (b: DeviceBinding) => ({
  * trigger-address binding before a scanner's, then the read's order; `firstSeenAt` is `now` (the
  * portal's shared clock). Each new row gets an audit row (`block.suspect_credential`, no actor: the
  * system), in the same transaction.
- * Cost: nothing at all when no binding of `read` has either flag (most reads); else one transaction of
+ * Cost: nothing at all when no binding of `read` has either flag (most reads), or when a page's read
+ * found the same flagged bindings of the account in the last RECENTLY_RECORDED_MS; else one transaction of
  * one `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING` statement (it reads the blocks and their
  * calls itself), plus the audit rows of what it inserted. Two reads at once record once, with one
  * audit row (the unique (blockId, credentialId) and DO NOTHING, on SQLite and PostgreSQL).
@@ -69,9 +70,19 @@ export async function recordSuspects(
       .filter((x) => x.ip || x.scanner),
   );
   if (candidates.length === 0) return 0;
+  // A page's read that found what this process recorded a moment ago (an open block page renders again
+  // every few seconds, and a fraud wave's notice links are opened at once) asks the database nothing.
+  const seen =
+    lifting.length === 0
+      ? `${accountId}\u0000${candidates
+          .map((c) => `${c.credentialId}|${c.sourceIp}|${c.ip ? 1 : 0}${c.scanner ? 1 : 0}`)
+          .sort()
+          .join(',')}`
+      : null;
+  if (seen !== null && (recentlyRecorded.get(seen) ?? 0) > Date.now()) return 0;
   const usernames = new Map(read.map((c) => [c.id, c.username]));
   try {
-    return await db.$transaction(async (tx) => {
+    const recorded = await db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<
         { blockId: string; credentialId: string; reason: SuspectReason; sourceIp: string }[]
       >(suspectInsert(accountId, candidates, now, lifting));
@@ -93,11 +104,30 @@ export async function recordSuspects(
         );
       return rows.length;
     });
+    if (seen !== null) {
+      if (recentlyRecorded.size >= RECENTLY_RECORDED_MAX)
+        recentlyRecorded.delete(recentlyRecorded.keys().next().value!);
+      recentlyRecorded.set(seen, Date.now() + RECENTLY_RECORDED_MS);
+    }
+    return recorded;
   } catch (e) {
     log().error({ accountId, error: errorForLog(e) }, 'recording suspect credentials failed');
     return null;
   }
 }
+
+/**
+ * How long a page's read whose flagged bindings this process has just recorded is not recorded again,
+ * in ms. Only pages' reads (recordSuspects without `lifting`): what they record is shown from the live
+ * read as well (withLiveSuspects), and before the rotation's lift is sent the switch outbox reads and
+ * records without this memory (lib/switch/outbox.ts), so a block placed within it, whose suspect a
+ * page then did not record, is still held (issue 14: the block page's statements per view).
+ */
+const RECENTLY_RECORDED_MS = 5 * 60_000;
+/** Reads remembered at most (the oldest forgotten first). */
+const RECENTLY_RECORDED_MAX = 1000;
+/** Account and flagged bindings of a page's read → until when it is not recorded again (epoch ms). */
+const recentlyRecorded = new Map<string, number>();
 
 /**
  * The one statement of recordSuspects: the candidates (each binding with a flag, in the read's order,

@@ -17,6 +17,7 @@ import { rotatedWaitingForPerson } from '@/lib/policy/rotated-waiting';
 import { getDb } from '@/lib/server/db';
 import { log } from '@/lib/server/log';
 import { createSwitchClient } from '@/lib/switch/client';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, failInserts, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
@@ -207,6 +208,29 @@ describe.each(dialects())('suspect credentials on %s', (dialect) => {
     expect(await audits(b.account.id)).toHaveLength(1);
     expect(logged).not.toHaveBeenCalled();
     logged.mockRestore();
+  });
+
+  it('a page read that finds what was just recorded asks the database nothing; the lift’s read still records', async () => {
+    const b = await blocked({ fax: [{ sourceIp: ATTACKER, userAgent: 'Zoiper rv2.10' }] });
+    const v = await b.view();
+    await devicesOfBlock(v, client());
+    expect(await suspects(b.block.id)).toHaveLength(1);
+    // The record goes (as if the page's read had run before a block it now counts for): a page read
+    // of the same bindings within the window does not record again, with no statement at all…
+    await getDb().blockSuspectCredential.deleteMany({ where: { blockId: b.block.id } });
+    // (An insert would fail now, and be logged: nothing is, as nothing is asked.)
+    const restore = await failInserts(dialect, 'BlockSuspectCredential');
+    const logged = vi.spyOn(log(), 'error');
+    await devicesOfBlock(v, client());
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
+    await restore();
+    expect(await suspects(b.block.id)).toHaveLength(0);
+    // …but the switch outbox's read before the rotation's lift has no such memory, and holds the lift.
+    expect(await b.reset(b.desk.id)).toMatchObject({ ok: true, data: { liftQueued: true } });
+    await processSwitchOutbox({ client: client() });
+    expect(await statusOf(b.block.id)).toBe('active');
+    expect(await suspects(b.block.id)).toMatchObject([{ credentialId: b.fax.id, reason: 'trigger_ip' }]);
   });
 
   it('the staff home’s waiting list and the reset page’s next link wait for the suspect too', async () => {
