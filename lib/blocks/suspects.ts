@@ -2,6 +2,7 @@ import 'server-only';
 import { audit } from '@/lib/audit/log';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { CredentialDevices, DeviceBinding } from '@/lib/devices/registrations';
+import { hostAddress } from '@/lib/geo/ip-country';
 import { normalizeIp } from '@/lib/server/client-address';
 import { sharedNow } from '@/lib/server/clock';
 import { db } from '@/lib/server/db';
@@ -152,7 +153,8 @@ function suspectInsert(
     candidates.map(
       (c, i) =>
         Prisma.sql`SELECT CAST(${newRowId()} AS TEXT) AS "id", CAST(${c.credentialId} AS TEXT) AS "credentialId",
-          CAST(${c.sourceIp} AS TEXT) AS "sourceIp", CAST(${c.ip ? 1 : 0} AS INTEGER) AS "ip",
+          CAST(${c.sourceIp} AS TEXT) AS "sourceIp", CAST(${hostAddress(c.sourceIp) ?? c.sourceIp} AS TEXT) AS "host",
+          CAST(${c.ip ? 1 : 0} AS INTEGER) AS "ip",
           CAST(${c.scanner ? 1 : 0} AS INTEGER) AS "scanner", CAST(${i} AS INTEGER) AS "ord"`,
     ),
     ' UNION ALL ',
@@ -162,7 +164,7 @@ function suspectInsert(
     : Prisma.empty;
   const open = Prisma.sql`(b."status" = 'active'${waiting})`;
   const fromItsCalls = Prisma.sql`v."ip" = 1 AND EXISTS (SELECT 1 FROM "TriggerCall" t
-    WHERE t."blockId" = b."id" AND t."sourceIp" = v."sourceIp")`;
+    WHERE t."blockId" = b."id" AND t."sourceIp" IN (v."sourceIp", v."host"))`;
   return Prisma.sql`
     INSERT INTO "BlockSuspectCredential" ("id", "blockId", "credentialId", "reason", "sourceIp", "firstSeenAt")
     SELECT x."id" || '-' || x."blockId", x."blockId", x."credentialId", x."reason", x."sourceIp", ${now}

@@ -5,9 +5,8 @@ import { awaitsSwitchAnswer } from '@/lib/credentials/change-state';
 import { escapeLoneSurrogates, replaceControlCharacters } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
 import { namesScanner, reportedUserAgent } from '@/lib/devices/user-agent';
-import { ipCountry } from '@/lib/geo/ip-country';
+import { hostAddress, ipCountry } from '@/lib/geo/ip-country';
 import { type SwitchClient, switchClient } from '@/lib/switch/client';
-import { normalizeIp } from '@/lib/server/client-address';
 import type { ReadRegistration, SipRegistration } from '@/lib/switch/schemas';
 import { switchQuietUntil } from '@/lib/switch/quiet';
 import { recordSuspects } from '@/lib/blocks/suspects';
@@ -104,7 +103,7 @@ export type CredentialDevices = {
 export type FlagContext = {
   /** The account's country (ISO 3166-1 alpha-2). */
   accountCountry: string;
-  /** Source IPs of the block's trigger calls, in any spelling (compared canonical: normalizeIp). */
+  /** Source IPs of the block's trigger calls, in any spelling (compared by host: hostAddress). */
   triggerIps: readonly string[];
 };
 
@@ -128,8 +127,9 @@ export function readableSwitchText(text: string): string {
 }
 
 /**
- * The flags of one binding. Addresses are compared in one canonical form (normalizeIp: `::ffff:1.2.3.4`
- * is `1.2.3.4`, IPv6 in any case and compression is one string). An unknown country (private or
+ * The flags of one binding. Addresses are compared by host (lib/geo/ip-country.ts hostAddress:
+ * normalizeIp's canonical form, `::ffff:1.2.3.4` is `1.2.3.4`, IPv6 in any case and compression is one
+ * string; and a tunnel's IPv6 form, `2002:b9dc:6505::1`, is the IPv4 it carries, 185.220.101.5). An unknown country (private or
  * documentation ranges, no data) is never called foreign: the page cannot say where it is. A user
  * agent of a scanning tool (lib/devices/user-agent.ts; `reg.scanner` when the read tested the whole text
  * before it was cut: ReadRegistration.scannerUserAgent) is flagged wherever it comes from; so is a user agent
@@ -142,8 +142,9 @@ export function flagsFor(
   ctx: FlagContext,
 ): BindingFlag[] {
   const flags: BindingFlag[] = [];
-  const ip = normalizeIp(reg.sourceIp);
-  if (ip && ctx.triggerIps.some((t) => normalizeIp(t) === ip)) flags.push('trigger_ip');
+  // By host: a tunnel's IPv6 form of the calls' IPv4 address (6to4, NAT64, Teredo) is that address.
+  const host = hostAddress(reg.sourceIp);
+  if (host && ctx.triggerIps.some((t) => hostAddress(t) === host)) flags.push('trigger_ip');
   if (country !== null && country !== ctx.accountCountry) flags.push('foreign_country');
   if (reg.userAgent !== undefined && reportedUserAgent(reg.userAgent) === '') flags.push('no_user_agent');
   else if (reg.scanner ?? (reg.userAgent !== undefined && namesScanner(reg.userAgent))) flags.push('scanner');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { Reader, type Response } from 'maxmind';
 import { countryName, flagOf } from '@/lib/phone/format';
+import { normalizeIp } from '@/lib/server/client-address';
 
 // Where an internet address is, by country, from an offline database shipped as an npm package
 // (@ip-location-db/geo-whois-asn-country-mmdb: RIR whois + ASN + geofeed data in MaxMind's MMDB format,
@@ -120,6 +121,20 @@ export function tunnelledIpv4(ip: string): string | null {
     default:
       return null;
   }
+}
+
+/**
+ * The host an address reaches the internet as: `ip` normalized (lib/server/client-address.ts
+ * normalizeIp: port, scheme, `::ffff:` mapping and spelling folded), or, for an IPv6 address of a
+ * tunnel or a translator (6to4, NAT64, Teredo: tunnelledIpv4), the IPv4 address it carries. Two
+ * addresses with the same host are one machine for the fraud rules: a tester's second cracked
+ * credential, registered from `2002:b9dc:6505::1`, the 6to4 form of the fraud calls' 185.220.101.5,
+ * was not taken for one registered from the calls' address, and the block lifted while it stood
+ * (2026-12-07). Null for text that is no address. Pure; never throws.
+ */
+export function hostAddress(ip: string | null | undefined): string | null {
+  const n = normalizeIp(ip);
+  return n === null ? null : (tunnelledIpv4(n) ?? n);
 }
 
 /**

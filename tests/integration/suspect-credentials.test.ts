@@ -159,6 +159,22 @@ describe.each(dialects())('suspect credentials on %s', (dialect) => {
     expect(await queued(b.account.number)).toBe(1);
   });
 
+  it('a tunnel’s IPv6 form of the calls’ address is that address: 6to4 and NAT64 are recorded and hold the lift', async () => {
+    // 185.220.101.47 as 6to4 (RFC 3056) and through NAT64's well-known prefix (RFC 6052): a tester
+    // registered the second credential so, and the block lifted while it stood.
+    const b = await blocked({
+      fax: [{ sourceIp: '2002:b9dc:652f::1', userAgent: 'Zoiper rv2.10' }],
+      ivr: [{ sourceIp: '64:ff9b::b9dc:652f', userAgent: 'Grandstream GXP2170' }],
+    });
+    await b.page();
+    expect(await suspects(b.block.id)).toMatchObject([
+      { credentialId: b.fax.id, reason: 'trigger_ip', sourceIp: '2002:b9dc:652f::1' },
+      { credentialId: b.ivr.id, reason: 'trigger_ip', sourceIp: '64:ff9b::b9dc:652f' },
+    ]);
+    expect(await b.reset(b.desk.id)).toMatchObject({ ok: true, data: { liftQueued: false } });
+    expect(await statusOf(b.block.id)).toBe('active');
+  });
+
   it('the office’s own network at the calls’ address records nothing, and desk alone lifts the block', async () => {
     const OFFICE = '8.8.8.8'; // in the account's country (US), as an office's NAT address is
     const phone = { sourceIp: OFFICE, userAgent: 'Yealink SIP-T46U' };
