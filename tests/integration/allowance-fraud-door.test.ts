@@ -155,7 +155,7 @@ describe.each(dialects())(
       expect(r).toMatchObject({ ok: false, code: 'invalid' });
       expect(r.fieldErrors).toEqual({
         country: [
-          `São Tomé & Príncipe cannot be allowed yet: calls to São Tomé & Príncipe that caused the block were made through Harbor trunk (${h.trunk}), and its SIP password has not been changed since. An allowance now would let the same calls through again. First change that password with “Reset SIP password” on the block page, then ask again.`,
+          `São Tomé & Príncipe cannot be allowed yet: calls to São Tomé & Príncipe that caused the block were made through Harbor trunk (${h.trunk}), or from the address of a device registered with it, and its SIP password has not been changed since. An allowance now would let the same calls through again. First change that password with “Reset SIP password” on the block page, then ask again.`,
         ],
       });
       expect(await written(h.account.id, h.account.number)).toEqual({
@@ -170,7 +170,7 @@ describe.each(dialects())(
       const rEs = await ask(es.member, es.block.id, 'ST');
       expect(rEs.fieldErrors?.country?.[0]).toMatch(
         new RegExp(
-          `^Todavía no se puede permitir Santo Tomé y Príncipe: .* se hicieron por Harbor trunk \\(${es.trunk}\\), y su contraseña SIP no se ha cambiado desde entonces\\. .*Cambie primero esa contraseña con «Restablecer la contraseña SIP» en la página del bloqueo`,
+          `^Todavía no se puede permitir Santo Tomé y Príncipe: .* se hicieron por Harbor trunk \\(${es.trunk}\\), o desde la dirección de un dispositivo registrado con ella, y su contraseña SIP no se ha cambiado desde entonces\\. .*Cambie primero esa contraseña con «Restablecer la contraseña SIP» en la página del bloqueo`,
         ),
       );
     });
@@ -189,7 +189,7 @@ describe.each(dialects())(
       const approved = await approve(a.id);
       expect(approved).toMatchObject({ ok: false, code: 'refused' });
       expect(approved.message).toBe(
-        `São Tomé & Príncipe cannot be allowed yet: calls to São Tomé & Príncipe that caused a block in force were made through Front desk (${h.desk}) and Harbor trunk (${h.trunk}), and their SIP passwords have not been changed since that block. An allowance now would reopen the way the fraud came in. You cannot change a customer’s SIP password: ask the account holder to change them with “Reset SIP password” on their block page; then it can be allowed. Nothing was changed and nothing was sent to the switch.`,
+        `São Tomé & Príncipe cannot be allowed yet: calls to São Tomé & Príncipe that caused a block in force were made through Front desk (${h.desk}) and Harbor trunk (${h.trunk}), or from the address of a device registered with them, and their SIP passwords have not been changed since that block. An allowance now would reopen the way the fraud came in. You cannot change a customer’s SIP password: ask the account holder to change them with “Reset SIP password” on their block page; then it can be allowed. Nothing was changed and nothing was sent to the switch.`,
       );
       const granted = await grant(h.account.number, 'ST');
       expect(granted).toMatchObject({ ok: false, code: 'invalid' });
@@ -202,7 +202,7 @@ describe.each(dialects())(
       // The account page says so before the call, in the same words.
       const [door] = await fraudDoorsForStaff(await makeStaff(), h.account.id);
       expect(text(el(StaffDoorNote, { door }))).toContain(
-        `São Tomé & Príncipe (ST) cannot be allowed yet: calls to São Tomé & Príncipe (ST) that caused a block in force were made through Front desk (${h.desk}) and Harbor trunk (${h.trunk}), and their SIP passwords have not been changed since that block. You cannot change a customer’s SIP password`,
+        `São Tomé & Príncipe (ST) cannot be allowed yet: calls to São Tomé & Príncipe (ST) that caused a block in force were made through Front desk (${h.desk}) and Harbor trunk (${h.trunk}), or from the address of a device registered with them, and their SIP passwords have not been changed since that block. You cannot change a customer’s SIP password`,
       );
     });
 
@@ -215,7 +215,7 @@ describe.each(dialects())(
       await changed(h.deskId);
       const r = await ask(h.member, h.block.id, 'ST');
       expect(r.fieldErrors?.country?.[0]).toContain(
-        `were made through Harbor trunk (${h.trunk}), and its SIP password`,
+        `were made through Harbor trunk (${h.trunk}), or from the address of a device registered with it, and its SIP password`,
       );
       expect(r.fieldErrors?.country?.[0]).not.toContain(h.desk);
 
@@ -285,7 +285,7 @@ describe.each(dialects())(
         },
       ]);
       expect(text(el(StaffDoorNote, { door: doors[0] }))).toContain(
-        `Warning: calls to Somalia (SO) that caused a block in force (high-risk destination) were made through Harbor trunk (${h.trunk}), and its SIP password has not been changed since that block.`,
+        `Warning: calls to Somalia (SO) that caused a block in force (high-risk destination) were made through Harbor trunk (${h.trunk}), or from the address of a device registered with it, and its SIP password has not been changed since that block.`,
       );
       expect(text(el(StaffDoorNote, { door: doors[0] }), 'es')).toContain(
         `Atención: las llamadas a Somalia (SO) que causaron un bloqueo en vigor por llamadas a países de alto riesgo se hicieron por Harbor trunk (${h.trunk})`,
