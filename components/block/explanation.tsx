@@ -226,7 +226,7 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
  * the account (trunks). Shown means with invisible formatting characters written out as `\uXXXX`
  * (revealInvisible, lib/server/control-characters.ts "Text the switch wrote"), so a name or address
  * the fraudster chose cannot reverse the sentence it stands in. Dialled numbers are named by their
- * destination (destinationsOf), an unread one only counted, so none is here.
+ * destination (lib/phone/format.ts namedDestinations), an unread one only counted, so none is here.
  */
 export function switchWritten(block: Pick<BlockView, 'top' | 'unknownNames'>) {
   return {
