@@ -1,4 +1,5 @@
 import 'server-only';
+import { audit } from '@/lib/audit/log';
 import type { Tx } from '@/lib/server/db';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 import { ALWAYS_NEEDS_PERSON, readLiftPolicy } from '@/lib/policy/settings';
@@ -26,7 +27,7 @@ export const NEEDS_STAFF: readonly BlockReason[] = ALWAYS_NEEDS_PERSON;
  * The switch lifts the whole account at once, so every open block must qualify, not just one. A call
  * through a name that is not one of the account's credentials (an IP-authenticated trunk) can never
  * be rotated here, so such a block waits for a person. Returns the ids of the blocks whose lift was
- * queued (empty when the policy does not apply yet).
+ * queued (empty when the policy does not apply yet), with a `block.lift_requested` audit row (by `policy`).
  * A block whose reason the admins' policy says needs a person (lib/policy/settings.ts; `manual`
  * always) is never lifted here, nor is any other block of its account: the switch lifts the account
  * at once. The policy is read in `tx`, the deciding transaction, on every call (no cache), so an
@@ -74,5 +75,19 @@ export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]
     reason: 'Every SIP password named in the block was changed',
     by: 'policy',
   });
-  return res.ok ? res.blockIds : [];
+  if (!res.ok) return [];
+  // The lift is a security decision the audit log keeps, as support's is (lib/blocks/manual.ts): no
+  // actor (nobody pressed it; the password change that completed the rotation has its own row), the
+  // first block as target and the others lifted with it. Until 2026-12-07 only the timeline said so.
+  await audit(
+    {
+      action: 'block.lift_requested',
+      actor: null,
+      accountId,
+      target: { type: 'block', id: res.blockIds[0]! },
+      detail: { by: 'policy', alsoLifted: res.blockIds.slice(1) },
+    },
+    tx,
+  );
+  return res.blockIds;
 }

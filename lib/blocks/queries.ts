@@ -14,6 +14,7 @@ import { howBlockEnded, liftedHow } from './ended';
 import { passwordChangedSince } from './rotation';
 import type { SuspectReason } from './suspects';
 import { timelineTitle } from './timeline-title';
+import { readStored } from '@/lib/i18n/stored';
 
 export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
 
@@ -220,10 +221,14 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     /** Every distinct source address of the calls (the devices list flags registrations from them). */
     sourceIps: overview.sourceIps,
     /**
-     * The switch refused the latest lift asked for this block (lib/blocks/lifecycle.ts refuseLift
-     * writes a `lift_requested` entry by `switch`): the block is in force again, and staff were told.
+     * The switch refused the latest lift asked for this block: the block is in force again, and staff
+     * were told. Read from the latest `lift_requested` entry, which lib/blocks/lifecycle.ts refuseLift
+     * writes by `switch` with the note `history.liftRefused`. Tollgate's own withdrawals of a queued
+     * lift (a new block, support's block, a suspect credential: cancelQueuedLifts) are entries by
+     * `switch` too, with other notes, and are no refusal: the switch was never asked, or its answer
+     * did not count.
      */
-    liftRefused: events.findLast((e) => e.type === 'lift_requested')?.actor === 'switch',
+    liftRefused: isLiftRefusal(events.findLast((e) => e.type === 'lift_requested')),
     // Customers learn whether fraud monitoring or support placed the block, never which agent; and
     // which member sent or withdrew a request (`by`: you, or their address as stored).
     events: events.map((e) => ({
@@ -640,4 +645,16 @@ export async function openSyncIssues(
       account: accounts.get(r.accountId)!,
     })),
   };
+}
+
+/**
+ * True when `entry`, a block's `lift_requested` timeline entry, records the switch refusing the lift
+ * (lib/blocks/lifecycle.ts refuseLift: actor `switch`, note `history.liftRefused`, or the English
+ * sentence it stored before notes, which readStored recognises); false for a lift asked by anyone,
+ * for Tollgate withdrawing a queued lift (cancelQueuedLifts' notes), and for no entry.
+ */
+export function isLiftRefusal(entry: { actor: string | null; detail: string | null } | undefined): boolean {
+  if (entry?.actor !== 'switch') return false;
+  const note = readStored(entry.detail);
+  return typeof note === 'object' && note !== null && note.key === 'history.liftRefused';
 }

@@ -43,6 +43,14 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
     await rotate(creds[1].username);
     expect(await policy(account.id)).toEqual([block.id]);
     expect(await statusOf(block.id)).toBe('lift_pending');
+    // The audit log keeps the decision (no actor: the policy), once; the refusals above wrote nothing.
+    const rows = await getDb().auditLog.findMany({
+      where: { accountId: account.id, action: 'block.lift_requested' },
+    });
+    expect(rows).toMatchObject([
+      { actorId: null, actorEmail: null, targetType: 'block', targetId: block.id },
+    ]);
+    expect(JSON.parse(rows[0]!.detail!)).toEqual({ by: 'policy', alsoLifted: [] });
   });
 
   // Found in the demo (2026-12-02): the switch answered the policy's lift 200 showing "blocked". The

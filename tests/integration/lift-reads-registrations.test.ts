@@ -154,6 +154,9 @@ describe.each(dialects())('the rotation policy’s lift reads the registrar firs
       reason: 'trigger_ip',
       sourceIp: ATTACKER,
     });
+    // Tollgate withheld the lift; the switch refused nothing (its timeline entry is by `switch`, as
+    // every withdrawal's is): the page must not say "the switch refused it, support was told".
+    expect(view.liftRefused).toBe(false);
 
     // fax changed (which ends the attacker's registration): the new lift passes the same read.
     await sim.control('DELETE', '/_sim/requests');

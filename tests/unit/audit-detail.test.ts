@@ -351,6 +351,16 @@ describe('the detail list', () => {
     expect(text(html('staff_user.role_changed', { from: 'agent', to: 'admin' }))).toBe(
       '|Antes|agente de soporte|Después|administrador|',
     );
+    // Who lifted a block: support (lib/blocks/manual.ts) or the rotation policy (lib/blocks/policy.ts).
+    expect(text(html('block.lift_requested', { by: 'staff', alsoLifted: [] }, 'en', 'en-US'))).toMatch(
+      /^\|Lifted by\|support\|/,
+    );
+    expect(text(html('block.lift_requested', { by: 'policy', alsoLifted: [] }, 'en', 'en-US'))).toMatch(
+      /^\|Lifted by\|the password policy, once every password was changed\|/,
+    );
+    expect(text(html('block.lift_requested', { by: 'policy', alsoLifted: [] }))).toMatch(
+      /^\|Levantado por\|la política de contraseñas, una vez cambiadas todas\|/,
+    );
     expect(
       text(
         html(
