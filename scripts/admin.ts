@@ -12,8 +12,10 @@ const USAGE = `usage: npm run admin -- <command>
     (asks the switch about the username the same way: one it does not know is still added, with a
     warning; --offline does not ask)
   create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"] [--locale en|es|es-AR…]
-    (password on stdin, or at a terminal typed twice and not shown; without --locale: the language of
-    the account's country when the portal speaks it, else en: docs/operations.md, "Operator commands")
+    (password on stdin, or at a terminal typed twice and not shown; --locale is the user's language
+    until they change it; without it, the language of the account's country when the portal speaks
+    it, else en, until the user's browser or own choice says otherwise: docs/operations.md,
+    "The language of a new login")
   add-member --email E --account ACC-1002   (an existing customer login joins one more account)
   remove-member --email E --account ACC-1002 [--last-member]   (it leaves that account only; the
     account's last member only with --last-member)
@@ -166,7 +168,14 @@ async function main(argv: string[]): Promise<number> {
         },
         minScore,
       );
-      console.log(`created user ${u.email} (${u.role}), language ${u.locale}`);
+      // Whether a browser will replace the language (lib/accounts/commands.ts createUser): the operator
+      // who gave --locale, and the one who did not, each learn which they got.
+      const source = {
+        operator: 'set by the operator: it stays until the user changes it',
+        country: "from the account's country: the user's browser or own choice replaces it",
+        default: "by default: the user's browser or own choice replaces it",
+      }[u.localeSource];
+      console.log(`created user ${u.email} (${u.role}), language ${u.locale}, ${source}`);
     } else if (command === 'set-password') {
       // As create-user: PASSWORD_MIN_SCORE by lib/server/env.ts's rule, read before the password is.
       const minScore = envVar('PASSWORD_MIN_SCORE');

@@ -466,14 +466,27 @@ async function givenPassword(input: PasswordInput): Promise<string> {
 const localeList = LOCALES.map((l) => `${l} (${LOCALE_NAMES[l]})`).join(', ');
 
 /**
- * The language a new user is written to in (User.locale) until a browser or their own choice says
- * otherwise (lib/i18n/preference.ts): `named` (--locale), else the language of `account`'s country when
- * the catalogue has it, or an official language of it the catalogue has (countryLocale: ES, MX, AR…
- * → es; PY → es, where the likely one is Guaraní), or what a browser set to its language reads
- * (countryReaderLocale: AD, Catalan → es), else DEFAULT_LOCALE.
+ * Where a new user's language came from: `operator`, an explicit --locale, the language chosen for
+ * the user (User.localeChosenAt set: no browser replaces it, the user's own choice does); `country`,
+ * the account's country, and `default`, DEFAULT_LOCALE: both a default that follows the user's
+ * browser until the user chooses (lib/i18n/preference.ts adoptBrowserLocale).
  */
-export function newUserLocale(named: Locale | undefined, account: { country: string } | null): Locale {
-  return named ?? (account ? countryReaderLocale(account.country) : null) ?? DEFAULT_LOCALE;
+export type LocaleSource = 'operator' | 'country' | 'default';
+
+/**
+ * The language a new user is written to in (User.locale) and where it came from (LocaleSource):
+ * `named` (--locale), else the language of `account`'s country when the catalogue has it, or an
+ * official language of it the catalogue has (countryLocale: ES, MX, AR… → es; PY → es, where the
+ * likely one is Guaraní), or what a browser set to its language reads (countryReaderLocale: AD,
+ * Catalan → es), else DEFAULT_LOCALE.
+ */
+export function newUserLocale(
+  named: Locale | undefined,
+  account: { country: string } | null,
+): { locale: Locale; source: LocaleSource } {
+  if (named) return { locale: named, source: 'operator' };
+  const country = account ? countryReaderLocale(account.country) : null;
+  return country ? { locale: country, source: 'country' } : { locale: DEFAULT_LOCALE, source: 'default' };
 }
 
 /**
@@ -481,10 +494,16 @@ export function newUserLocale(named: Locale | undefined, account: { country: str
  * PasswordInput, is asked only after the other values and the database's checks), and for a customer
  * the membership of `account` (ACC-… or as typed, accountNumberReferenceSchema; later ones: addMember). `locale`
  * (a BCP 47 tag in English or Spanish: "en", "ES", "es-AR") sets User.locale, else newUserLocale's
- * rule; localeChosenAt stays null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
+ * rule. An explicit `locale` is a person's decision (the operator knows what the customer reads):
+ * it counts as the language chosen for the user, localeChosenAt is set, and no browser replaces it;
+ * the user's own choice in the header or profile does (lib/i18n/preference.ts). Without one the
+ * language is a default, localeChosenAt stays null, and the user's browser replaces it at their first
+ * signed-in page (testers, 2026-12: a login created with --locale es got English pages and mail from
+ * an English browser). Throws CommandError, writing nothing, on any
  * bad value (a password with a line break or another control character included, or one the README
  * publishes for a demo login: judgedPassword); audited as
- * user.created with the role and language. A customer made a member of an account with a block in
+ * user.created with the role, the language and whether it was chosen (`localeChosen`). Returns the
+ * User row and `localeSource` (LocaleSource). A customer made a member of an account with a block in
  * force gets that block's notice, as its other members did (lib/blocks/lifecycle.ts noticeNewMember).
  */
 export async function createUser(
@@ -534,12 +553,20 @@ export async function createUser(
   const account = u.account ? await db.customerAccount.findUnique({ where: { number: u.account } }) : null;
   if (u.account && !account) throw new CommandError(`no account ${u.account}`);
   const password = judgedPassword(await givenPassword(raw.password), [u.email, u.name ?? ''], minScore);
-  const locale = newUserLocale(u.locale, account);
+  const { locale, source: localeSource } = newUserLocale(u.locale, account);
+  const localeChosen = localeSource === 'operator';
   const passwordHash = await hashPassword(password);
   return createOnce(`user ${u.email} already exists`, () =>
     db.$transaction(async (tx) => {
       const user = await tx.user.create({
-        data: { email: u.email, role: u.role, name: u.name, passwordHash, locale },
+        data: {
+          email: u.email,
+          role: u.role,
+          name: u.name,
+          passwordHash,
+          locale,
+          localeChosenAt: localeChosen ? new Date() : null,
+        },
       });
       if (account) {
         await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
@@ -549,9 +576,9 @@ export async function createUser(
         action: 'user.created',
         accountId: account?.id,
         target: { type: 'user', id: user.id },
-        detail: { role: u.role, locale },
+        detail: { role: u.role, locale, localeChosen },
       });
-      return user;
+      return { ...user, localeSource };
     }),
   );
 }

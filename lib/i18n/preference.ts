@@ -5,12 +5,16 @@ import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { isLocale, type Locale } from '@/lib/i18n/locales';
 
-// Which language mail is written in: User.locale. Until the user picks one (User.localeChosenAt), it
+// Which language mail is written in: User.locale. Until one is chosen (User.localeChosenAt: by the user
+// in the header or profile, or by the operator's `create-user --locale`, lib/accounts/commands.ts), it
 // follows what the browser shows them, so a customer who only ever reads Spanish pages gets Spanish mail.
+// A chosen language is also the language of the user's pages, whatever the browser says
+// (lib/i18n/locales.ts resolveLocale).
 
 /**
- * Stores `locale` (the one the page was just shown in) for a user who never chose one. Returns true
- * when it changed; false for a chosen language, the same one, or an unknown value. Not audited.
+ * Stores `locale` (the one the page was just shown in) for a user whose language nobody chose (neither
+ * they nor the operator). Returns true when it changed; false for a chosen language, the same one, or
+ * an unknown value. Not audited.
  */
 export async function adoptBrowserLocale(userId: string, locale: string): Promise<boolean> {
   if (!isLocale(locale)) return false;

@@ -186,6 +186,8 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   // The operator's reason for a reset, or a password set, with the CLI (lib/accounts/commands.ts);
   // since 2026-12-06.
   'user.second_factor_reset': { reason: f('grantReason', 'text') },
+  // Whether create-user's language was the operator's --locale, kept as chosen (lib/accounts/commands.ts).
+  'user.created': { localeChosen: f('languageSetByOperator', 'yesNo') },
   'password.changed': { reason: f('grantReason', 'text') },
   // The block reasons that needed a person before and after an admin's change (lib/policy/change.ts).
   'policy.changed': { before: f('before', 'reasons'), after: f('after', 'reasons') },

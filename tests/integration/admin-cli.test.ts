@@ -208,6 +208,7 @@ describe('the operator CLI as a process: members, the switch, the password', () 
     expect(JSON.parse(created.detail!)).toEqual({
       role: 'customer',
       locale: 'en',
+      localeChosen: false,
       osUser: os.userInfo().username,
       host: os.hostname(),
     });

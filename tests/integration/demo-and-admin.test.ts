@@ -158,8 +158,11 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     const password = 'harbour lantern granite violet';
     const made = async (email: string, more: { role?: string; account?: string; locale?: string }) => {
       const u = await createUser(db, { email, role: 'customer', password, ...more }, 3);
-      expect(u.localeChosenAt).toBeNull(); // the browser and the user's own choice still win
-      return (await db.user.findUniqueOrThrow({ where: { email } })).locale;
+      // An explicit --locale is the language chosen for the user; a derived one follows the browser.
+      const row = await db.user.findUniqueOrThrow({ where: { email } });
+      expect(row.localeChosenAt !== null, email).toBe(more.locale !== undefined);
+      expect(u.localeChosenAt !== null).toBe(u.localeSource === 'operator');
+      return row.locale;
     };
     expect(await made('ana@clinica.example', { account: 'ACC-7201' })).toBe('es');
     expect(await made('luis@taller.example', { account: 'ACC-7202' })).toBe('es');
@@ -176,7 +179,17 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(await made('max@tollgate.example', { role: 'admin' })).toBe('en');
     const ana = await db.user.findUniqueOrThrow({ where: { email: 'ana@clinica.example' } });
     const audit = await db.auditLog.findFirstOrThrow({ where: { action: 'user.created', targetId: ana.id } });
-    expect(JSON.parse(audit.detail!)).toEqual({ role: 'customer', locale: 'es', ...operatorIdentity() });
+    expect(JSON.parse(audit.detail!)).toEqual({
+      role: 'customer',
+      locale: 'es',
+      localeChosen: false,
+      ...operatorIdentity(),
+    });
+    const tom = await db.user.findUniqueOrThrow({ where: { email: 'tom@clinica.example' } });
+    const tomAudit = await db.auditLog.findFirstOrThrow({
+      where: { action: 'user.created', targetId: tom.id },
+    });
+    expect(JSON.parse(tomAudit.detail!)).toMatchObject({ locale: 'en', localeChosen: true });
 
     const e = await createUser(
       db,
@@ -494,7 +507,10 @@ describe('the operator CLI as a process', () => {
         ],
         'harbour lantern granite violet\n',
       ),
-    ).toMatchObject({ code: 0, out: 'created user pat@pier.example (customer), language es\n' });
+    ).toMatchObject({
+      code: 0,
+      out: 'created user pat@pier.example (customer), language es, set by the operator: it stays until the user changes it\n',
+    });
     expect(
       admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err,
     ).toMatch(/password refused/);
@@ -545,7 +561,8 @@ describe('the operator CLI as a process', () => {
     });
     expect(pat.passwordHash).toMatch(/^\$argon2id\$/);
     expect(pat.memberships).toHaveLength(1);
-    expect(pat).toMatchObject({ locale: 'es', localeChosenAt: null }); // --locale over the account's (US)
+    // --locale over the account's (US), and chosen: no browser replaces it (testers, 2026-12).
+    expect(pat).toMatchObject({ locale: 'es', localeChosenAt: expect.any(Date) });
     expect(await getDb().user.count({ where: { email: 'weak@pier.example' } })).toBe(0);
     expect(await getDb().customerAccount.count({ where: { number: { in: ['ACC-7002', 'ACC-7003'] } } })).toBe(
       0,
