@@ -4,6 +4,7 @@ import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
 import { isPostgres, txExecute, txQuery, type Tx } from '@/lib/server/db';
 import { newRowId } from '@/lib/server/row-id';
 import { sharedNow } from '@/lib/server/clock';
+import { callHost } from './trigger-calls';
 
 // The statements of a switch event's hot path (lib/blocks/lifecycle.ts `applySwitchEvent`) that
 // Prisma's model API costs most on. Measured (issue 14, goal 5): the query API runs its query
@@ -280,12 +281,12 @@ export type TriggerCallRow = {
 };
 
 /**
- * Rows per INSERT of trigger calls on SQLite: 7 bound values a row keeps a statement far below
+ * Rows per INSERT of trigger calls on SQLite: 8 bound values a row keeps a statement far below
  * SQLite's 32,766 variables.
  */
 const CALLS_PER_INSERT = 1000;
 /**
- * Trigger calls in PostgreSQL's one statement that places a block: 7 bound values a call, 35,000 at
+ * Trigger calls in PostgreSQL's one statement that places a block: 8 bound values a call, 40,000 at
  * most, below the 65,535 bind parameters of its wire protocol (a `Bind` message counts them in 16
  * bits; more fail the whole statement). The calls past them follow in INSERTs of CALLS_PER_INSERT.
  */
@@ -304,7 +305,9 @@ export function triggerCallId(position: number): string {
 
 /**
  * A block's trigger calls (read by lib/blocks/trigger-calls.ts) in INSERTs of at most 1,000 rows;
- * ids are triggerCallId's, `from` the position of `calls[0]` in the switch's list.
+ * ids are triggerCallId's, `from` the position of `calls[0]` in the switch's list. Each row's
+ * `sourceHost` is its address's host (lib/blocks/trigger-calls.ts callHost), written here, the one
+ * writer of the switch's calls, so that no caller can leave it out.
  */
 export async function insertTriggerCalls(
   tx: Tx,
@@ -319,9 +322,9 @@ export async function insertTriggerCalls(
 function triggerCallsSql(blockId: string, calls: TriggerCallRow[], from: number) {
   const values = calls.map(
     (c, i) =>
-      Prisma.sql`(${triggerCallId(from + i)}, ${blockId}, ${c.at}, ${c.sipUsername}, ${c.to}, ${c.sourceIp}, ${c.durationSec})`,
+      Prisma.sql`(${triggerCallId(from + i)}, ${blockId}, ${c.at}, ${c.sipUsername}, ${c.to}, ${c.sourceIp}, ${callHost(c.sourceIp)}, ${c.durationSec})`,
   );
-  return Prisma.sql`INSERT INTO "TriggerCall" ("id", "blockId", "at", "sipUsername", "to", "sourceIp", "durationSec")
+  return Prisma.sql`INSERT INTO "TriggerCall" ("id", "blockId", "at", "sipUsername", "to", "sourceIp", "sourceHost", "durationSec")
     VALUES ${Prisma.join(values)}`;
 }
 

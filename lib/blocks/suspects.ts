@@ -39,7 +39,8 @@ const suspectFlags = (b: DeviceBinding) => ({
  * the rotation policy's lift, lib/switch/outbox.ts), the credentials of that account that
  * `read` (a live read of the switch, lib/devices/registrations.ts liveDevices, flagged against any
  * trigger IPs) finds registered from an address of that block's own trigger calls (a binding flagged
- * `trigger_ip` whose source address is one of the block's calls': not `own_network`) or by a SIP
+ * `trigger_ip` whose host is one of the block's calls' hosts, a tunnel's IPv6 form being the IPv4 it
+ * carries: suspectInsert; not `own_network`) or by a SIP
  * scanning tool (`scanner`, from anywhere), when the block's calls do not name them (a named one is
  * held already). One row per (block, credential) in BlockSuspectCredential, first sighting wins: a
  * trigger-address binding before a scanner's, then the read's order; `firstSeenAt` is `now` (the
@@ -134,7 +135,11 @@ const recentlyRecorded = new Map<string, number>();
  * The one statement of recordSuspects: the candidates (each binding with a flag, in the read's order,
  * `ord`) against every active block of the account, and each of `lifting` waiting for its lift
  * (`lift_pending`): a candidate with `trigger_ip` counts for a block
- * when its address is one of that block's calls' (stored canonical, lib/blocks/trigger-calls.ts),
+ * when its host is one of that block's calls' hosts (lib/geo/ip-country.ts hostAddress on both
+ * sides, as lib/devices/registrations.ts flagsFor compares them: a tunnel's IPv6 form, 6to4, NAT64 or
+ * Teredo, is the IPv4 address it carries; the calls' stored in TriggerCall.sourceHost when they were,
+ * lib/blocks/trigger-calls.ts callHost: calls reported from `2002:b9dc:6505::1` count a binding
+ * from 185.220.101.5, and the reverse),
  * one with `scanner` for every block; a credential the block's calls name (by SIP username) does not
  * count. One row per (block, credential) (ROW_NUMBER: a trigger address first, then `ord`), inserted
  * unless one is there (ON CONFLICT DO NOTHING), the inserted rows returned. The candidates are typed
@@ -163,8 +168,11 @@ function suspectInsert(
     ? Prisma.sql` OR (b."status" = 'lift_pending' AND b."id" IN (${Prisma.join([...lifting])}))`
     : Prisma.empty;
   const open = Prisma.sql`(b."status" = 'active'${waiting})`;
+  // By host on both sides: the call's (TriggerCall.sourceHost, lib/blocks/trigger-calls.ts callHost;
+  // its sourceIp on a row stored before migration 0037) and the binding's (`host`). `sourceIp` as well
+  // for such an old row reported in a tunnel's form: a binding from that very form still counts.
   const fromItsCalls = Prisma.sql`v."ip" = 1 AND EXISTS (SELECT 1 FROM "TriggerCall" t
-    WHERE t."blockId" = b."id" AND t."sourceIp" IN (v."sourceIp", v."host"))`;
+    WHERE t."blockId" = b."id" AND COALESCE(t."sourceHost", t."sourceIp") IN (v."sourceIp", v."host"))`;
   return Prisma.sql`
     INSERT INTO "BlockSuspectCredential" ("id", "blockId", "credentialId", "reason", "sourceIp", "firstSeenAt")
     SELECT x."id" || '-' || x."blockId", x."blockId", x."credentialId", x."reason", x."sourceIp", ${now}

@@ -69,7 +69,8 @@ export type DeviceBinding = {
   flags: BindingFlag[];
   /**
    * How many of the bindings read together with this one (every credential of the page's read,
-   * liveDevices) come from its source address, this one included: 1 for a device alone there.
+   * liveDevices) come from its source address, by host (a tunnel's IPv6 form of an IPv4 address is
+   * that address: markOwnNetwork), this one included: 1 for a device alone there.
    */
   sameAddress: number;
   /** The fields the switch sent longer than Tollgate keeps (cut, ending in "…"). */
@@ -251,24 +252,35 @@ export const OWN_NETWORK_MIN_CREDENTIALS = 3;
  * stay (a scanning tool there is still one). A binding that did not say what it is (`no_user_agent`)
  * is counted in `sameAddress` but not towards OWN_NETWORK_MIN or OWN_NETWORK_MIN_CREDENTIALS: an office
  * is its phones, which say what they are, and whoever holds a few passwords could otherwise register
- * nameless contacts from the fraud's address until it passed for one. Mutates `credentials`' bindings.
+ * nameless contacts from the fraud's address until it passed for one. Addresses are counted by host
+ * (lib/geo/ip-country.ts hostAddress), as `trigger_ip`, which `own_network` replaces, is decided
+ * (flagsFor): an office is one public address, whether the switch reports a phone's registration
+ * from it or from a tunnel's IPv6 form of it (6to4, NAT64, Teredo). Counted as written, an office's
+ * phones split between the two forms each fell short of OWN_NETWORK_MIN and kept `trigger_ip`, and
+ * every credential they were registered as was recorded a suspect (lib/blocks/suspects.ts). An
+ * attacker gains nothing by it: the forms of one host are one machine for `trigger_ip` already, and
+ * the bindings must still be OWN_NETWORK_MIN phones of OWN_NETWORK_MIN_CREDENTIALS credentials in
+ * the account's country. Mutates `credentials`' bindings.
  */
 function markOwnNetwork(credentials: CredentialDevices[]): void {
   const count = new Map<string, number>();
   const phones = new Map<string, number>();
   const names = new Map<string, Set<string>>();
+  const host = (b: DeviceBinding) => hostAddress(b.sourceIp) ?? b.sourceIp;
   for (const c of credentials)
     for (const b of c.bindings ?? []) {
-      count.set(b.sourceIp, (count.get(b.sourceIp) ?? 0) + 1);
+      const h = host(b);
+      count.set(h, (count.get(h) ?? 0) + 1);
       if (b.flags.includes('no_user_agent')) continue;
-      phones.set(b.sourceIp, (phones.get(b.sourceIp) ?? 0) + 1);
-      names.set(b.sourceIp, (names.get(b.sourceIp) ?? new Set<string>()).add(c.id));
+      phones.set(h, (phones.get(h) ?? 0) + 1);
+      names.set(h, (names.get(h) ?? new Set<string>()).add(c.id));
     }
   for (const b of credentials.flatMap((c) => c.bindings ?? [])) {
-    b.sameAddress = count.get(b.sourceIp) ?? 1;
+    const h = host(b);
+    b.sameAddress = count.get(h) ?? 1;
     if (
-      (phones.get(b.sourceIp) ?? 0) >= OWN_NETWORK_MIN &&
-      (names.get(b.sourceIp)?.size ?? 0) >= OWN_NETWORK_MIN_CREDENTIALS &&
+      (phones.get(h) ?? 0) >= OWN_NETWORK_MIN &&
+      (names.get(h)?.size ?? 0) >= OWN_NETWORK_MIN_CREDENTIALS &&
       b.flags.includes('trigger_ip') &&
       // In the account's own country, known: an address of no known country may be anyone's.
       b.country !== null &&

@@ -204,7 +204,10 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
       where: { id: block.id },
       include: { calls: { orderBy: { at: 'asc' } }, events: { orderBy: { at: 'asc' } } },
     });
-    expect(read.calls.map(({ id: _id, blockId: _b, ...c }) => c)).toEqual(calls);
+    // Each with its host (migration 0037): neither address is a tunnel's, so the address itself.
+    expect(read.calls.map(({ id: _id, blockId: _b, ...c }) => c)).toEqual(
+      calls.map((c) => ({ ...c, sourceHost: c.sourceIp })),
+    );
     expect(read.events.map((e) => [e.type, e.at, e.actor, e.detail])).toEqual([
       ['placed', at, 'switch', 'note:x'],
       ['notice_queued', at, 'tollgate', null],
@@ -256,7 +259,9 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
         liftedBy: null,
       });
       expect(read.createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
-      expect(read.calls.map(({ id: _id, blockId: _b, ...c }) => c)).toEqual(withCalls);
+      expect(read.calls.map(({ id: _id, blockId: _b, ...c }) => c)).toEqual(
+        withCalls.map((c) => ({ ...c, sourceHost: c.sourceIp })),
+      );
       expect(read.events.map((e) => [e.type, e.at, e.actor, e.detail])).toEqual([
         ['placed', at, 'switch', 'note:x'],
         ['notice_queued', new Date(at.getTime() + 5), 'tollgate', null],

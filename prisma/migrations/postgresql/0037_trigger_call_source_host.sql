@@ -1,0 +1,13 @@
+-- 0037: the host a trigger call came from (lib/blocks/trigger-calls.ts callHost): its address, or for
+-- a tunnel's or translator's IPv6 form (6to4 2002::/16, NAT64 64:ff9b::/96, Teredo 2001::/32) the IPv4
+-- address it carries. The fraud calls of a tester's block were reported from 2002:b9dc:6505::1 (the
+-- 6to4 form of 185.220.101.5), the second cracked credential registered from 185.220.101.5, and the
+-- suspect rule (lib/blocks/suspects.ts), which compared the call's address as reported, did not record
+-- it: the block lifted while the attacker still held that password. Registrations are now compared
+-- with this host. Set by the block's own INSERT (lib/blocks/event-sql.ts) from this release on.
+-- No backfill: a row stored before this release keeps NULL and is compared as its sourceIp
+-- (COALESCE), which is its host unless the switch reported that call in a tunnel's form; such an old
+-- row (a block placed before this release and still in force) is still compared as written. Computing
+-- the host needs an IPv6 parser, which SQL has not, and an UPDATE would rewrite every stored call for
+-- what COALESCE gives for all the others. Additive: a nullable column; an older release ignores it.
+ALTER TABLE "TriggerCall" ADD COLUMN "sourceHost" TEXT;
