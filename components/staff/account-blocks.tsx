@@ -1,5 +1,6 @@
 import { Link } from '@/components/ui/link';
 import type { StaffAccountView } from '@/lib/staff/account-detail';
+import type { LiftHolds as Holds } from '@/lib/accounts/block-history';
 import { useTranslations } from 'next-intl';
 import { actorName } from '@/components/ui/actor-name';
 import { ListOr } from '@/components/ui/list-or';
@@ -8,13 +9,21 @@ import { SwitchError } from '@/components/staff/switch-error';
 import { withdrawnByTollgate } from '@/lib/switch/error-text';
 import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
+import { LiftHolds } from './lift-holds';
 
 /**
  * Blocks of the account, newest first; an in-force one can be lifted here. Each block has its lift
  * form whatever its status (closed unless the block is active), so that the answer to "Lift block"
- * stays on the page that shows the lift on its way.
+ * stays on the page that shows the lift on its way. An active block says what its automatic lift
+ * waits for (`holds`, lib/accounts/block-history.ts liftHoldsForStaff, by block id: LiftHolds).
  */
-export function AccountBlocks({ account }: { account: StaffAccountView }) {
+export function AccountBlocks({
+  account,
+  holds,
+}: {
+  account: StaffAccountView;
+  holds: ReadonlyMap<string, Holds>;
+}) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.account');
   const who = useTranslations('actors');
@@ -51,6 +60,7 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
               <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
             </p>
           ) : null}
+          <LiftHolds holds={holds.get(b.id)} />
           <LiftBlockForm
             blockId={b.id}
             closed={b.status !== 'active'}

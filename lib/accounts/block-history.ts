@@ -1,8 +1,12 @@
 import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason, BlockStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { liftedHow, type LiftedHow } from '@/lib/blocks/ended';
 import { blockPage, blocksAfterCursor, type BlockPage } from '@/lib/blocks/queries';
+import { passwordChangedSince } from '@/lib/blocks/rotation';
+import type { SuspectReason } from '@/lib/blocks/suspects';
+import { readStored } from '@/lib/i18n/stored';
 import { shownRequestStatus, type ShownRequestStatus } from '@/lib/requests/closed';
 import { db } from '@/lib/server/db';
 import { isRowId } from '@/lib/server/row-id';
@@ -129,4 +133,170 @@ export async function blockHistoryForUser(
         ? null
         : shownRequestStatus({ status: r.requestStatus, decisionNote: r.requestNote }),
   }));
+}
+
+// Staff: what an active block's automatic lift still waits for. A customer on the phone says "I changed
+// my password, why am I still blocked?": the staff account page answers from here, not from the
+// timeline or the audit log (which say it too, in other words, per event).
+
+/** A SIP credential as a lift hold names it (lib/accounts/credential-name.ts names it in markup). */
+export type HoldCredential = { id: string; username: string; label: string };
+
+/**
+ * One reason an active block's automatic lift waits (lib/blocks/policy.ts liftIfRotated, the rule of
+ * DESIGN.md's re-enabling):
+ * - `named`: a credential the block's trigger calls used, password not changed since the block;
+ * - `unknown`: a name the calls used that is no SIP credential of the account (an IP-authenticated
+ *   trunk): no password change can lift the block, a person must;
+ * - `suspect`: a credential the calls did not use, seen registered from the calls' address
+ *   (`trigger_ip`) or by a SIP scanning tool (`scanner`) from `sourceIp` (canonical), first at
+ *   `firstSeenAt` (the portal's clock), password not changed since the block (lib/blocks/suspects.ts).
+ */
+export type LiftHold =
+  | { kind: 'named'; credential: HoldCredential }
+  | { kind: 'unknown'; username: string }
+  | {
+      kind: 'suspect';
+      credential: HoldCredential;
+      reason: SuspectReason;
+      sourceIp: string;
+      firstSeenAt: Date;
+    };
+
+/** What one active block's automatic lift waits for, as the staff account page shows it. */
+export type LiftHolds = {
+  /** Named ones first (by username), then names with no credential, then suspects, first seen first. */
+  holds: LiftHold[];
+  /**
+   * The block's latest lift was withheld for suspect credentials (lib/blocks/lifecycle.ts
+   * withholdLiftForSuspects: its latest `lift_requested` entry, by `switch`, with the note
+   * history.liftWithheldSuspect): when (`at`, the portal's clock) and the credentials that note names,
+   * as it named them then (`credentials`, "Fax line (fax-1001), …", and how many, `count`). Null
+   * otherwise: a lift queued since writes a newer entry.
+   */
+  withheld: { at: Date; credentials: string; count: number } | null;
+  /** The calls name at least one credential of the account and nothing holds: the customer's part is done. */
+  allChanged: boolean;
+};
+
+type HoldRow = {
+  blockId: string;
+  kind: string;
+  username: string | null;
+  credentialId: string | null;
+  label: string | null;
+  changedAt: Date | string | number | null;
+  blockCreatedAt: Date | string | number;
+  sourceIp: string | null;
+  at: Date | string | number | null;
+  detail: string | null;
+};
+
+/**
+ * The statement of liftHoldsForStaff: for the blocks `blockIds` of account `accountId` that are
+ * `active`, three row kinds in one UNION ALL: each distinct name of the block's trigger calls with
+ * its credential of the account, if any (`named`); each suspect credential (BlockSuspectCredential,
+ * `kind` its reason); the block's latest `lift_requested` entry when the switch actor wrote it
+ * (`withheld`, its note read by the caller). Every row carries the credential's passwordChangedAt
+ * and the block's createdAt: whether a password changed since is passwordChangedSince's to say, not
+ * the SQL's. The branches are in this order so that PostgreSQL types each column from a branch that
+ * has one (a bare NULL is typed by the others). Every value is a parameter.
+ */
+export function liftHoldsSql(accountId: string, blockIds: readonly string[]) {
+  const scope = Prisma.sql`b."accountId" = ${accountId} AND b."status" = 'active'
+    AND b."id" IN (${Prisma.join([...blockIds])})`;
+  return Prisma.sql`
+    SELECT b."id" AS "blockId", 'named' AS "kind", t."sipUsername" AS "username", c."id" AS "credentialId",
+      c."label" AS "label", c."passwordChangedAt" AS "changedAt", b."createdAt" AS "blockCreatedAt",
+      NULL AS "sourceIp", NULL AS "at", NULL AS "detail"
+    FROM "Block" b
+    JOIN (SELECT DISTINCT x."blockId", x."sipUsername" FROM "TriggerCall" x
+      WHERE x."blockId" IN (${Prisma.join([...blockIds])})) t ON t."blockId" = b."id"
+    LEFT JOIN "SipCredential" c ON c."accountId" = b."accountId" AND c."username" = t."sipUsername"
+    WHERE ${scope}
+    UNION ALL
+    SELECT b."id", CAST(s."reason" AS TEXT), c."username", c."id", c."label", c."passwordChangedAt",
+      b."createdAt", s."sourceIp", s."firstSeenAt", NULL
+    FROM "Block" b
+    JOIN "BlockSuspectCredential" s ON s."blockId" = b."id"
+    JOIN "SipCredential" c ON c."id" = s."credentialId" AND c."accountId" = b."accountId"
+    WHERE ${scope}
+    UNION ALL
+    SELECT b."id", 'withheld', NULL, NULL, NULL, NULL, b."createdAt", NULL, e."at", e."detail"
+    FROM "Block" b
+    JOIN "BlockEvent" e ON e."id" = (SELECT l."id" FROM "BlockEvent" l
+      WHERE l."blockId" = b."id" AND l."type" = 'lift_requested' ORDER BY l."at" DESC, l."id" DESC LIMIT 1)
+    WHERE ${scope} AND e."actor" = 'switch'`;
+}
+
+/**
+ * For the staff account page's Blocks section: what the automatic lift of each **active** block of
+ * `blockIds` (the page's blocks) of account `accountId` still waits for (LiftHolds), by block id. A
+ * credential counts while its password was not changed since the block (lib/blocks/rotation.ts
+ * passwordChangedSince, as liftIfRotated and withholdLiftForSuspects read it); suspects are the ones
+ * recorded (BlockSuspectCredential): what the rotation policy holds the lift for. A registration
+ * this very view's device read finds is recorded by it (devicesForStaff) and shows on the next view;
+ * the switch outbox reads the registrar again before it sends a lift (lib/switch/outbox.ts).
+ * A block `lift_pending` or `lifted` (a lift is on its way, or done), one of another account, or an
+ * unknown id has no entry. Staff only (assertStaff: anyone else is refused, as the page's other
+ * reads). One statement (liftHoldsSql), none with no block; rejects only when the database does.
+ */
+export async function liftHoldsForStaff(
+  user: CurrentUser,
+  accountId: string,
+  blockIds: readonly string[],
+): Promise<Map<string, LiftHolds>> {
+  assertStaff(user);
+  const out = new Map<string, LiftHolds>();
+  if (blockIds.length === 0) return out;
+  const rows = await db.$queryRaw<HoldRow[]>(liftHoldsSql(accountId, blockIds));
+  const named = new Set<string>();
+  for (const r of rows) {
+    const entry = out.get(r.blockId) ?? { holds: [], withheld: null, allChanged: false };
+    out.set(r.blockId, entry);
+    const changed = passwordChangedSince(
+      { passwordChangedAt: r.changedAt === null ? null : asDate(r.changedAt) },
+      { createdAt: asDate(r.blockCreatedAt) },
+    );
+    const credential =
+      r.credentialId !== null && r.username !== null
+        ? { id: r.credentialId, username: r.username, label: r.label ?? '' }
+        : null;
+    if (r.kind === 'withheld') {
+      const note = readStored(r.detail);
+      if (r.at !== null && typeof note === 'object' && note?.key === 'history.liftWithheldSuspect')
+        entry.withheld = {
+          at: asDate(r.at),
+          credentials: String(note.values?.credentials ?? ''),
+          count: Number(note.values?.count ?? 1),
+        };
+    } else if (r.kind === 'named') {
+      if (credential === null) entry.holds.push({ kind: 'unknown', username: r.username ?? '' });
+      else {
+        named.add(r.blockId);
+        if (!changed) entry.holds.push({ kind: 'named', credential });
+      }
+    } else if (credential !== null && r.at !== null && !changed)
+      entry.holds.push({
+        kind: 'suspect',
+        credential,
+        reason: r.kind === 'scanner' ? 'scanner' : 'trigger_ip',
+        sourceIp: r.sourceIp ?? '',
+        firstSeenAt: asDate(r.at),
+      });
+  }
+  const order = { named: 0, unknown: 1, suspect: 2 } as const;
+  const key = (h: LiftHold) => (h.kind === 'unknown' ? h.username : h.credential.username);
+  for (const [id, entry] of out) {
+    entry.holds.sort(
+      (a, b) =>
+        order[a.kind] - order[b.kind] ||
+        (a.kind === 'suspect' && b.kind === 'suspect'
+          ? a.firstSeenAt.getTime() - b.firstSeenAt.getTime()
+          : 0) ||
+        key(a).localeCompare(key(b)),
+    );
+    entry.allChanged = named.has(id) && entry.holds.length === 0;
+  }
+  return out;
 }

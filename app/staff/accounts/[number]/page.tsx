@@ -26,6 +26,7 @@ import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter'
 import { NextRequestLink } from '@/components/staff/next-request-link';
 import { STAFF_DEVICES_ID, StaffAccountDevices } from '@/components/staff/account-devices';
 import { devicesForStaff } from '@/lib/devices/registrations';
+import { liftHoldsForStaff } from '@/lib/accounts/block-history';
 
 export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
   return pageTitle('app.meta.account', { number: (await params).number });
@@ -63,6 +64,13 @@ export default async function StaffAccountPage({
   const a = await getAccountForStaff(user, number);
   if (!a) notFound();
   const inForce = a.blocks.some((b) => b.status === 'active' || b.status === 'lift_pending');
+  // What each active block's automatic lift waits for: one statement for the page's blocks, none when
+  // no block is active.
+  const holds = await liftHoldsForStaff(
+    user,
+    a.id,
+    a.blocks.filter((b) => b.status === 'active').map((b) => b.id),
+  );
   const placing = a.operations.some((o) => o.kind === 'block' && o.status === 'pending');
   const waiting = a.operations.some((o) => o.status === 'pending');
   // The newest change a refused block, and none in force since: a block the switch placed itself
@@ -133,7 +141,7 @@ export default async function StaffAccountPage({
         <PlaceBlockSection accountNumber={a.number} closed={inForce || placing} />
 
         <Section id="blocks-title" title={t('blocks')}>
-          <AccountBlocks account={a} />
+          <AccountBlocks account={a} holds={holds} />
         </Section>
 
         {/* Read from the switch once per SIP credential, streamed in (Suspense): the page never waits.
