@@ -31,7 +31,7 @@ import { readSwitchError } from '@/lib/switch/error-text';
 import type { SwitchAccount } from '@/lib/switch/schemas';
 import { accountCountry } from '@/lib/phone/plan';
 import { endAllowancesWithBlock } from '@/lib/allowances/operations';
-import { readTriggerCalls } from './trigger-calls';
+import { callHost, readTriggerCalls } from './trigger-calls';
 import { closedByLift } from '@/lib/requests/closed';
 import { cutWhole } from '@/lib/server/control-characters';
 import { liftIfRotated } from '@/lib/blocks/policy';
@@ -2041,7 +2041,8 @@ export async function seedBlock(
         placedBy: 'switch',
         createdAt: sharedNow(), // the rotation policy compares it with passwordChangedAt (lib/blocks/policy.ts)
         sourceEventId: data.sourceEventId,
-        calls: { create: data.calls },
+        // Each call's host beside its address, as the switch's own INSERT writes it (event-sql.ts).
+        calls: { create: data.calls.map((c) => ({ ...c, sourceHost: callHost(c.sourceIp) })) },
         events: {
           create: [
             {

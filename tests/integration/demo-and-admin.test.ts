@@ -76,6 +76,10 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
       'ACC-1001:high_risk_destination',
       'ACC-2001:hotspot_source_ip',
     ]);
+    // Each demo call's host is stored beside its address, as the switch's own INSERT writes it.
+    const calls = await db.triggerCall.findMany({ select: { sourceIp: true, sourceHost: true } });
+    expect(calls.length).toBeGreaterThan(0);
+    for (const c of calls) expect(c.sourceHost).toBe(c.sourceIp);
     expect(
       (await db.user.findUniqueOrThrow({ where: { email: 'sam@tollgate.example' } })).totpEnabledAt,
     ).not.toBeNull();
