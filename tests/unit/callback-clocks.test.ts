@@ -8,7 +8,8 @@ import {
   officeHoursEverywhere,
 } from '@/lib/time/callback-clocks';
 import { zoneName } from '@/lib/time/format';
-import { render, text } from '@/tests/helpers/intl-markup';
+import { text } from '@/tests/helpers/intl-markup';
+import { renderAsync } from '@/tests/helpers/intl-markup-async';
 
 // A tester (2026-12-07) played agents in Madrid and customers across Spain and Latin America: beside a
 // Mexican mobile (+52 1 55…) the staff page showed only the Madrid account's clock ("10:00, within
@@ -176,64 +177,82 @@ describe('callbackClocks: the clock where a callback number rings (CLDR zones th
 
 describe('the staff page’s clocks beside a callback number', () => {
   /** The words an agent reading `locale` sees for an account in `country`, `timeZone`, called back on `callback`. */
-  const clocks = (
+  const clocks = async (
     callback: string | null,
     locale: 'en' | 'es',
     country: 'ES' | 'MX' = 'ES',
     timeZone = 'Europe/Madrid',
     now = MONDAY,
-  ) => text(render(h('dl', null, h(CustomerLocalTime, { timeZone, now, callback, country })), locale)).trim();
+  ) =>
+    text(
+      await renderAsync(h('dl', null, h(CustomerLocalTime, { timeZone, now, callback, country })), locale),
+    ).trim();
 
-  it('a Chilean mobile for a Madrid account: Chile’s clock beside Madrid’s', () => {
-    // Chile's mainland (Santiago, Punta Arenas, Coyhaique) reads GMT-3 in December; Easter Island GMT-5.
-    expect(clocks('+56961234567', 'es')).toBe(
+  it('a Chilean mobile for a Madrid account: Santiago’s clock beside Madrid’s (Google’s mapping: +56 9 is Santiago)', async () => {
+    // Chile's mainland reads GMT-3 in December, Easter Island GMT-5; libphonenumber reads +56 9… as
+    // fixed line or mobile, and its zone mapping puts the prefix in America/Santiago.
+    expect(await clocks('+56961234567', 'es')).toBe(
       'Hora local del cliente lun, 7 dic 2026, 10:00 GMT+1 (zona horaria: España) · dentro del horario laboral (de lunes a viernes, de 8:00 a 18:00) ' +
-        'Hora local del teléfono de contacto (Chile) de lun, 4:00 GMT-5 (Isla de Pascua) a lun, 6:00 GMT-3 (Chile), según en qué parte del país esté el teléfono · fuera del horario laboral (de lunes a viernes, de 8:00 a 18:00)',
+        'Hora local del teléfono de contacto (Chile) lun, 7 dic 2026, 6:00 GMT-3 (zona horaria: Chile) · fuera del horario laboral (de lunes a viernes, de 8:00 a 18:00)',
     );
   });
 
-  it('a Mexican mobile in its old form (+52 1 55…): from Tijuana to Cancún, in English and Spanish', () => {
-    expect(clocks('+5215512345678', 'en')).toBe(
+  it('a Mexican mobile in its old form (+52 1 55…): Mexico City’s clock, in English and Spanish', async () => {
+    // Mexico assigns mobiles by area code (Google's GEO_MOBILE_COUNTRIES): 55 is Mexico City.
+    expect(await clocks('+5215512345678', 'en')).toBe(
       'Customer’s local time Mon, Dec 7, 2026, 10:00 AM GMT+1 (Spain time) · within business hours (Monday to Friday, 8:00–18:00) ' +
-        'Local time at the callback phone (Mexico) from Mon, 1:00 AM GMT-8 (Tijuana) to Mon, 4:00 AM GMT-5 (Cancún), depending on where in the country the phone is · outside business hours (Monday to Friday, 8:00–18:00)',
+        `Local time at the callback phone (Mexico) Mon, Dec 7, 2026, 3:00 AM GMT-6 (${zoneName('America/Mexico_City', 'en')} time) · outside business hours (Monday to Friday, 8:00–18:00)`,
     );
-    expect(clocks('+5215512345678', 'es', 'ES', 'Europe/Madrid', AFTERNOON)).toContain(
+    expect(await clocks('+5215512345678', 'es', 'ES', 'Europe/Madrid', AFTERNOON)).toContain(
+      'Hora local del teléfono de contacto (México) lun, 7 dic 2026, 9:00 GMT-6 (zona horaria: Ciudad de México) · dentro del horario laboral',
+    );
+  });
+
+  it('a number that says its country only (toll-free): the country’s range, in English and Spanish', async () => {
+    expect(await clocks('+528001234567', 'en')).toContain(
+      'Local time at the callback phone (Mexico) from Mon, 1:00 AM GMT-8 (Tijuana) to Mon, 4:00 AM GMT-5 (Cancún), depending on where in the country the phone is · outside business hours (Monday to Friday, 8:00–18:00)',
+    );
+    expect(await clocks('+528001234567', 'es', 'ES', 'Europe/Madrid', AFTERNOON)).toContain(
       '(Cancún), según en qué parte del país esté el teléfono · dentro del horario laboral solo en algunas de sus zonas horarias (de lunes a viernes, de 8:00 a 18:00)',
     );
   });
 
-  it('a one-zone country reads as the account’s clock does; a country whose zones agree is named', () => {
-    expect(clocks('+81312345678', 'en')).toContain(
+  it('a one-zone country reads as the account’s clock does; a country whose zones agree is named', async () => {
+    expect(await clocks('+81312345678', 'en')).toContain(
       'Local time at the callback phone (Japan) Mon, Dec 7, 2026, 6:00 PM GMT+9 (Japan time) · outside business hours',
     );
-    expect(clocks('+541123456789', 'es')).toContain(
+    expect(await clocks('+541123456789', 'es')).toContain(
       'Hora local del teléfono de contacto (Argentina) lun, 7 dic 2026, 6:00 GMT-3 (zona horaria: Argentina) · fuera del horario laboral',
     );
   });
 
-  it('no second clock for a number in the account’s country, nor without a number', () => {
+  it('no second clock for a number in the account’s country, nor without a number', async () => {
     const madrid =
       'Customer’s local time Mon, Dec 7, 2026, 10:00 AM GMT+1 (Spain time) · within business hours (Monday to Friday, 8:00–18:00)';
-    expect(clocks('+34600123456', 'en')).toBe(madrid);
-    expect(clocks(null, 'en')).toBe(madrid);
-    // A Mexican account (Tijuana) called back on a Mexican number while Mexico's zones disagree on
-    // office hours (7:00 in Tijuana, 10:00 in Cancún): the country's range, not the account's clock alone.
-    expect(clocks('+5215512345678', 'en', 'MX', 'America/Tijuana', AFTERNOON)).toContain(
+    expect(await clocks('+34600123456', 'en')).toBe(madrid);
+    expect(await clocks(null, 'en')).toBe(madrid);
+    // A Mexican account (Tijuana) called back on a Mexico City number while Mexico's zones disagree on
+    // office hours (7:00 in Tijuana, 10:00 in Cancún): the number's clock, not the account's alone.
+    expect(await clocks('+5215512345678', 'en', 'MX', 'America/Tijuana', AFTERNOON)).toContain(
+      'Local time at the callback phone (Mexico) Mon, Dec 7, 2026, 9:00 AM GMT-6',
+    );
+    // A toll-free one then: the country's range.
+    expect(await clocks('+528001234567', 'en', 'MX', 'America/Tijuana', AFTERNOON)).toContain(
       'Local time at the callback phone (Mexico) from',
     );
     // At 09:00 UTC every Mexican zone is outside office hours: the account's clock says it for all.
-    expect(clocks('+5215512345678', 'en', 'MX', 'America/Tijuana')).not.toContain('callback phone');
+    expect(await clocks('+5215512345678', 'en', 'MX', 'America/Tijuana')).not.toContain('callback phone');
   });
 
-  it('keeps <dt>/<dd> pairs in the list, and the number’s clock is not a live region', () => {
-    const html = render(
+  it('keeps <dt>/<dd> pairs in the list, and the number’s clock is not a live region', async () => {
+    const html = await renderAsync(
       h(
         'dl',
         null,
         h(CustomerLocalTime, {
           timeZone: 'Europe/Madrid',
           now: MONDAY,
-          callback: '+5215512345678',
+          callback: '+528001234567',
           country: 'ES',
         }),
       ),
