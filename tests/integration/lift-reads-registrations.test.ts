@@ -8,12 +8,18 @@ import { translate } from '@/lib/i18n/translate';
 import { approveRequest } from '@/lib/requests/decide';
 import { sharedNow } from '@/lib/server/clock';
 import { getDb } from '@/lib/server/db';
-import { createSwitchClient } from '@/lib/switch/client';
 import { claimSwitchOperation, processSwitchOutbox } from '@/lib/switch/outbox';
 import { endSwitchQuiet } from '@/lib/switch/quiet';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { asCustomer, makeAccount, makeBlock, makeRequest, makeStaff } from '@/tests/helpers/factory';
-import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+import { asCustomer, makeBlock, makeRequest, makeStaff } from '@/tests/helpers/factory';
+import {
+  makeAccountBlockedOnSim,
+  type Reg,
+  simRegistration,
+  simClient,
+  strongPassword,
+} from '@/tests/helpers/registrar';
+import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // The rotation policy's lift reads the registrar before it goes (lib/switch/outbox.ts
 // readBeforePolicyLift): a customer who went from the dashboard straight to `desk`'s reset page never
@@ -26,21 +32,10 @@ appSimPerFile((s) => (sim = s));
 const ATTACKER = '185.220.101.47';
 const OFFICE_PHONE = { sourceIp: '198.51.100.20', userAgent: 'Yealink SIP-T46U' };
 const WITHHELD = 'superseded: suspect credential not changed since the block';
-const future = () => new Date(Date.now() + 3600_000).toISOString();
-const client = () =>
-  createSwitchClient({ baseUrl: sim.url, token: TOKEN, retries: 0, timeoutMs: 500, log: () => {} });
+const client = () => simClient(sim, 500);
 const run = () => processSwitchOutbox({ client: client() });
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const db = () => getDb();
-const strong = () => `Xq7-${crypto.randomBytes(12).toString('base64url')}`;
-
-type Reg = { sourceIp: string; userAgent: string };
-const reg = (username: string, r: Reg, i = 0) => ({
-  contact: `sip:${username}@${r.sourceIp}:${5060 + i}`,
-  sourceIp: r.sourceIp,
-  userAgent: r.userAgent,
-  expiresAt: future(),
-});
 
 /**
  * An account with credentials desk, fax, ivr (and `more`), blocked on the switch and in the portal for
@@ -49,24 +44,14 @@ const reg = (username: string, r: Reg, i = 0) => ({
 async function blocked(regs: Record<string, Reg[]>, callsFrom = ATTACKER, more: string[] = []) {
   const n = crypto.randomInt(10 ** 9, 10 ** 10);
   const names = ['desk', 'fax', 'ivr', ...more];
-  const { account, users, creds } = await makeAccount({ credentials: names.map((x) => `${x}-${n}`) });
-  const by = Object.fromEntries(names.map((x, i) => [x, creds[i]!]));
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
-    internationalCalling: 'blocked',
-    reason: 'high_risk_destination',
-    blockedAt: new Date().toISOString(),
-    credentials: names.map((x) => ({
-      username: by[x]!.username,
-      password: 'old-password-0',
-      registrations: (regs[x] ?? []).map((r, i) => reg(by[x]!.username, r, i)),
-    })),
-  });
+  const usernames = Object.fromEntries(names.map((x) => [x, `${x}-${n}`]));
+  const { account, users, cred: by } = await makeAccountBlockedOnSim(sim, usernames, regs);
   const block = await makeBlock(account.id, {
     placedAt: new Date(Date.now() - 60_000),
     calls: [{ sipUsername: by.desk!.username, sourceIp: callsFrom }],
   });
   const member = users[0]!;
-  const reset = (name: string) => resetSipPassword(asCustomer(member), by[name]!.id, strong(), meta);
+  const reset = (name: string) => resetSipPassword(asCustomer(member), by[name]!.id, strongPassword(), meta);
   return { account, member, cred: by, block, reset };
 }
 
@@ -294,7 +279,7 @@ describe.each(dialects())('the rotation policy’s lift reads the registrar firs
     expect(await lifts(b.account.number)).toMatchObject([{ status: 'pending' }]);
     // The attacker registers fax now: too late for this lift, which the switch may have applied.
     await sim.control('PUT', `/_sim/credentials/${fax}/registrations`, {
-      registrations: [reg(fax, { sourceIp: ATTACKER, userAgent: 'Zoiper rv2.10' })],
+      registrations: [simRegistration(fax, { sourceIp: ATTACKER, userAgent: 'Zoiper rv2.10' })],
     });
     await sim.control('DELETE', '/_sim/requests');
     await dueNow();

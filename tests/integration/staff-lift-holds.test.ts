@@ -7,13 +7,13 @@ import { liftHoldsForStaff, type LiftHolds as Holds } from '@/lib/accounts/block
 import type { CurrentUser } from '@/lib/auth/session';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
-import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { endSwitchQuiet } from '@/lib/switch/quiet';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 import { render, text } from '@/tests/helpers/intl-markup';
-import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+import { makeAccountBlockedOnSim, type Reg, simClient, strongPassword } from '@/tests/helpers/registrar';
+import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // A customer on the phone: "I changed my password, why am I still blocked?". The staff account page
 // said neither that the rotation's lift was withheld for a suspect credential (lib/blocks/lifecycle.ts
@@ -29,41 +29,22 @@ const ATTACKER = '185.220.101.47';
 const OFFICE_PHONE = { sourceIp: '198.51.100.20', userAgent: 'Yealink SIP-T46U' };
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const db = () => getDb();
-const strong = () => `Xq7-${crypto.randomBytes(12).toString('base64url')}`;
-const future = () => new Date(Date.now() + 3600_000).toISOString();
-const client = () =>
-  createSwitchClient({ baseUrl: sim.url, token: TOKEN, retries: 0, timeoutMs: 500, log: () => {} });
+const client = () => simClient(sim, 500);
 const shown = (holds: Holds | undefined, locale: 'en' | 'es' = 'en') =>
   text(render(h(LiftHolds, { holds }), locale)).trim();
-
-type Reg = { sourceIp: string; userAgent: string };
 
 /** desk, fax and ivr, blocked on the switch and here for calls through desk from ATTACKER. */
 async function blocked(regs: Record<string, Reg[]>) {
   const n = crypto.randomInt(10 ** 9, 10 ** 10);
-  const names = ['desk', 'fax', 'ivr'];
-  const { account, users, creds } = await makeAccount({ credentials: names.map((x) => `${x}-${n}`) });
-  const by = Object.fromEntries(names.map((x, i) => [x, creds[i]!]));
+  const usernames = Object.fromEntries(['desk', 'fax', 'ivr'].map((x) => [x, `${x}-${n}`]));
+  const { account, users, cred: by } = await makeAccountBlockedOnSim(sim, usernames, regs);
   await db().sipCredential.update({ where: { id: by.fax!.id }, data: { label: 'Fax line' } });
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
-    internationalCalling: 'blocked',
-    reason: 'high_risk_destination',
-    blockedAt: new Date().toISOString(),
-    credentials: names.map((x) => ({
-      username: by[x]!.username,
-      password: 'old-password-0',
-      registrations: (regs[x] ?? []).map((r, i) => ({
-        contact: `sip:${by[x]!.username}@${r.sourceIp}:${5060 + i}`,
-        ...r,
-        expiresAt: future(),
-      })),
-    })),
-  });
   const block = await makeBlock(account.id, {
     placedAt: new Date(Date.now() - 60_000),
     calls: [{ sipUsername: by.desk!.username, sourceIp: ATTACKER }],
   });
-  const reset = (name: string) => resetSipPassword(asCustomer(users[0]!), by[name]!.id, strong(), meta);
+  const reset = (name: string) =>
+    resetSipPassword(asCustomer(users[0]!), by[name]!.id, strongPassword(), meta);
   return { account, cred: by, block, reset, customer: asCustomer(users[0]!) };
 }
 

@@ -16,11 +16,18 @@ import { changeLiftPolicy, liftPolicySchema } from '@/lib/policy/change';
 import { rotatedWaitingForPerson } from '@/lib/policy/rotated-waiting';
 import { getDb } from '@/lib/server/db';
 import { log } from '@/lib/server/log';
-import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, failInserts, useFreshDb } from '@/tests/helpers/db';
-import { asCustomer, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
-import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+import { asCustomer, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import {
+  makeAccountBlockedOnSim,
+  OLD_SIP_PASSWORD,
+  type Reg,
+  simRegistration,
+  simClient,
+  strongPassword,
+} from '@/tests/helpers/registrar';
+import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // A tester playing the fraudster (2026-12): two cracked credentials of one account, `desk` and `fax`;
 // the fraud calls through `desk` only, `fax` registered from the same address. The block named only
@@ -33,20 +40,9 @@ let sim: TestSim;
 appSimPerFile((s) => (sim = s));
 
 const ATTACKER = '185.220.101.47';
-const future = () => new Date(Date.now() + 3600_000).toISOString();
-const client = () =>
-  createSwitchClient({ baseUrl: sim.url, token: TOKEN, retries: 0, timeoutMs: 2000, log: () => {} });
+const client = () => simClient(sim, 2000);
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const db = () => getDb();
-const strong = () => `Xq7-${crypto.randomBytes(12).toString('base64url')}`;
-
-type Reg = { sourceIp: string; userAgent: string };
-const reg = (username: string, r: Reg, i = 0) => ({
-  contact: `sip:${username}@${r.sourceIp}:${5060 + i}`,
-  sourceIp: r.sourceIp,
-  userAgent: r.userAgent,
-  expiresAt: future(),
-});
 
 /**
  * An account with credentials desk, fax and ivr (in that username order), blocked on the switch and
@@ -54,27 +50,9 @@ const reg = (username: string, r: Reg, i = 0) => ({
  */
 async function blocked(regs: { desk?: Reg[]; fax?: Reg[]; ivr?: Reg[] }, callsFrom = ATTACKER) {
   const n = crypto.randomInt(10 ** 9, 10 ** 10);
-  const { account, users, creds } = await makeAccount({
-    credentials: [`a-desk-${n}`, `b-fax-${n}`, `c-ivr-${n}`],
-  });
-  const [desk, fax, ivr] = creds as [(typeof creds)[0], (typeof creds)[0], (typeof creds)[0]];
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
-    internationalCalling: 'blocked',
-    reason: 'high_risk_destination',
-    blockedAt: new Date().toISOString(),
-    credentials: [
-      [desk, regs.desk],
-      [fax, regs.fax],
-      [ivr, regs.ivr],
-    ].map(([c, rs]) => {
-      const { username } = c as typeof desk;
-      return {
-        username,
-        password: 'old-password-0',
-        registrations: ((rs as Reg[] | undefined) ?? []).map((r, i) => reg(username, r, i)),
-      };
-    }),
-  });
+  const usernames = { desk: `a-desk-${n}`, fax: `b-fax-${n}`, ivr: `c-ivr-${n}` };
+  const { account, users, cred } = await makeAccountBlockedOnSim(sim, usernames, regs);
+  const { desk, fax, ivr } = cred;
   const block = await makeBlock(account.id, {
     placedAt: new Date(Date.now() - 60_000),
     calls: [{ sipUsername: desk.username, sourceIp: callsFrom }],
@@ -86,7 +64,8 @@ async function blocked(regs: { desk?: Reg[]; fax?: Reg[]; ivr?: Reg[] }, callsFr
     const v = await view();
     return { view: v, devices: await devicesOfBlock(v, client()) };
   };
-  const reset = (credentialId: string) => resetSipPassword(asCustomer(member), credentialId, strong(), meta);
+  const reset = (credentialId: string) =>
+    resetSipPassword(asCustomer(member), credentialId, strongPassword(), meta);
   return { account, member, desk, fax, ivr, block, view, page, reset };
 }
 
@@ -214,8 +193,10 @@ describe.each(dialects())('suspect credentials on %s', (dialect) => {
       credentials: [
         {
           username: b.fax.username,
-          password: 'old-password-0',
-          registrations: [reg(b.fax.username, { sourceIp: '192.0.2.9', userAgent: 'sipvicious' })],
+          password: OLD_SIP_PASSWORD,
+          registrations: [
+            simRegistration(b.fax.username, { sourceIp: '192.0.2.9', userAgent: 'sipvicious' }),
+          ],
         },
       ],
     });

@@ -5,12 +5,12 @@ import { callHost } from '@/lib/blocks/trigger-calls';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { devicesOfBlock } from '@/lib/devices/registrations';
 import { getDb } from '@/lib/server/db';
-import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { asCustomer, makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { asCustomer, makeBlock } from '@/tests/helpers/factory';
+import { makeAccountBlockedOnSim, type Reg, simClient, strongPassword } from '@/tests/helpers/registrar';
 import { deliver, placedEvent } from '@/tests/helpers/switch-events';
-import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Fraud calls the switch reports from a tunnel's IPv6 address (2002:b9dc:6505::1, the 6to4 form of
 // 185.220.101.5), and the second cracked credential registered from the plain 185.220.101.5: the
@@ -29,14 +29,9 @@ const NAT64 = '64:ff9b::b9dc:6505';
 // Teredo: server 65.54.227.120, the client's public address in the last 32 bits, inverted.
 const TEREDO = '2001:0:4136:e378:8000:63bf:4623:9afa';
 
-const future = () => new Date(Date.now() + 3600_000).toISOString();
-const client = () =>
-  createSwitchClient({ baseUrl: sim.url, token: TOKEN, retries: 0, timeoutMs: 2000, log: () => {} });
+const client = () => simClient(sim, 2000);
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const db = () => getDb();
-const strong = () => `Xq7-${crypto.randomBytes(12).toString('base64url')}`;
-
-type Reg = { sourceIp: string; userAgent: string };
 
 /**
  * An account with credentials desk, fax and ivr, blocked on the switch and, by a signed
@@ -46,31 +41,9 @@ type Reg = { sourceIp: string; userAgent: string };
  */
 async function blocked(regs: { desk?: Reg[]; fax?: Reg[]; ivr?: Reg[] }, callsFrom: string, factory = false) {
   const n = crypto.randomInt(10 ** 9, 10 ** 10);
-  const { account, users, creds } = await makeAccount({
-    credentials: [`a-desk-${n}`, `b-fax-${n}`, `c-ivr-${n}`],
-  });
-  const [desk, fax, ivr] = creds as [(typeof creds)[0], (typeof creds)[0], (typeof creds)[0]];
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
-    internationalCalling: 'blocked',
-    reason: 'high_risk_destination',
-    blockedAt: new Date().toISOString(),
-    credentials: (
-      [
-        [desk, regs.desk],
-        [fax, regs.fax],
-        [ivr, regs.ivr],
-      ] as const
-    ).map(([c, rs]) => ({
-      username: c.username,
-      password: 'old-password-0',
-      registrations: (rs ?? []).map((r, i) => ({
-        contact: `sip:${c.username}@${r.sourceIp.includes(':') ? `[${r.sourceIp}]` : r.sourceIp}:${5060 + i}`,
-        sourceIp: r.sourceIp,
-        userAgent: r.userAgent,
-        expiresAt: future(),
-      })),
-    })),
-  });
+  const usernames = { desk: `a-desk-${n}`, fax: `b-fax-${n}`, ivr: `c-ivr-${n}` };
+  const { account, users, cred } = await makeAccountBlockedOnSim(sim, usernames, regs);
+  const { desk, fax, ivr } = cred;
   let blockId: string;
   if (factory) {
     blockId = (
@@ -92,7 +65,8 @@ async function blocked(regs: { desk?: Reg[]; fax?: Reg[]; ivr?: Reg[] }, callsFr
     const v = await view();
     return { view: v, devices: await devicesOfBlock(v, client()) };
   };
-  const reset = (credentialId: string) => resetSipPassword(asCustomer(member), credentialId, strong(), meta);
+  const reset = (credentialId: string) =>
+    resetSipPassword(asCustomer(member), credentialId, strongPassword(), meta);
   return { account, desk, fax, ivr, blockId, view, page, reset };
 }
 
