@@ -1,7 +1,8 @@
 import type { Page } from '@playwright/test';
 import { query } from './support/db';
 import { ATTACKER_IP, blockedAccountWithDevices, OFFICE_IP } from './support/devices';
-import { expect, expectAccessible, signIn, test } from './support/fixtures';
+import { createStaff } from './support/factories';
+import { expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
 import { waitForMail } from './support/mail';
 import { passwordMatches } from './support/sim';
 
@@ -79,6 +80,7 @@ test('a credential registered from the fraud calls’ address must be changed to
 
 test('straight to one credential’s reset page: the switch’s registrar is read before calling comes back', async ({
   page,
+  browser,
 }) => {
   // The customer never opens the block page: the reset page reads only the credential it resets,
   // so nothing has recorded the PBX's registration from the fraud calls' address before the lift.
@@ -115,6 +117,26 @@ test('straight to one credential’s reset page: the switch’s registrar is rea
   await expect(page.getByText(withheld)).toBeVisible();
   await expect(credentialEntry(page, 'Office PBX')).toContainText('change this password too');
   await expectAccessible(page);
+
+  // The customer calls support: the agent's account page says why calling is not back, and which
+  // password it waits for, without opening the timeline or the audit log.
+  const agent = await (await browser.newContext({ timezoneId: 'Europe/Madrid' })).newPage();
+  await signInStaff(agent, await createStaff('agent', { timeZone: 'Europe/Madrid' }));
+  await agent.goto(`/staff/accounts/${w.number}`);
+  const blocks = agent.getByRole('region', { name: 'Blocks', exact: true });
+  await expect(blocks).toContainText(
+    `the suspect credential Office PBX (${w.pbx.username}) still had the password from before the block`,
+  );
+  await expect(blocks).toContainText('Still to change before the automatic lift:');
+  // An entry of the list itself, not the block's own entry around it.
+  const entry = (text: string) =>
+    blocks.getByRole('listitem').filter({ hasText: text, hasNot: agent.getByRole('list') });
+  const held = entry(w.pbx.username);
+  await expect(held).toContainText(`Registered from the address of the fraud calls (${ATTACKER_IP})`);
+  await expect(held).toContainText('GMT+1');
+  // The credential the calls named was changed: it holds nothing.
+  await expect(entry(w.desk.username)).toHaveCount(0);
+  await expectAccessible(agent);
 
   await resetFromBlockPage(page, 'Office PBX');
   await waitForMail(w.user.email, new RegExp(`^International calling is back on ${w.name}`));
