@@ -58,13 +58,28 @@ async function lookUp(e164: string): Promise<string[] | null> {
   if (!number?.isValid() || !hasPlace(number.getType(), number.countryCallingCode)) return null;
   const [zones, countryLevel] = await Promise.all([
     timezones(number),
-    // The calling code's own list (Google's PrefixTimeZonesMap.lookupCountryLevelTimeZonesForNumber
-    // looks up the calling code alone). The package's `timezones` reads only `number` (E.164) of
-    // what it is given (2.0.0, pinned), and libphonenumber-js builds no PhoneNumber of a calling code
-    // alone: hence this one field. tests/unit/callback-clocks.test.ts checks the Mexican fallback.
-    timezones({ number: `+${number.countryCallingCode}` } as PhoneNumber),
+    countryZones(number.countryCallingCode),
   ]);
   if (!zones?.length) return null;
   const all = new Set(countryLevel ?? []);
   return zones.length === all.size && zones.every((z) => all.has(z)) ? null : zones;
+}
+
+/** The calling codes' own lists so far (each lookup reads and decodes the package's file again). */
+const countryLists = new Map<string, Promise<string[] | null>>();
+
+/**
+ * The zones of calling code `code` ("52") as a whole: Google's PrefixTimeZonesMap
+ * lookupCountryLevelTimeZonesForNumber looks up the calling code alone. The package's `timezones`
+ * reads only `number` (E.164) of what it is given (2.0.0, pinned), and libphonenumber-js builds no
+ * PhoneNumber of a calling code alone: hence this one field. Once per code per process (a few hundred
+ * codes at most). tests/unit/callback-clocks.test.ts checks the Mexican fallback.
+ */
+function countryZones(code: string): Promise<string[] | null> {
+  let list = countryLists.get(code);
+  if (!list) {
+    list = timezones({ number: `+${code}` } as PhoneNumber);
+    countryLists.set(code, list);
+  }
+  return list;
 }
