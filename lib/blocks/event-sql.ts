@@ -4,7 +4,7 @@ import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
 import { isPostgres, txExecute, txQuery, type Tx } from '@/lib/server/db';
 import { newRowId } from '@/lib/server/row-id';
 import { sharedNow } from '@/lib/server/clock';
-import { callHost } from './trigger-calls';
+import { hostAddress } from '@/lib/geo/ip-country';
 
 // The statements of a switch event's hot path (lib/blocks/lifecycle.ts `applySwitchEvent`) that
 // Prisma's model API costs most on. Measured (issue 14, goal 5): the query API runs its query
@@ -272,6 +272,23 @@ function blockEventsSql(rows: BlockEventRow[]) {
   return Prisma.sql`INSERT INTO "BlockEvent" ("id", "blockId", "type", "at", "actor", "detail") VALUES ${Prisma.join(values)}`;
 }
 
+/**
+ * The host a stored call came from, as TriggerCall.sourceHost keeps it (migration 0037; until
+ * 2026-12-07 in lib/blocks/trigger-calls.ts, moved beside the one INSERT that writes it): its
+ * `sourceIp` as stored (lib/blocks/trigger-calls.ts readTriggerCalls) through lib/geo/ip-country.ts
+ * hostAddress, i.e. the canonical address, or, for the IPv6 form of a tunnel or a translator, the
+ * IPv4 address it carries
+ * (6to4 RFC 3056, NAT64 RFC 6052, Teredo RFC 4380): `2002:b9dc:6505::1` → `185.220.101.5`. Text the
+ * switch sent that is no address is its own host, as stored. Registrations are compared with this
+ * (lib/blocks/suspects.ts), as lib/devices/registrations.ts flagsFor compares them with the calls: a
+ * second cracked credential registered from 185.220.101.5 was not recorded for calls reported from
+ * its 6to4 form, and the block lifted while the attacker held that password (2026-12). The page and
+ * the notice still show `sourceIp`, as the switch reported it. Pure; never throws.
+ */
+export function callHost(sourceIp: string): string {
+  return hostAddress(sourceIp) ?? sourceIp;
+}
+
 export type TriggerCallRow = {
   at: Date;
   sipUsername: string;
@@ -306,7 +323,7 @@ export function triggerCallId(position: number): string {
 /**
  * A block's trigger calls (read by lib/blocks/trigger-calls.ts) in INSERTs of at most 1,000 rows;
  * ids are triggerCallId's, `from` the position of `calls[0]` in the switch's list. Each row's
- * `sourceHost` is its address's host (lib/blocks/trigger-calls.ts callHost), written here, the one
+ * `sourceHost` is its address's host (callHost), written here, the one
  * writer of the switch's calls, so that no caller can leave it out.
  */
 export async function insertTriggerCalls(

@@ -7,6 +7,7 @@ import { db, type Db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import { sharedNow } from '@/lib/server/clock';
 import {
+  callHost,
   insertBlock,
   insertBlockEvents,
   insertTriggerCalls,
@@ -31,7 +32,7 @@ import { readSwitchError } from '@/lib/switch/error-text';
 import type { SwitchAccount } from '@/lib/switch/schemas';
 import { accountCountry } from '@/lib/phone/plan';
 import { endAllowancesWithBlock } from '@/lib/allowances/operations';
-import { callHost, readTriggerCalls } from './trigger-calls';
+import { readTriggerCalls } from './trigger-calls';
 import { closedByLift } from '@/lib/requests/closed';
 import { cutWhole } from '@/lib/server/control-characters';
 import { liftIfRotated } from '@/lib/blocks/policy';

@@ -138,7 +138,7 @@ const recentlyRecorded = new Map<string, number>();
  * when its host is one of that block's calls' hosts (lib/geo/ip-country.ts hostAddress on both
  * sides, as lib/devices/registrations.ts flagsFor compares them: a tunnel's IPv6 form, 6to4, NAT64 or
  * Teredo, is the IPv4 address it carries; the calls' stored in TriggerCall.sourceHost when they were,
- * lib/blocks/trigger-calls.ts callHost: calls reported from `2002:b9dc:6505::1` count a binding
+ * lib/blocks/event-sql.ts callHost: calls reported from `2002:b9dc:6505::1` count a binding
  * from 185.220.101.5, and the reverse),
  * one with `scanner` for every block; a credential the block's calls name (by SIP username) does not
  * count. One row per (block, credential) (ROW_NUMBER: a trigger address first, then `ord`), inserted
@@ -168,7 +168,7 @@ function suspectInsert(
     ? Prisma.sql` OR (b."status" = 'lift_pending' AND b."id" IN (${Prisma.join([...lifting])}))`
     : Prisma.empty;
   const open = Prisma.sql`(b."status" = 'active'${waiting})`;
-  // By host on both sides: the call's (TriggerCall.sourceHost, lib/blocks/trigger-calls.ts callHost;
+  // By host on both sides: the call's (TriggerCall.sourceHost, lib/blocks/event-sql.ts callHost;
   // its sourceIp on a row stored before migration 0037) and the binding's (`host`). `sourceIp` as well
   // for such an old row reported in a tunnel's form: a binding from that very form still counts.
   const fromItsCalls = Prisma.sql`v."ip" = 1 AND EXISTS (SELECT 1 FROM "TriggerCall" t

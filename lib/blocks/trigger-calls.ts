@@ -1,7 +1,6 @@
 import 'server-only';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { hostAddress } from '@/lib/geo/ip-country';
 import { destinationOfReading, readDialled } from '@/lib/phone/format';
 import { hideUriPasswords, sipUser } from '@/lib/phone/uri';
 import { normalizeIp } from '@/lib/server/client-address';
@@ -61,7 +60,7 @@ export type ReadCalls = {
  *   not as the `+63123456` libphonenumber makes of it (lib/phone/written.ts), so that the misdial
  *   hint (lib/requests/dialling.ts prefixSlip) and the switch's own records see the same number;
  * - `sourceIp`: lib/server/client-address.ts `normalizeIp` (a port, brackets, an IPv6 zone,
- *   IPv4-mapped IPv6), else the text sent; its host (callHost) is written beside it by the INSERT
+ *   IPv4-mapped IPv6), else the text sent; its host (lib/blocks/event-sql.ts callHost) is written beside it by the INSERT
  *   (lib/blocks/event-sql.ts, TriggerCall.sourceHost);
  * - `from`: the SIP username as sent, or the user part of a SIP URI (`sip:acme-reception@host`)
  *   when that is one (readUsername); else the text as sent;
@@ -213,21 +212,6 @@ function readTo(v: unknown, country: CountryCode): { to: string; region: string 
   const read = text === null ? null : readDialled(text, country);
   if (!read) return { to: asReceived(v), region: null };
   return { to: read.number.number, region: destinationOfReading(read) };
-}
-
-/**
- * The host a stored call came from, as TriggerCall.sourceHost keeps it (migration 0037): its
- * `sourceIp` as stored (readTriggerCalls) through lib/geo/ip-country.ts hostAddress, i.e. the
- * canonical address, or, for the IPv6 form of a tunnel or a translator, the IPv4 address it carries
- * (6to4 RFC 3056, NAT64 RFC 6052, Teredo RFC 4380): `2002:b9dc:6505::1` → `185.220.101.5`. Text the
- * switch sent that is no address is its own host, as stored. Registrations are compared with this
- * (lib/blocks/suspects.ts), as lib/devices/registrations.ts flagsFor compares them with the calls: a
- * second cracked credential registered from 185.220.101.5 was not recorded for calls reported from
- * its 6to4 form, and the block lifted while the attacker held that password (2026-12). The page and
- * the notice still show `sourceIp`, as the switch reported it. Pure; never throws.
- */
-export function callHost(sourceIp: string): string {
-  return hostAddress(sourceIp) ?? sourceIp;
 }
 
 function readSourceIp(v: unknown): string {

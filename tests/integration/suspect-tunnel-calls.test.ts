@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getBlockForUser } from '@/lib/blocks/queries';
-import { callHost } from '@/lib/blocks/trigger-calls';
+import { callHost } from '@/lib/blocks/event-sql';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { devicesOfBlock } from '@/lib/devices/registrations';
 import { getDb } from '@/lib/server/db';
