@@ -51,6 +51,13 @@ const suspectFlags = (b: DeviceBinding) => ({
  * one `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING` statement (it reads the blocks and their
  * calls itself), plus the audit rows of what it inserted. Two reads at once record once, with one
  * audit row (the unique (blockId, credentialId) and DO NOTHING, on SQLite and PostgreSQL).
+ * `partial`: `read` covers only some of the account's credentials (the reset page reads the one it
+ * resets, lib/devices/registrations.ts devicesForCredential). Its `trigger_ip` flags are not recorded
+ * then, only `scanner`: whether the calls' address is the customer's own office (`own_network`, 5
+ * phones of 3 credentials there) takes every credential's bindings, and a tester's office, whose
+ * reset pages each read 2 of its phones, had every credential it opened recorded a suspect for good
+ * (first sighting wins) and its lift held (2026-12-07). The block page, the staff pages and the
+ * switch outbox's check before the rotation's lift read every credential.
  * Never throws: a failure is logged and the page carries on. Returns how many rows it recorded, or
  * null when recording failed (the switch outbox then sends nothing: it may not lift on a read it
  * could not record).
@@ -60,15 +67,22 @@ export async function recordSuspects(
   read: readonly CredentialDevices[],
   now: Date = sharedNow(),
   lifting: readonly string[] = [],
+  { partial = false }: { partial?: boolean } = {},
 ): Promise<number | null> {
   type Candidate = { credentialId: string; sourceIp: string; ip: boolean; scanner: boolean };
   const candidates: Candidate[] = read.flatMap((c) =>
     (c.bindings ?? [])
-      .map((b) => ({
-        credentialId: c.id,
-        sourceIp: normalizeIp(b.sourceIp) ?? b.sourceIp,
-        ...suspectFlags(b),
-      }))
+      .map((b) => {
+        const flags = suspectFlags(b);
+        return {
+          credentialId: c.id,
+          sourceIp: normalizeIp(b.sourceIp) ?? b.sourceIp,
+          // A read of some of the account's credentials cannot tell the office's own network (its
+          // phones under the other credentials are not in it): its `trigger_ip` is no evidence.
+          ip: flags.ip && !partial,
+          scanner: flags.scanner,
+        };
+      })
       .filter((x) => x.ip || x.scanner),
   );
   if (candidates.length === 0) return 0;

@@ -393,7 +393,9 @@ async function recentTriggerIps(accountId: string, now: Date): Promise<string[]>
 /**
  * A credential's reset page: that credential alone, flagged against the trigger IPs of its
  * account's blocks of the last 30 days, what it shows recorded against the account's active blocks
- * (recordSuspects, as devicesOfBlock). `null` when it is not one of the user's accounts' (→ 404).
+ * (recordSuspects, as devicesOfBlock, but `partial`: a scanning tool's binding only, since one
+ * credential's read cannot tell the office's own network). `null` when it is not one of the user's
+ * accounts' (→ 404).
  */
 export async function devicesForCredential(
   userId: string,
@@ -418,7 +420,8 @@ export async function devicesForCredential(
   };
   const { id, username, label } = cred;
   const credentials = await liveDevices([{ id, username, label }], ctx, client);
-  await recordSuspects(cred.accountId, credentials);
+  // One credential's read: its `scanner` bindings are recorded, not `trigger_ip` (recordSuspects).
+  await recordSuspects(cred.accountId, credentials, undefined, [], { partial: true });
   return { accountCountry: ctx.accountCountry, credentials };
 }
 

@@ -10,7 +10,7 @@ import { getBlockForUser, type BlockView } from '@/lib/blocks/queries';
 import { withLiveSuspects } from '@/lib/blocks/suspects';
 import { nextCredentialToChange } from '@/lib/credentials/next-to-change';
 import { resetSipPassword } from '@/lib/credentials/reset';
-import { devicesOfBlock } from '@/lib/devices/registrations';
+import { devicesForCredential, devicesOfBlock } from '@/lib/devices/registrations';
 import { CATALOGUES } from '@/lib/i18n/translate';
 import { changeLiftPolicy, liftPolicySchema } from '@/lib/policy/change';
 import { rotatedWaitingForPerson } from '@/lib/policy/rotated-waiting';
@@ -167,6 +167,32 @@ describe.each(dialects())('suspect credentials on %s', (dialect) => {
     expect(await audits(b.account.id)).toEqual([]);
     expect(await b.reset(b.desk.id)).toMatchObject({ ok: true, data: { liftQueued: true } });
     expect(await statusOf(b.block.id)).toBe('lift_pending');
+  });
+
+  // A tester's office (2026-12-07): opening the reset pages of its other credentials recorded each a
+  // suspect, since a reset page reads its one credential and cannot see the office's five phones.
+  it('a reset page’s read of one credential records no calls’-address suspect, only a scanning tool', async () => {
+    const OFFICE = '8.8.8.8';
+    const phone = { sourceIp: OFFICE, userAgent: 'Yealink SIP-T46U' };
+    const b = await blocked(
+      {
+        desk: [phone],
+        fax: [phone, phone],
+        ivr: [phone, phone, { sourceIp: '192.0.2.77', userAgent: 'friendly-scanner' }],
+      },
+      OFFICE,
+    );
+    for (const cred of [b.fax, b.ivr]) {
+      const read = await devicesForCredential(b.member.id, cred.id, client());
+      // The page itself still shows what its one read sees.
+      expect(read!.credentials[0]!.bindings!.some((x) => x.flags.includes('trigger_ip'))).toBe(true);
+    }
+    expect(await suspects(b.block.id)).toMatchObject([
+      { credentialId: b.ivr.id, reason: 'scanner', sourceIp: '192.0.2.77' },
+    ]);
+    // The whole account's read (the block page) sees the office: nothing more is recorded.
+    await b.page();
+    expect(await suspects(b.block.id)).toHaveLength(1);
   });
 
   it('a scanning tool’s registration of a third credential is recorded from any address', async () => {
