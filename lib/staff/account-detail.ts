@@ -46,14 +46,20 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
     /** How many days a finished change for the switch is kept (RETENTION_DAYS, lib/server/retention.ts). */
     operationsKeptDays: env().RETENTION_DAYS,
     operations: ops.map((o) => {
-      const p = JSON.parse(o.payload) as Partial<PlacePayload> & { actor?: string };
+      const p = JSON.parse(o.payload) as Partial<PlacePayload> & {
+        actor?: string;
+        registrationsRead?: boolean;
+      };
       return {
         id: o.id,
         kind: o.kind,
         status: o.status,
         createdAt: o.createdAt,
         completedAt: o.completedAt,
-        attempts: o.attempts,
+        // A rotation lift whose registrar check has not passed (LiftPayload `registrationsRead: false`,
+        // lib/blocks/lifecycle.ts withholdLiftForSuspects) was never sent: its claims were reads, and a
+        // withheld one read "sent once" (a tester, 2026-12-07).
+        attempts: p.registrationsRead === false ? 0 : o.attempts,
         lastError: o.lastError,
         actor: p.actor ?? null,
       };

@@ -4,6 +4,7 @@ import { createElement as h } from 'react';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiftHolds } from '@/components/staff/lift-holds';
 import { liftHoldsForStaff, type LiftHolds as Holds } from '@/lib/accounts/block-history';
+import { getAccountForStaff } from '@/lib/staff/account-detail';
 import type { CurrentUser } from '@/lib/auth/session';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
@@ -111,6 +112,14 @@ describe.each(dialects())(
       expect(es).toContain(
         `Se registró desde la dirección de las llamadas fraudulentas (${ATTACKER}), vista por primera vez el`,
       );
+
+      // The withheld lift was read for, never sent: the account page's changes list says no "sent once".
+      const view = (await getAccountForStaff(agent, b.account.number))!;
+      expect(view.operations).toMatchObject([{ kind: 'lift', status: 'failed', attempts: 0 }]);
+      expect(
+        (await db().switchOperation.findFirstOrThrow({ where: { accountNumber: b.account.number } }))
+          .attempts,
+      ).toBe(1);
 
       // fax changed: the lift is queued again, the block is being lifted, nothing waits any more.
       expect(await b.reset('fax')).toMatchObject({ ok: true, data: { liftQueued: true } });

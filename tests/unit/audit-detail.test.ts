@@ -351,15 +351,17 @@ describe('the detail list', () => {
     expect(text(html('staff_user.role_changed', { from: 'agent', to: 'admin' }))).toBe(
       '|Antes|agente de soporte|Después|administrador|',
     );
-    // Who lifted a block: support (lib/blocks/manual.ts) or the rotation policy (lib/blocks/policy.ts).
+    // Who asked for a lift: support (lib/blocks/manual.ts) or the rotation policy (lib/blocks/policy.ts).
+    // "Lift asked for by", not "Lifted by": the row is the request; a withheld one never lifted
+    // (a tester read "Lifted by: the password policy" above "Lift withheld", 2026-12-07).
     expect(text(html('block.lift_requested', { by: 'staff', alsoLifted: [] }, 'en', 'en-US'))).toMatch(
-      /^\|Lifted by\|support\|/,
+      /^\|Lift asked for by\|support\|/,
     );
     expect(text(html('block.lift_requested', { by: 'policy', alsoLifted: [] }, 'en', 'en-US'))).toMatch(
-      /^\|Lifted by\|the password policy, once every password was changed\|/,
+      /^\|Lift asked for by\|the password policy, once every password was changed\|/,
     );
     expect(text(html('block.lift_requested', { by: 'policy', alsoLifted: [] }))).toMatch(
-      /^\|Levantado por\|la política de contraseñas, una vez cambiadas todas\|/,
+      /^\|Levantamiento pedido por\|la política de contraseñas, una vez cambiadas todas\|/,
     );
     expect(
       text(
