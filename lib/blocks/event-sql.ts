@@ -276,9 +276,9 @@ function blockEventsSql(rows: BlockEventRow[]) {
  * The host a stored call came from, as TriggerCall.sourceHost keeps it (migration 0037; until
  * 2026-12-07 in lib/blocks/trigger-calls.ts, moved beside the one INSERT that writes it): its
  * `sourceIp` as stored (lib/blocks/trigger-calls.ts readTriggerCalls) through lib/geo/ip-country.ts
- * hostAddress, i.e. the canonical address, or, for the IPv6 form of a tunnel or a translator, the
- * IPv4 address it carries
- * (6to4 RFC 3056, NAT64 RFC 6052, Teredo RFC 4380): `2002:b9dc:6505::1` → `185.220.101.5`. Text the
+ * hostAddress, i.e. the canonical address; for the IPv6 form of a tunnel or a translator, the IPv4
+ * address it carries (6to4 RFC 3056, NAT64 RFC 6052, SIIT RFC 6145, Teredo RFC 4380):
+ * `2002:b9dc:6505::1` → `185.220.101.5`; for any other IPv6 address, its /64 network. Text the
  * switch sent that is no address is its own host, as stored. Registrations are compared with this
  * (lib/blocks/suspects.ts), as lib/devices/registrations.ts flagsFor compares them with the calls: a
  * second cracked credential registered from 185.220.101.5 was not recorded for calls reported from

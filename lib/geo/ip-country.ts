@@ -5,7 +5,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { Reader, type Response } from 'maxmind';
 import { countryName, flagOf } from '@/lib/phone/format';
-import { normalizeIp } from '@/lib/server/client-address';
+import { addressBucket, normalizeIp } from '@/lib/server/client-address';
 
 // Where an internet address is, by country, from an offline database shipped as an npm package
 // (@ip-location-db/geo-whois-asn-country-mmdb: RIR whois + ASN + geofeed data in MaxMind's MMDB format,
@@ -92,7 +92,10 @@ export function addressKind(ip: string): AddressKind {
 /**
  * The IPv4 address an IPv6 address of a tunnel or a translator carries, as text, else null: 6to4
  * (2002::/16, RFC 3056: the 32 bits after the prefix), NAT64's well-known prefix (64:ff9b::/96, RFC
- * 6052: the last 32 bits) and Teredo (2001::/32, RFC 4380: the client's public address, the last 32
+ * 6052: the last 32 bits; ipaddr.js counts RFC 8215's local-use 64:ff9b:1::/48 in it), SIIT's
+ * IPv4-translated addresses (::ffff:0:0:0/96, RFC 6145 / RFC 7915: the last 32 bits; a tester
+ * registered from `::ffff:0:b9dc:6505`, 185.220.101.5, and passed as "country unknown", 2026-12-07)
+ * and Teredo (2001::/32, RFC 4380: the client's public address, the last 32
  * bits inverted; when that is no public address, the Teredo server's, the 32 bits after the prefix).
  * A device behind one of these registers from an IPv6 address whose country is that of the IPv4 inside:
  * a fraudster registering from `2002:b9dc:652f::1` is at 185.220.101.47, in Germany, and passed as "country
@@ -113,6 +116,7 @@ export function tunnelledIpv4(ip: string): string | null {
     case '6to4':
       return v4(p[1]!, p[2]!);
     case 'rfc6052':
+    case 'rfc6145':
       return v4(p[6]!, p[7]!);
     case 'teredo': {
       const client = v4(p[6]! ^ 0xffff, p[7]! ^ 0xffff);
@@ -125,16 +129,23 @@ export function tunnelledIpv4(ip: string): string | null {
 
 /**
  * The host an address reaches the internet as: `ip` normalized (lib/server/client-address.ts
- * normalizeIp: port, scheme, `::ffff:` mapping and spelling folded), or, for an IPv6 address of a
- * tunnel or a translator (6to4, NAT64, Teredo: tunnelledIpv4), the IPv4 address it carries. Two
- * addresses with the same host are one machine for the fraud rules: a tester's second cracked
- * credential, registered from `2002:b9dc:6505::1`, the 6to4 form of the fraud calls' 185.220.101.5,
- * was not taken for one registered from the calls' address, and the block lifted while it stood
+ * normalizeIp: port, scheme, `::ffff:` mapping and spelling folded); for an IPv6 address of a
+ * tunnel or a translator (6to4, NAT64, Teredo, SIIT: tunnelledIpv4), the IPv4 address it carries;
+ * for any other IPv6 address, its /64 network as lib/server/client-address.ts addressBucket writes it
+ * (`2a01:04f8:0001:0002::/64`): one customer line or server gets a whole /64 and moves through it at
+ * will (RFC 4291's 64-bit interface identifiers, RFC 8981's temporary addresses), as the rate limits
+ * count it. Two addresses with the same host are one machine for the fraud rules: a tester's second
+ * cracked credential, registered from `2002:b9dc:6505::1`, the 6to4 form of the fraud calls'
+ * 185.220.101.5, was not taken for one registered from the calls' address, and the block lifted while
+ * it stood; another's registered from `2a01:4f8:1:2::11` beside calls from `2a01:4f8:1:2::10`
  * (2026-12-07). Null for text that is no address. Pure; never throws.
  */
 export function hostAddress(ip: string | null | undefined): string | null {
   const n = normalizeIp(ip);
-  return n === null ? null : (tunnelledIpv4(n) ?? n);
+  if (n === null) return null;
+  const carried = tunnelledIpv4(n);
+  if (carried !== null) return carried;
+  return isIP(n) === 6 ? addressBucket(n) : n;
 }
 
 /**

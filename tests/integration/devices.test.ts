@@ -91,8 +91,13 @@ describe('flagsFor', () => {
       expect(
         flagsFor({ sourceIp: registered }, null, { accountCountry: 'US', triggerIps: [trigger] }),
       ).toEqual(['trigger_ip']);
+    // IPv6 by /64 (lib/geo/ip-country.ts hostAddress): one line moves through its /64 at will (a
+    // tester registered from the next address of the calls', 2026-12-07); another /64 is another host.
     expect(
       flagsFor({ sourceIp: '2001:db8::10' }, null, { accountCountry: 'US', triggerIps: ['2001:db8::1'] }),
+    ).toEqual(['trigger_ip']);
+    expect(
+      flagsFor({ sourceIp: '2001:db8:0:1::10' }, null, { accountCountry: 'US', triggerIps: ['2001:db8::1'] }),
     ).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   claimAndReadAfterLock,
+  callHost,
   claimInboxRow,
   insertBlock,
   insertBlockEvents,
@@ -206,7 +207,7 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     });
     // Each with its host (migration 0037): neither address is a tunnel's, so the address itself.
     expect(read.calls.map(({ id: _id, blockId: _b, ...c }) => c)).toEqual(
-      calls.map((c) => ({ ...c, sourceHost: c.sourceIp })),
+      calls.map((c) => ({ ...c, sourceHost: callHost(c.sourceIp) })),
     );
     expect(read.events.map((e) => [e.type, e.at, e.actor, e.detail])).toEqual([
       ['placed', at, 'switch', 'note:x'],
@@ -260,7 +261,7 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
       });
       expect(read.createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
       expect(read.calls.map(({ id: _id, blockId: _b, ...c }) => c)).toEqual(
-        withCalls.map((c) => ({ ...c, sourceHost: c.sourceIp })),
+        withCalls.map((c) => ({ ...c, sourceHost: callHost(c.sourceIp) })),
       );
       expect(read.events.map((e) => [e.type, e.at, e.actor, e.detail])).toEqual([
         ['placed', at, 'switch', 'note:x'],

@@ -28,6 +28,8 @@ const SIX_TO_FOUR = '2002:b9dc:6505::1';
 const NAT64 = '64:ff9b::b9dc:6505';
 // Teredo: server 65.54.227.120, the client's public address in the last 32 bits, inverted.
 const TEREDO = '2001:0:4136:e378:8000:63bf:4623:9afa';
+// SIIT's IPv4-translated address (::ffff:0:0:0/96, RFC 6145) of 185.220.101.5.
+const SIIT = '::ffff:0:b9dc:6505';
 
 const client = () => simClient(sim, 2000);
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
@@ -77,7 +79,8 @@ const statusOf = async (id: string) => (await db().block.findUniqueOrThrow({ whe
 describe('callHost', () => {
   it('is the IPv4 address a 6to4, NAT64 or Teredo address carries, else the address as stored', () => {
     expect([SIX_TO_FOUR, NAT64, TEREDO, V4].map(callHost)).toEqual([V4, V4, V4, V4]);
-    expect(callHost('2001:db8::9')).toBe('2001:db8::9');
+    // Any other IPv6 address: its /64 network (a line moves through its /64 at will).
+    expect(callHost('2001:db8::9')).toBe('2001:0db8:0000:0000::/64');
     expect(callHost('*97')).toBe('*97');
   });
 });
@@ -92,19 +95,28 @@ describe.each(dialects())('suspects of calls reported from a tunnel’s address,
   });
 
   it.each([
-    ['6to4', SIX_TO_FOUR, V4],
-    ['NAT64', NAT64, V4],
-    ['Teredo', TEREDO, V4],
-    ['IPv4 calls, 6to4 registration', V4, SIX_TO_FOUR],
-    ['IPv4 calls, NAT64 registration', V4, NAT64],
-    ['IPv4 calls, Teredo registration', V4, TEREDO],
+    ['6to4', SIX_TO_FOUR, V4, V4],
+    ['NAT64', NAT64, V4, V4],
+    ['Teredo', TEREDO, V4, V4],
+    ['IPv4 calls, 6to4 registration', V4, SIX_TO_FOUR, V4],
+    ['IPv4 calls, NAT64 registration', V4, NAT64, V4],
+    ['IPv4 calls, Teredo registration', V4, TEREDO, V4],
+    // A tester (2026-12-07): SIIT's IPv4-translated form (RFC 6145), and the next address of the
+    // calls' IPv6 /64.
+    ['IPv4 calls, SIIT registration', V4, SIIT, V4],
+    [
+      'IPv6 calls, registration from the same /64',
+      '2a01:4f8:1:2::10',
+      '2a01:4f8:1:2::11',
+      '2a01:04f8:0001:0002::/64',
+    ],
   ])(
     '%s: calls from %s, fax registered from %s, is recorded and holds the lift until it is changed',
-    async (_, callsFrom, regFrom) => {
+    async (_, callsFrom, regFrom, host) => {
       const b = await blocked({ fax: [{ sourceIp: regFrom, userAgent: 'Zoiper rv2.10' }] }, callsFrom);
       // Stored as the switch reported it, with its host beside it; the page shows it as reported.
       expect(await db().triggerCall.findMany({ where: { blockId: b.blockId } })).toMatchObject([
-        { sourceIp: callsFrom, sourceHost: V4 },
+        { sourceIp: callsFrom, sourceHost: host },
       ]);
       const { view, devices } = await b.page();
       expect(view.sourceIps).toEqual([callsFrom]);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addressKind, ipCountry, ipCountryDataBuiltAt, placeIp, tunnelledIpv4 } from '@/lib/geo/ip-country';
+import {
+  addressKind,
+  hostAddress,
+  ipCountry,
+  ipCountryDataBuiltAt,
+  placeIp,
+  tunnelledIpv4,
+} from '@/lib/geo/ip-country';
 
 // Real data from the pinned @ip-location-db package: these addresses' registrations have been stable
 // for years (a newer data package that moves them is a real change worth a look).
@@ -73,6 +80,8 @@ describe('an IPv6 address that carries an IPv4 one', () => {
     ['64:ff9b::b9dc:652f', '185.220.101.47'], // NAT64 well-known prefix, RFC 6052
     ['2001:0:b9dc:652f::1', '185.220.101.47'], // Teredo: no public client address, so the server's
     ['2001:0:4136:e378:8000:63bf:ba23:9ad0', '69.220.101.47'], // Teredo: the client's, inverted (RFC 4380)
+    ['::ffff:0:b9dc:652f', '185.220.101.47'], // SIIT IPv4-translated, RFC 6145 / 7915 (a tester, 2026-12-07)
+    ['64:ff9b:1::b9dc:652f', '185.220.101.47'], // NAT64 local-use prefix, RFC 8215, /96 embedding
   ])('%s is at %s', (ip, v4) => {
     expect(tunnelledIpv4(ip)).toBe(v4);
     expect(addressKind(ip)).toBe(addressKind(v4));
@@ -88,5 +97,35 @@ describe('an IPv6 address that carries an IPv4 one', () => {
   it('reads nothing out of other IPv6 addresses, nor out of what is no address', () => {
     for (const ip of ['2a00:1450:4001::1', '2001:db8::1', 'fe80::1', '::1', '185.220.101.47', 'x', ''])
       expect(tunnelledIpv4(ip), ip).toBeNull();
+  });
+});
+
+// The fraud rules compare a registration's address with the calls' by host (lib/blocks/suspects.ts,
+// lib/devices/registrations.ts): a tester registered a second credential from the next address of the
+// calls' IPv6 /64, and from SIIT's form of their IPv4, and the block lifted while both stood (2026-12-07).
+describe('hostAddress', () => {
+  it('is the IPv4 address itself, in any spelling, and the one a tunnel or translator carries', () => {
+    for (const ip of [
+      '185.220.101.5',
+      '185.220.101.5:5060',
+      '::ffff:185.220.101.5',
+      '::ffff:0:b9dc:6505',
+      '2002:b9dc:6505::1',
+      '64:ff9b::b9dc:6505',
+      '64:ff9b:1::b9dc:6505',
+    ])
+      expect(hostAddress(ip), ip).toBe('185.220.101.5');
+  });
+
+  it('is the /64 network of any other IPv6 address, as the rate limits count it', () => {
+    const net = hostAddress('2a01:4f8:1:2::10');
+    expect(net).toBe('2a01:04f8:0001:0002::/64');
+    for (const ip of ['2a01:4f8:1:2::11', '[2A01:4F8:1:2:ABCD::1]:5060', '2a01:4f8:1:2:ffff:ffff:ffff:ffff'])
+      expect(hostAddress(ip), ip).toBe(net);
+    expect(hostAddress('2a01:4f8:1:3::10')).not.toBe(net);
+  });
+
+  it('is null for what is no address', () => {
+    for (const x of ['', 'x', '*97', null, undefined]) expect(hostAddress(x)).toBeNull();
   });
 });
