@@ -530,12 +530,14 @@ export async function createUser(
       account: accountNumberReferenceSchema.optional(),
       name: z.string().max(200).optional(),
       // A language tag (`es`, `ES`, `es-AR`: the customer's own variety is written as Spanish; dates
-      // and numbers follow the account's country, lib/i18n/locales.ts formatTag).
+      // and numbers follow the account's country, lib/i18n/locales.ts formatTag), or the POSIX locale
+      // an operator's shell writes (`es_AR`, `es_AR.UTF-8`, `ca_ES@euro`: a tester's `es_AR` was
+      // refused, 2026-12-07), read as the BCP 47 tag it names.
       locale: z
         .string()
         .trim()
         .transform((v, ctx) => {
-          const l = localeOfTag(v);
+          const l = localeOfTag(v.replace(/[.@].*$/, '').replace(/_/g, '-'));
           if (!l)
             ctx.addIssue({
               code: 'custom',
@@ -576,7 +578,9 @@ export async function createUser(
         action: 'user.created',
         accountId: account?.id,
         target: { type: 'user', id: user.id },
-        detail: { role: u.role, locale, localeChosen },
+        // The address too, as membership.added keeps it: the target is the login's id, which tells
+        // an auditor nothing (a tester, 2026-12-07).
+        detail: { email: u.email, role: u.role, locale, localeChosen },
       });
       return { ...user, localeSource };
     }),

@@ -206,6 +206,7 @@ describe('the operator CLI as a process: members, the switch, the password', () 
     ]);
     const created = await getDb().auditLog.findFirstOrThrow({ where: { action: 'user.created' } });
     expect(JSON.parse(created.detail!)).toEqual({
+      email: 'dana@members.example',
       role: 'customer',
       locale: 'en',
       localeChosen: false,

@@ -180,10 +180,14 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     // A regional tag is its language (the formats follow the account's country, not User.locale).
     expect(await made('sol@clinica.example', { account: 'ACC-7202', locale: 'es-AR' })).toBe('es');
     expect(await made('amy@pier.example', { account: 'ACC-7203', locale: 'en-GB' })).toBe('en');
+    // The POSIX form an operator's shell writes (LANG=es_AR.UTF-8).
+    expect(await made('leo@taller.example', { account: 'ACC-7203', locale: 'es_AR.UTF-8' })).toBe('es');
+    expect(await made('ivy@pier.example', { account: 'ACC-7202', locale: 'en_US' })).toBe('en');
     expect(await made('max@tollgate.example', { role: 'admin' })).toBe('en');
     const ana = await db.user.findUniqueOrThrow({ where: { email: 'ana@clinica.example' } });
     const audit = await db.auditLog.findFirstOrThrow({ where: { action: 'user.created', targetId: ana.id } });
     expect(JSON.parse(audit.detail!)).toEqual({
+      email: 'ana@clinica.example',
       role: 'customer',
       locale: 'es',
       localeChosen: false,
