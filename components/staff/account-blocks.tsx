@@ -60,7 +60,10 @@ export function AccountBlocks({
               <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
             </p>
           ) : null}
-          <LiftHolds holds={holds.get(b.id)} />
+          <LiftHolds
+            holds={holds.get(b.id)}
+            otherActive={account.blocks.some((o) => o.id !== b.id && o.status === 'active')}
+          />
           <LiftBlockForm
             blockId={b.id}
             closed={b.status !== 'active'}

@@ -10,11 +10,13 @@ import { ZONED } from '@/lib/time/format';
  * withholdLiftForSuspects); then each credential whose password still holds the lift: one the calls
  * used, or a suspect with why (the fraud calls' address or a SIP scanning tool, the customer's block
  * page's words, block.suspected), from which address and first seen when; a name of the calls that is
- * no credential of the account, which only support can lift. With nothing left to change, a line that
- * says so. Times in the reader's zone (next-intl's request zone: the agent's). Nothing for `holds`
+ * no credential of the account, which only support can lift (the list is then not "before the
+ * automatic lift": there is none). With nothing left to change, what holds the block: another block
+ * of the account in force (`otherActive`), else a person (the lift policy for its reason, or a lift
+ * the switch refused). Times in the reader's zone (next-intl's request zone: the agent's). Nothing for `holds`
  * undefined (a block not active). No async: renders in a server component and in a test alike.
  */
-export function LiftHolds({ holds }: { holds: Holds | undefined }) {
+export function LiftHolds({ holds, otherActive }: { holds: Holds | undefined; otherActive: boolean }) {
   const t = useTranslations('staff.account.holds');
   const block = useTranslations('block');
   if (!holds) return null;
@@ -34,7 +36,8 @@ export function LiftHolds({ holds }: { holds: Holds | undefined }) {
       ) : null}
       {credentials.length ? (
         <>
-          <p className="font-medium">{t('title')}</p>
+          {/* A block whose calls name what is no credential has no automatic lift (a tester, 2026-12-07). */}
+          <p className="font-medium">{t(unknown.length ? 'titleNoAutoLift' : 'title')}</p>
           <ul className="flex list-disc flex-col gap-1 pl-5">
             {credentials.map((h) => (
               <li key={h.credential.id}>
@@ -56,7 +59,7 @@ export function LiftHolds({ holds }: { holds: Holds | undefined }) {
       {unknown.map((u) => (
         <p key={u}>{t('unknown', { username: u })}</p>
       ))}
-      {holds.allChanged ? <p>{t('allChanged')}</p> : null}
+      {holds.allChanged ? <p>{t(otherActive ? 'allChangedOther' : 'allChangedPerson')}</p> : null}
     </div>
   );
 }

@@ -31,8 +31,8 @@ const OFFICE_PHONE = { sourceIp: '198.51.100.20', userAgent: 'Yealink SIP-T46U' 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const db = () => getDb();
 const client = () => simClient(sim, 500);
-const shown = (holds: Holds | undefined, locale: 'en' | 'es' = 'en') =>
-  text(render(h(LiftHolds, { holds }), locale)).trim();
+const shown = (holds: Holds | undefined, locale: 'en' | 'es' = 'en', otherActive = false) =>
+  text(render(h(LiftHolds, { holds, otherActive }), locale)).trim();
 
 /** desk, fax and ivr, blocked on the switch and here for calls through desk from ATTACKER. */
 async function blocked(regs: Record<string, Reg[]>) {
@@ -92,7 +92,7 @@ describe.each(dialects())(
       });
       expect(holds.withheld!.at.getTime()).toBe(event.at.getTime());
 
-      const html = render(h(LiftHolds, { holds }));
+      const html = render(h(LiftHolds, { holds, otherActive: false }));
       expect(html).toContain(`<time dateTime="${suspect!.firstSeenAt.toISOString()}">`);
       expect(html).toContain(`<time dateTime="${event.at.toISOString()}">`);
       const en = shown(holds);
@@ -160,6 +160,9 @@ describe.each(dialects())(
       expect(words).toContain(`${desk.username} · Used in the trigger calls · Password not changed yet`);
       expect(words).toContain(`${fax.username} · Registered by a SIP scanning tool (192.0.2.77), first seen`);
       expect(words).toContain('trunk-9: used in the trigger calls, and no SIP credential of this account');
+      // No automatic lift with a trunk in the calls: the list does not promise one (a tester, 2026-12-07).
+      expect(words).toContain('Not changed since the block (this block has no automatic lift: see below):');
+      expect(words).not.toContain('before the automatic lift');
       expect(words).not.toContain('withheld');
 
       // A change sent before the portal heard of the block does not count (passwordChangedSince).
@@ -178,9 +181,14 @@ describe.each(dialects())(
       await db().triggerCall.deleteMany({ where: { blockId: block.id, sipUsername: 'trunk-9' } });
       const done = await read();
       expect(done).toEqual({ holds: [], withheld: null, allChanged: true });
-      expect(shown(done)).toBe(
-        'Every password this block asks for was changed since it was placed: the lift policy, or another block of the account, holds it now.',
+      // What holds it then: another block in force, or a person (a tester asked which, 2026-12-07).
+      expect(shown(done, 'en', true)).toBe(
+        "Every password this block asks for was changed since it was placed: the account's other block in force holds it, and both are lifted together.",
       );
+      expect(shown(done)).toMatch(
+        /^Every password this block asks for was changed since it was placed: a person lifts it now, because the lift policy says so for its reason \(the queue page lists it under “Rotated, waiting for a person”\)/,
+      );
+      expect(shown(done, 'es')).toMatch(/^Todas las contraseñas .+: ahora lo levanta una persona/);
     });
 
     it('another account’s block is never read, a lifted one has nothing, and only staff may ask', async () => {
