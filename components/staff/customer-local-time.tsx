@@ -4,7 +4,7 @@ import { intlTag } from '@/lib/i18n/locales';
 import { readCallback } from '@/lib/phone/callback';
 import { countryName, describeDialled } from '@/lib/phone/format';
 import { callbackClocks, groupPlace } from '@/lib/time/callback-clocks';
-import { numberTimeZones } from '@/lib/time/number-zones';
+import { clockCountry, numberTimeZones } from '@/lib/time/number-zones';
 import { BUSINESS_HOURS, formatWallClock, formatWallTime, localClock, zoneName } from '@/lib/time/format';
 import { CountryClockTime, CustomerClock, OfficeHoursVerdict } from './customer-clock';
 
@@ -84,7 +84,9 @@ function CallbackClocksLine({
   const s = useTranslations('staff.summary');
   const tag = intlTag(useLocale());
   const read = readCallback(phone, accountCountry);
-  const where = read ? describeDialled(read.e164, accountCountry, tag).country : null;
+  const where = read
+    ? clockCountry(read.e164, describeDialled(read.e164, accountCountry, tag).country, accountCountry)
+    : null;
   const clocks = callbackClocks(now, where, accountCountry, numberZones);
   if (clocks.kind === 'none') return null;
   const country = countryName(clocks.country, tag);

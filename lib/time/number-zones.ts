@@ -5,7 +5,12 @@
 // and lib/time/callback-clocks.ts, which a client component imports, takes the answer as an argument.
 
 import 'server-only';
-import { type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import {
+  type CountryCode,
+  getCountryCallingCode,
+  type PhoneNumber,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 import { timezones } from 'libphonenumber-geo-carrier';
 
 /**
@@ -82,4 +87,25 @@ function countryZones(code: string): Promise<string[] | null> {
     countryLists.set(code, list);
   }
   return list;
+}
+
+/**
+ * The country whose clocks a callback number is read on: `region` (libphonenumber-js's country of
+ * `e164`, by its prefix; null when it has none), except that a number of no place (toll-free,
+ * premium-rate, personal…: hasPlace) in the calling code of `accountCountry` is the account's: a
+ * NANP 1-888 number rings wherever its owner routes it, and libphonenumber names the first region of
+ * +1 it is valid in, so a Toronto account's toll-free line read "Local time at the callback phone
+ * (United States)", from Hawaii to New York (a tester, 2026-12-07). Any other number keeps `region`.
+ */
+export function clockCountry(
+  e164: string,
+  region: CountryCode | null,
+  accountCountry: CountryCode,
+): CountryCode | null {
+  const number = parsePhoneNumberFromString(e164);
+  if (!number?.isValid()) return region;
+  const placeless = !hasPlace(number.getType(), number.countryCallingCode);
+  return placeless && number.countryCallingCode === getCountryCallingCode(accountCountry)
+    ? accountCountry
+    : region;
 }

