@@ -3,6 +3,7 @@ import { Link } from '@/components/ui/link';
 import { buttonClass } from '@/components/ui/button-class';
 import { CredentialName } from '@/components/ui/credential-name';
 import type { BlockView } from '@/lib/blocks/queries';
+import { suspectWords } from '@/lib/blocks/suspects';
 
 /**
  * The block page's list of the account's SIP credentials (its "Your SIP credentials" section, labelled
@@ -22,14 +23,14 @@ export function CredentialList({
   block,
   labelledBy,
 }: {
-  block: Pick<BlockView, 'id' | 'status' | 'credentials'>;
+  block: Pick<BlockView, 'id' | 'status' | 'credentials' | 'sourceIps'>;
   labelledBy: string;
 }) {
   const t = useTranslations('block');
   const open = block.status !== 'lifted';
   // A named credential is asked for as named: the suspect wording is for the ones the calls did not use.
   const suspected = (c: (typeof block.credentials)[number]) =>
-    c.suspected && !c.named ? { reason: c.suspected.reason, ip: c.suspected.sourceIp } : null;
+    c.suspected && !c.named ? suspectWords(c.suspected, block.sourceIps) : null;
   return (
     <ul aria-labelledby={labelledBy} className="flex flex-col gap-3">
       {block.credentials.map((c) => (

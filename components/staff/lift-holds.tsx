@@ -46,7 +46,7 @@ export function LiftHolds({ holds, otherActive }: { holds: Holds | undefined; ot
                   t('named')
                 ) : (
                   <>
-                    {block('suspected', { reason: h.reason, ip: h.sourceIp })},{' '}
+                    {block('suspected', { reason: h.reason, ip: h.sourceIp, callIp: '' })},{' '}
                     {t.rich('firstSeen', { when: () => <At at={h.firstSeenAt} /> })}
                   </>
                 )}{' '}

@@ -263,3 +263,23 @@ export function withLiveSuspects<
     ),
   };
 }
+
+/**
+ * How a page words suspect `s` of a block whose calls came from `callIps` (the block's distinct call
+ * addresses, as the switch reported them): its reason, its address, and, for a credential registered
+ * from the calls' host but not from an address the calls table shows (a tunnel's or translator's form
+ * of it, or another address of its IPv6 /64: lib/geo/ip-country.ts hostAddress), `sameHost` with the
+ * call address it shares a host with (`callIp`), so the page says "the same machine or network as
+ * the fraud calls from 185.220.101.5" instead of calling `2002:b9dc:6505::1` "the address of the
+ * fraud calls", which the calls table does not list (a tester, 2026-12-07). Pure.
+ */
+export function suspectWords(
+  s: Suspected,
+  callIps: readonly string[],
+): { reason: SuspectReason | 'sameHost'; ip: string; callIp: string } {
+  const plain = { reason: s.reason, ip: s.sourceIp, callIp: '' };
+  if (s.reason !== 'trigger_ip' || callIps.includes(s.sourceIp)) return plain;
+  const host = hostAddress(s.sourceIp);
+  const callIp = host === null ? undefined : callIps.find((ip) => hostAddress(ip) === host);
+  return callIp === undefined ? plain : { reason: 'sameHost', ip: s.sourceIp, callIp };
+}
