@@ -36,7 +36,9 @@ export function CustomerLocalTime({
       <dd>
         <CustomerClockNow timeZone={timeZone} now={now} />
       </dd>
-      {callback && country ? <CallbackLocalTime phone={callback} accountCountry={country} now={now} /> : null}
+      {callback && country ? (
+        <CallbackLocalTime phone={callback} accountCountry={country} accountZone={timeZone} now={now} />
+      ) : null}
     </>
   );
 }
@@ -56,16 +58,24 @@ export function CustomerLocalTime({
 async function CallbackLocalTime({
   phone,
   accountCountry,
+  accountZone,
   now,
 }: {
   phone: string;
   accountCountry: CountryCode;
+  accountZone: string;
   now: Date;
 }) {
   const read = readCallback(phone, accountCountry);
   const numberZones = read ? await numberTimeZones(read.e164) : null;
   return (
-    <CallbackClocksLine phone={phone} accountCountry={accountCountry} now={now} numberZones={numberZones} />
+    <CallbackClocksLine
+      phone={phone}
+      accountCountry={accountCountry}
+      accountZone={accountZone}
+      now={now}
+      numberZones={numberZones}
+    />
   );
 }
 
@@ -73,11 +83,13 @@ async function CallbackLocalTime({
 function CallbackClocksLine({
   phone,
   accountCountry,
+  accountZone,
   now,
   numberZones,
 }: {
   phone: string;
   accountCountry: CountryCode;
+  accountZone: string;
   now: Date;
   numberZones: string[] | null;
 }) {
@@ -87,7 +99,7 @@ function CallbackClocksLine({
   const where = read
     ? clockCountry(read.e164, describeDialled(read.e164, accountCountry, tag).country, accountCountry)
     : null;
-  const clocks = callbackClocks(now, where, accountCountry, numberZones);
+  const clocks = callbackClocks(now, where, accountCountry, numberZones, accountZone);
   if (clocks.kind === 'none') return null;
   const country = countryName(clocks.country, tag);
   // One end of a range: that zone's clock, rendered here first, then ticking in the browser.

@@ -165,7 +165,9 @@ function zonesOfNumber(countryZones: string[], numberZones: readonly string[] | 
  * (countryTimeZones): no hand-written table; narrowed to `numberZones` when the number's prefix
  * pins some (IANA names, ./number-zones.ts numberTimeZones: Google libphonenumber's prefix-to-zone
  * mapping; null or absent: the number says its country only), those of the country only.
- * - Same country as the account: `none` while every zone of the country agrees on office hours
+ * - Same country as the account: `none` when the number's prefix pins it to the clock of
+ *   `accountZone` (the account's IANA zone, whose clock the page shows beside it), and `none` while
+ *   every zone of the country agrees on office hours
  *   (officeHoursEverywhere): the account's own clock, already beside the number, then gives the
  *   right verdict wherever in the country the phone is, and repeating the country's spread on every
  *   Spanish callback of a Spanish account would be noise. When they disagree (a New York account's
@@ -183,15 +185,21 @@ export function callbackClocks(
   country: string | null,
   accountCountry: string,
   numberZones?: readonly string[] | null,
+  accountZone?: string | null,
 ): CallbackClocks {
   if (!country) return { kind: 'none' };
   const code = country.toUpperCase();
   const countryZones = countryTimeZones(code);
-  if (code === accountCountry.toUpperCase() && officeHoursEverywhere(now, countryZones) !== null)
-    return { kind: 'none' };
+  const home = code === accountCountry.toUpperCase();
+  if (home && officeHoursEverywhere(now, countryZones) !== null) return { kind: 'none' };
   const zones = zonesOfNumber(countryZones, numberZones);
   const groups = zoneGroups(now, zones, code);
   if (groups.length === 0) return { kind: 'unknown', country: code };
+  // A number of the account's country whose prefix pins it to the account's own clock (a New York
+  // account's 212 number): the customer's clock beside it says it already, and a second line of the
+  // same time read as two places (CI, and a tester's Mexico City account with a 55 number, 2026-12-07).
+  if (home && accountZone && groups.length === 1 && groups[0]!.offset === offsetMinutes(now, accountZone))
+    return { kind: 'none' };
   const earliest = groups[0]!;
   const latest = groups[groups.length - 1]!;
   if (groups.length === 1)

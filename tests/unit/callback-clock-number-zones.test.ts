@@ -153,3 +153,31 @@ describe('clockCountry: a number of no place in the account’s calling code is 
     expect(clockCountry('not a number', null, 'CA')).toBeNull();
   });
 });
+
+// CI (e2e/11) and a tester (2026-12-07): a New York account's 212 callback, at an hour when the
+// country's zones disagree on office hours, got a second "New York time" line beside the customer's
+// own clock; a Mexico City account's 55 mobile, a line identical to the customer's clock.
+describe('callbackClocks: a number of the account’s country on the account’s own clock adds no line', () => {
+  // 15:00 UTC: 10:00 in New York (office hours), 5:00 in Honolulu; 9:00 in Mexico City, 7:00 in Tijuana.
+  const AFTERNOON = new Date('2026-12-07T15:00:00Z');
+  it('New York’s 212 for a New York account: none; Honolulu’s 808: Honolulu’s clock', async () => {
+    const ny = await numberTimeZones('+12125550100');
+    expect(callbackClocks(AFTERNOON, 'US', 'US', ny, 'America/New_York')).toEqual({ kind: 'none' });
+    const hi = await numberTimeZones('+18085550100');
+    expect(callbackClocks(AFTERNOON, 'US', 'US', hi, 'America/New_York')).toMatchObject({
+      kind: 'one',
+      zone: 'Pacific/Honolulu',
+    });
+    // A toll-free number rings anywhere: the country's spread.
+    expect(callbackClocks(AFTERNOON, 'US', 'US', null, 'America/New_York').kind).toBe('range');
+  });
+
+  it('Mexico City’s 55 mobile for a Mexico City account: none; for a Tijuana account: Mexico City’s', async () => {
+    const cdmx = await numberTimeZones('+525512345678');
+    expect(callbackClocks(AFTERNOON, 'MX', 'MX', cdmx, 'America/Mexico_City')).toEqual({ kind: 'none' });
+    expect(callbackClocks(AFTERNOON, 'MX', 'MX', cdmx, 'America/Tijuana')).toMatchObject({
+      kind: 'one',
+      zone: 'America/Mexico_City',
+    });
+  });
+});
