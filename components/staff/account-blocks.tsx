@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { Link } from '@/components/ui/link';
 import type { StaffAccountView } from '@/lib/staff/account-detail';
 import type { LiftHolds as Holds } from '@/lib/accounts/block-history';
@@ -20,13 +21,17 @@ import { LiftHolds } from './lift-holds';
 export function AccountBlocks({
   account,
   holds,
+  laterHolds = null,
 }: {
   account: StaffAccountView;
   holds: ReadonlyMap<string, Holds>;
+  /** The holds read again after the page's switch read (liftHoldsAfterRead), streamed in over `holds`. */
+  laterHolds?: Promise<ReadonlyMap<string, Holds>> | null;
 }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.account');
   const who = useTranslations('actors');
+  const otherActive = (id: string) => account.blocks.some((o) => o.id !== id && o.status === 'active');
   return (
     <ListOr
       items={account.blocks}
@@ -60,10 +65,13 @@ export function AccountBlocks({
               <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
             </p>
           ) : null}
-          <LiftHolds
-            holds={holds.get(b.id)}
-            otherActive={account.blocks.some((o) => o.id !== b.id && o.status === 'active')}
-          />
+          {laterHolds ? (
+            <Suspense fallback={<LiftHolds holds={holds.get(b.id)} otherActive={otherActive(b.id)} />}>
+              <LaterLiftHolds later={laterHolds} blockId={b.id} otherActive={otherActive(b.id)} />
+            </Suspense>
+          ) : (
+            <LiftHolds holds={holds.get(b.id)} otherActive={otherActive(b.id)} />
+          )}
           <LiftBlockForm
             blockId={b.id}
             closed={b.status !== 'active'}
@@ -139,4 +147,17 @@ export function SwitchOperations({ account }: { account: StaffAccountView }) {
       )}
     </ListOr>
   );
+}
+
+/** One block's holds once the page's switch read has been recorded (AccountBlocks' `laterHolds`). */
+async function LaterLiftHolds({
+  later,
+  blockId,
+  otherActive,
+}: {
+  later: Promise<ReadonlyMap<string, Holds>>;
+  blockId: string;
+  otherActive: boolean;
+}) {
+  return <LiftHolds holds={(await later).get(blockId)} otherActive={otherActive} />;
 }

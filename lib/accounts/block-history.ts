@@ -235,8 +235,9 @@ export function liftHoldsSql(accountId: string, blockIds: readonly string[]) {
  * credential counts while its password was not changed since the block (lib/blocks/rotation.ts
  * passwordChangedSince, as liftIfRotated and withholdLiftForSuspects read it); suspects are the ones
  * recorded (BlockSuspectCredential): what the rotation policy holds the lift for. A registration
- * this very view's device read finds is recorded by it (devicesForStaff) and shows on the next view;
- * the switch outbox reads the registrar again before it sends a lift (lib/switch/outbox.ts).
+ * this very view's device read finds is recorded by it (devicesForStaff), and the page reads these
+ * again after it (liftHoldsAfterRead); the switch outbox reads the registrar again before it sends a
+ * lift (lib/switch/outbox.ts).
  * A block `lift_pending` or `lifted` (a lift is on its way, or done), one of another account, or an
  * unknown id has no entry. Staff only (assertStaff: anyone else is refused, as the page's other
  * reads). One statement (liftHoldsSql), none with no block; rejects only when the database does.
@@ -299,4 +300,30 @@ export async function liftHoldsForStaff(
     entry.allChanged = named.has(id) && entry.holds.length === 0;
   }
   return out;
+}
+
+/**
+ * liftHoldsForStaff once more, after `read` settles: the staff account page's switch read of every
+ * credential (lib/devices/registrations.ts devicesForStaff), which records the suspects it sees
+ * (recordSuspects). The page shows `first` (its holds read before the switch answered) and streams
+ * these in, so a suspect that very read found is listed on the view that found it: an agent's first
+ * view listed fewer passwords than the lift waited for, beside a devices section that flagged the
+ * others (a tester, 2026-12-07). One statement more, after the switch read; `first` when no block is
+ * active, and when the read or this statement fails (the page never breaks for it). Staff only.
+ */
+export async function liftHoldsAfterRead(
+  user: CurrentUser,
+  accountId: string,
+  blockIds: readonly string[],
+  read: Promise<unknown>,
+  first: Map<string, LiftHolds>,
+): Promise<Map<string, LiftHolds>> {
+  assertStaff(user);
+  if (blockIds.length === 0) return first;
+  try {
+    await read;
+    return await liftHoldsForStaff(user, accountId, blockIds);
+  } catch {
+    return first;
+  }
 }

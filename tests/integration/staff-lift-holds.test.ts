@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { createElement as h } from 'react';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiftHolds } from '@/components/staff/lift-holds';
-import { liftHoldsForStaff, type LiftHolds as Holds } from '@/lib/accounts/block-history';
+import { liftHoldsAfterRead, liftHoldsForStaff, type LiftHolds as Holds } from '@/lib/accounts/block-history';
+import { devicesForStaff } from '@/lib/devices/registrations';
 import { getAccountForStaff } from '@/lib/staff/account-detail';
 import type { CurrentUser } from '@/lib/auth/session';
 import { resetSipPassword } from '@/lib/credentials/reset';
@@ -189,6 +190,25 @@ describe.each(dialects())(
         /^Every password this block asks for was changed since it was placed: a person lifts it now, because the lift policy says so for its reason \(the queue page lists it under “Rotated, waiting for a person”\)/,
       );
       expect(shown(done, 'es')).toMatch(/^Todas las contraseñas .+: ahora lo levanta una persona/);
+    });
+
+    // Tester I (2026-12-07): the agent's first view listed only the named password, while the devices
+    // section of the same page flagged fax; the holds are read again once that switch read recorded it.
+    it('the first view lists a suspect its own switch read found; a failed read keeps the first holds', async () => {
+      const b = await blocked({ fax: [{ sourceIp: ATTACKER, userAgent: 'Zoiper rv2.10' }] });
+      const ids = [b.block.id];
+      const first = await liftHoldsForStaff(agent, b.account.id, ids);
+      expect(first.get(b.block.id)!.holds.map((x) => x.kind)).toEqual(['named']);
+      const read = devicesForStaff(agent, b.account.id, client());
+      const later = await liftHoldsAfterRead(agent, b.account.id, ids, read, first);
+      expect(later.get(b.block.id)!.holds).toMatchObject([
+        { kind: 'named', credential: { id: b.cred.desk!.id } },
+        { kind: 'suspect', credential: { id: b.cred.fax!.id }, reason: 'trigger_ip', sourceIp: ATTACKER },
+      ]);
+      expect(
+        await liftHoldsAfterRead(agent, b.account.id, ids, Promise.reject(new Error('switch')), first),
+      ).toBe(first);
+      expect(await liftHoldsAfterRead(agent, b.account.id, [], read, first)).toBe(first);
     });
 
     it('another account’s block is never read, a lifted one has nothing, and only staff may ask', async () => {

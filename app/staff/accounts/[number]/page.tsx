@@ -26,7 +26,7 @@ import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter'
 import { NextRequestLink } from '@/components/staff/next-request-link';
 import { STAFF_DEVICES_ID, StaffAccountDevices } from '@/components/staff/account-devices';
 import { devicesForStaff } from '@/lib/devices/registrations';
-import { liftHoldsForStaff } from '@/lib/accounts/block-history';
+import { liftHoldsAfterRead, liftHoldsForStaff } from '@/lib/accounts/block-history';
 
 export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
   return pageTitle('app.meta.account', { number: (await params).number });
@@ -66,13 +66,15 @@ export default async function StaffAccountPage({
   const inForce = a.blocks.some((b) => b.status === 'active' || b.status === 'lift_pending');
   // What each active block's automatic lift waits for: one statement for the page's blocks, none when
   // no block is active.
-  const holds = await liftHoldsForStaff(
-    user,
-    a.id,
-    a.blocks.filter((b) => b.status === 'active').map((b) => b.id),
-  );
+  const activeIds = a.blocks.filter((b) => b.status === 'active').map((b) => b.id);
+  const holds = await liftHoldsForStaff(user, a.id, activeIds);
   const placing = a.operations.some((o) => o.kind === 'block' && o.status === 'pending');
   const waiting = a.operations.some((o) => o.status === 'pending');
+  // The switch read of the devices section (not while the page refreshes itself: below), and the
+  // holds read again once it has recorded what it saw, streamed in beside the blocks.
+  const devices = waiting ? null : devicesForStaff(user, a.id);
+  const laterHolds =
+    devices && activeIds.length ? liftHoldsAfterRead(user, a.id, activeIds, devices, holds) : null;
   // The newest change a refused block, and none in force since: a block the switch placed itself
   // after the refusal writes no operation, and "Nothing is in force" beside it was false.
   const refused =
@@ -141,13 +143,13 @@ export default async function StaffAccountPage({
         <PlaceBlockSection accountNumber={a.number} closed={inForce || placing} />
 
         <Section id="blocks-title" title={t('blocks')}>
-          <AccountBlocks account={a} holds={holds} />
+          <AccountBlocks account={a} holds={holds} laterHolds={laterHolds} />
         </Section>
 
         {/* Read from the switch once per SIP credential, streamed in (Suspense): the page never waits.
             Not while the page refreshes itself (a change waits for the switch): each refresh would
             read every credential again; their own page reads them once (review, 2026-12-07). */}
-        {waiting ? (
+        {devices === null ? (
           <Section id={STAFF_DEVICES_ID} title={all('devices.title')}>
             <p className="max-w-2xl text-sm text-slate-700">{all('staff.devices.whileWaiting')}</p>
             <Link
@@ -158,7 +160,7 @@ export default async function StaffAccountPage({
             </Link>
           </Section>
         ) : (
-          <StaffAccountDevices load={devicesForStaff(user, a.id)} />
+          <StaffAccountDevices load={devices} />
         )}
 
         <Section id="requests-title" title={t('requests')}>
