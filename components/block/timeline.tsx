@@ -1,15 +1,22 @@
-import { getTranslations } from 'next-intl/server';
+import { useTranslations } from 'next-intl';
 import { ActorName } from '@/components/ui/actor-name';
 import { namesAnActor } from '@/lib/i18n/actor';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { CredentialName } from '@/components/ui/credential-name';
 import { credentialOfResetDetail } from '@/lib/accounts/credential-name';
-import type { BlockView, PageActor } from '@/lib/blocks/queries';
+import type { BlockView, PageActor, SuspectEntry } from '@/lib/blocks/queries';
 import { displayEmail } from '@/lib/auth/email-address';
 
-/** `by`: the member who sent or withdrew a request, on the customer's page (getBlockForUser); staff pages pass none. */
-type Event = Omit<BlockView['events'][number], 'by'> & { actor?: string | null; by?: PageActor | null };
+/**
+ * `by`: the member who sent or withdrew a request, on the customer's page (getBlockForUser); staff
+ * pages pass none. `suspect`: for a suspect credential's entry (getBlockForUser), what it says.
+ */
+type Event = Omit<BlockView['events'][number], 'by' | 'actor' | 'suspect'> & {
+  actor?: string | null;
+  by?: PageActor | null;
+  suspect?: SuspectEntry | null;
+};
 
 /**
  * The ICU arguments of a sentence that names a member (block.request.sent, withdrawnBy,
@@ -36,11 +43,30 @@ export function TimelineDetail({ event: e }: { event: Pick<Event, 'type' | 'deta
 }
 
 /**
- * A block's history. Customers see what happened, and which member sent or withdrew a request ("by
- * you", or the member's address); staff (`showActor`) also see who did each thing.
+ * What a suspect credential's entry says (lib/blocks/queries.ts SuspectEntry, `timeline.suspectSeen`):
+ * "Fax (2001) was seen registered from 185.220.101.5, the address of the fraud calls: its password
+ * must be changed too before international calls come back", the credential named as every page names
+ * it (CredentialName), the address in the block page's words for it (block.suspected's three cases).
  */
-export async function Timeline({ events, showActor = false }: { events: Event[]; showActor?: boolean }) {
-  const t = await getTranslations('timeline');
+function SuspectSeen({ suspect: s }: { suspect: SuspectEntry }) {
+  const t = useTranslations('timeline');
+  return t.rich('suspectSeen', {
+    credential: () => <CredentialName credential={s.credential} brackets usernameClass="font-mono" />,
+    reason: s.reason,
+    ip: s.ip,
+    callIp: s.callIp,
+    open: s.open ? 'yes' : 'no',
+  });
+}
+
+/**
+ * A block's history. Customers see what happened, which member sent or withdrew a request ("by you",
+ * or the member's address) and when a suspect credential was found (`suspect`, SuspectSeen); staff
+ * (`showActor`) also see who did each thing. Times in the reader's zone (next-intl's request zone).
+ * No async: renders in a server component and in a test alike.
+ */
+export function Timeline({ events, showActor = false }: { events: Event[]; showActor?: boolean }) {
+  const t = useTranslations('timeline');
   return (
     <ol className="flex flex-col gap-2 border-l-2 border-slate-300 pl-4">
       {events.map((e) => (
@@ -59,7 +85,12 @@ export async function Timeline({ events, showActor = false }: { events: Event[];
                 {t('byPerson', actorArgs(e.by))}
               </>
             ) : null}
-            {e.detail ? (
+            {e.suspect ? (
+              <>
+                {' · '}
+                <SuspectSeen suspect={e.suspect} />
+              </>
+            ) : e.detail ? (
               <>
                 {' · '}
                 <TimelineDetail event={e} />

@@ -7,13 +7,13 @@ import { isRowId } from '@/lib/server/row-id';
 import { CALLS_PER_PAGE, CALLS_SHOWN, callOverview, callView } from '@/lib/blocks/call-overview';
 import { blockDestinations } from '@/lib/blocks/destinations';
 import { accountCountry } from '@/lib/phone/plan';
-import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
+import type { BlockEventType, BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { encodeCursor } from '@/lib/staff/cursor';
 import { shownRequestStatus } from '@/lib/requests/closed';
 import { howBlockEnded, liftedHow } from './ended';
 import { passwordChangedSince } from './rotation';
-import type { SuspectReason } from './suspects';
-import { timelineTitle } from './timeline-title';
+import { suspectWords, type SuspectReason } from './suspects';
+import { timelineTitle, type TimelineTitle } from './timeline-title';
 import { readStored } from '@/lib/i18n/stored';
 
 export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
@@ -130,11 +130,12 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   const placedAt = asDate(row.placedAt);
   // One read of the credentials, shared by the page and the call summary (which names the account's
   // own), each with its suspect record for this block (lib/blocks/suspects.ts: the lift waits for it
-  // as for a named one), joined in the same statement (issue 14: the page's statements stay five).
+  // as for a named one), joined in the same statement (issue 14: the page's statements stay five),
+  // with when it was first seen, for the timeline (suspectEntries).
   const credentialRows = Promise.resolve(
     db.$queryRaw<CredentialRow[]>`
       SELECT c."id", c."username", c."label", c."passwordChangedAt", c."passwordScore",
-        x."reason" AS "suspectReason", x."sourceIp" AS "suspectIp"
+        x."reason" AS "suspectReason", x."sourceIp" AS "suspectIp", x."firstSeenAt" AS "suspectSeenAt"
       FROM "SipCredential" c
       LEFT JOIN "BlockSuspectCredential" x ON x."credentialId" = c."id" AND x."blockId" = ${row.id}
       WHERE c."accountId" = ${row.accountId}
@@ -230,17 +231,22 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
      */
     liftRefused: isLiftRefusal(events.findLast((e) => e.type === 'lift_requested')),
     // Customers learn whether fraud monitoring or support placed the block, never which agent; and
-    // which member sent or withdrew a request (`by`: you, or their address as stored).
-    events: events.map((e) => ({
-      id: e.id,
-      type: e.type,
-      /** The entry's heading (timelineTitle): a block placed again by Tollgate is not support's. */
-      title: timelineTitle(e.type, e.actor),
-      at: e.at,
-      detail: e.detail,
-      actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,
-      by: MEMBER_STEPS.has(e.type) && e.actor ? memberOfStep(e.actor, row.viewerEmail) : null,
-    })),
+    // which member sent or withdrew a request (`by`: you, or their address as stored). With the
+    // block's suspect credentials, each when it was first seen (suspectEntries), in time order.
+    events: inTimeOrder<TimelineEntry>(
+      events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        /** The entry's heading (timelineTitle): a block placed again by Tollgate is not support's. */
+        title: timelineTitle(e.type, e.actor),
+        at: e.at,
+        detail: e.detail,
+        actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,
+        by: MEMBER_STEPS.has(e.type) && e.actor ? memberOfStep(e.actor, row.viewerEmail) : null,
+        suspect: null,
+      })),
+      suspectEntries(sipCredentials, credentials, overview.sourceIps, row.status !== 'lifted'),
+    ),
     requests: shownRequests,
     /**
      * How the block ended once lifted (lib/blocks/ended.ts howBlockEnded: a misdial support agreed
@@ -295,7 +301,82 @@ type CredentialRow = {
   passwordScore: number | bigint | null;
   suspectReason: string | null;
   suspectIp: string | null;
+  /** When the portal first saw it (BlockSuspectCredential.firstSeenAt, the portal's shared clock). */
+  suspectSeenAt: Date | string | number | null;
 };
+
+/**
+ * What a timeline entry for a suspect credential says (components/block/timeline.tsx, the
+ * `timeline.suspectSeen` message): the credential, named as every page names it (its label and
+ * username: lib/accounts/credential-name.ts); why and from where, in the block page's words for it
+ * (lib/blocks/suspects.ts suspectWords: `reason` `trigger_ip`, `scanner`, or `sameHost` with the call
+ * address `callIp` it shares a host with; `ip` the binding's address); and `open`, the block is still
+ * in force (or being lifted): the entry then says its password must be changed before international
+ * calls come back, else that it had to be.
+ */
+export type SuspectEntry = {
+  credential: { label: string; username: string };
+  reason: SuspectReason | 'sameHost';
+  ip: string;
+  callIp: string;
+  open: boolean;
+};
+
+/**
+ * One entry of a block's timeline as the customer's block page shows it: a BlockEvent (`suspect`
+ * null), or a suspect credential found (`type` and `title` `suspect_found`, `suspect` its words, `at`
+ * its firstSeenAt, `id` `suspect-<credential id>`), never stored as an event.
+ */
+export type TimelineEntry = {
+  id: string;
+  type: BlockEventType | 'suspect_found';
+  title: TimelineTitle;
+  at: Date;
+  detail: string | null;
+  /** Who placed the block, for a `placed` entry (`switch` or `support`); else null. */
+  actor: 'switch' | 'support' | null;
+  by: PageActor | null;
+  suspect: SuspectEntry | null;
+};
+
+/**
+ * The timeline entries of a block's suspect credentials (BlockSuspectCredential, read with the
+ * credentials: `rows`; `credentials`, the same rows as the page shows them, for `named`), one per
+ * record at its firstSeenAt, for those the calls did not name (a named one is asked for as named, as
+ * components/block/credential-list.tsx does), worded against the calls' addresses `callIps`. `open`:
+ * the block is not lifted. Reads nothing.
+ */
+function suspectEntries(
+  rows: readonly CredentialRow[],
+  credentials: readonly { id: string; named: boolean }[],
+  callIps: readonly string[],
+  open: boolean,
+): TimelineEntry[] {
+  return rows.flatMap((c) => {
+    const suspected = suspectedOf(c);
+    if (!suspected || c.suspectSeenAt === null || credentials.find((x) => x.id === c.id)?.named) return [];
+    const words = suspectWords(suspected, callIps);
+    return [
+      {
+        id: `suspect-${c.id}`,
+        type: 'suspect_found' as const,
+        title: 'suspect_found' as const,
+        at: asDate(c.suspectSeenAt),
+        detail: null,
+        actor: null,
+        by: null,
+        suspect: { credential: { label: c.label, username: c.username }, ...words, open },
+      },
+    ];
+  });
+}
+
+/**
+ * The block's events (oldest first, as read) and its suspect entries merged by time, oldest first;
+ * an event and a suspect at the same instant keep the event first (a stable sort).
+ */
+const inTimeOrder = <E extends { at: Date }>(events: E[], more: E[]): E[] =>
+  more.length ? [...events, ...more].sort((a, b) => a.at.getTime() - b.at.getTime()) : events;
 
 /** The suspect record of a credential row, as the block page shows it; null when none. */
 const suspectedOf = (c: CredentialRow): { reason: SuspectReason; sourceIp: string } | null =>

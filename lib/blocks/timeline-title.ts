@@ -1,8 +1,11 @@
 import type { BlockEventType } from '@/lib/generated/sqlite/enums';
 
-/** The heading of a timeline entry: a key of the `timeline` messages. */
+/**
+ * The heading of a timeline entry: a key of the `timeline` messages. `suspect_found` heads no event:
+ * the customer's timeline entry for a suspect credential (lib/blocks/queries.ts suspectEntries).
+ */
 export type TimelineTitle =
-  BlockEventType | 'placed_manual' | 'placed_again' | 'reapply_requested' | 'lift_stopped';
+  BlockEventType | 'placed_manual' | 'placed_again' | 'reapply_requested' | 'lift_stopped' | 'suspect_found';
 
 /**
  * The heading a block's timeline shows for a BlockEvent of `type` written by `actor` (as stored:
