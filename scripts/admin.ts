@@ -65,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       CommandError,
       createAccount,
       createUser,
+      notOfferedText,
       removeMember,
       resealSecrets,
       resetSecondFactor,
@@ -169,11 +170,13 @@ async function main(argv: string[]): Promise<number> {
         minScore,
       );
       // Whether a browser will replace the language (lib/accounts/commands.ts createUser): the operator
-      // who gave --locale, and the one who did not, each learn which they got.
+      // who gave --locale, and the one who did not, each learn which they got; for an account whose
+      // country's language the portal does not speak (BR: Portuguese), that it is not offered.
+      const replaced = "the user's browser or own choice replaces it";
       const source = {
         operator: 'set by the operator: it stays until the user changes it',
-        country: "from the account's country: the user's browser or own choice replaces it",
-        default: "by default: the user's browser or own choice replaces it",
+        country: `from the account's country: ${replaced}`,
+        default: `by default${u.countryLanguage ? ` (${notOfferedText(u.countryLanguage)})` : ''}: ${replaced}`,
       }[u.localeSource];
       console.log(`created user ${u.email} (${u.role}), language ${u.locale}, ${source}`);
     } else if (command === 'set-password') {

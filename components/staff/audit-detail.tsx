@@ -3,7 +3,7 @@ import { displayEmail } from '@/lib/auth/email-address';
 import { intlOf } from '@/lib/i18n/intl-cache';
 import type { Translate } from '@/lib/i18n/note';
 import { countryAndCode } from '@/lib/phone/format';
-import type { AuditDetail, DetailValue } from '@/lib/staff/audit-detail';
+import type { AuditDetail, DetailValue, LanguageFrom } from '@/lib/staff/audit-detail';
 import { switchErrorText } from '@/lib/switch/error-text';
 import { formatWhen, zoneName } from '@/lib/time/format';
 import { actorName } from '@/components/ui/actor-name';
@@ -92,6 +92,8 @@ function valueOf(v: DetailValue, w: DetailWords): ReactNode {
       return zoneName(v.zone, w.tag);
     case 'language':
       return languageName(v.code, w.tag);
+    case 'languageFrom':
+      return languageFromText(v, w);
     case 'actor':
       return actorName(w.actors, v.actor);
     case 'switchError':
@@ -116,6 +118,22 @@ function valueOf(v: DetailValue, w: DetailWords): ReactNode {
         </span>
       );
   }
+}
+
+/**
+ * "the account's country: Chile (CL)", "the default: Portuguese, the language of the account's
+ * country, Brazil (BR), is not offered"… in the reader's words; a row that does not name the country
+ * (or the language) gets the words without it.
+ */
+function languageFromText(v: LanguageFrom, w: DetailWords): string | null {
+  if (v.source === 'country' && v.country)
+    return w.staff('audit.term.languageFrom.countryNamed', { country: countryAndCode(v.country, w.tag) });
+  if (v.source === 'default' && v.country && v.language)
+    return w.staff('audit.term.languageFrom.defaultNotOffered', {
+      language: languageName(v.language, w.tag),
+      country: countryAndCode(v.country, w.tag),
+    });
+  return w.word(`audit.term.languageFrom.${v.source}`);
 }
 
 /** "Spanish" for "es" in the reader's language; the code as stored when Intl cannot read it. */

@@ -478,15 +478,56 @@ export type LocaleSource = 'operator' | 'country' | 'default';
  * `named` (--locale), else the language of `account`'s country when the catalogue has it, or an
  * official language of it the catalogue has (countryLocale: ES, MX, AR… → es; PY → es, where the
  * likely one is Guaraní), or what a browser set to its language reads (countryReaderLocale: AD,
- * Catalan → es), else DEFAULT_LOCALE.
+ * Catalan → es), else DEFAULT_LOCALE. Unless `named`, also `country`, the account's country (ISO
+ * 3166-1 alpha-2, as stored) the rule read, and, when it gave `default`, `countryLanguage`: the
+ * country's most likely language (a BCP 47 language subtag, `BR` → "pt", `FR` → "fr"), which
+ * LOCALES does not have. That comes from ICU's likely-subtags data (CLDR, as countryLocale reads it):
+ * no package in the project maps a country to its languages, and a table would go stale; null when
+ * ICU cannot read the country.
  */
 export function newUserLocale(
   named: Locale | undefined,
   account: { country: string } | null,
-): { locale: Locale; source: LocaleSource } {
-  if (named) return { locale: named, source: 'operator' };
-  const country = account ? countryReaderLocale(account.country) : null;
-  return country ? { locale: country, source: 'country' } : { locale: DEFAULT_LOCALE, source: 'default' };
+): { locale: Locale; source: LocaleSource; country: string | null; countryLanguage: string | null } {
+  if (named) return { locale: named, source: 'operator', country: null, countryLanguage: null };
+  const country = account?.country ?? null;
+  const locale = country ? countryReaderLocale(country) : null;
+  if (locale) return { locale, source: 'country', country, countryLanguage: null };
+  return {
+    locale: DEFAULT_LOCALE,
+    source: 'default',
+    country,
+    countryLanguage: country && likelyLanguage(country),
+  };
+}
+
+/**
+ * create-user's words for a country's language the portal does not speak (newUserLocale's
+ * `countryLanguage`, a BCP 47 language subtag), in English as the CLI writes: "Portuguese is not
+ * offered; English and Spanish are" for "pt". The names are CLDR's (Intl.DisplayNames), the list
+ * Intl.ListFormat's; the subtag itself where ICU has no name for it (testers, 2026-12-07: a Brazilian
+ * account's user got "language en, by default" with no word of why).
+ */
+export function notOfferedText(language: string): string {
+  const names = new Intl.DisplayNames('en', { type: 'language', fallback: 'code' });
+  const name = (code: string) => {
+    try {
+      return names.of(code) ?? code;
+    } catch {
+      return code; // RangeError: not a language subtag
+    }
+  };
+  const offered = new Intl.ListFormat('en', { type: 'conjunction' }).format(LOCALES.map(name));
+  return `${name(language)} is not offered; ${offered} are`;
+}
+
+/** The most likely language of `country` (ISO 3166-1 alpha-2) by ICU's likely subtags (CLDR), or null. */
+function likelyLanguage(country: string): string | null {
+  try {
+    return new Intl.Locale('und', { region: country }).maximize().language;
+  } catch {
+    return null; // RangeError: not a region subtag
+  }
 }
 
 /**
@@ -502,8 +543,12 @@ export function newUserLocale(
  * an English browser). Throws CommandError, writing nothing, on any
  * bad value (a password with a line break or another control character included, or one the README
  * publishes for a demo login: judgedPassword); audited as
- * user.created with the role, the language and whether it was chosen (`localeChosen`). Returns the
- * User row and `localeSource` (LocaleSource). A customer made a member of an account with a block in
+ * user.created with the address, the role, the language, where it came from (`localeSource`, with
+ * the account's country, `localeCountry`, for `country` and `default`, and the country's language
+ * that is not offered, `countryLanguage`, for `default`: an auditor reads why a Chilean customer got
+ * Spanish and a Brazilian one English; testers, 2026-12-07) and, as before, whether it was chosen
+ * (`localeChosen`, documented in docs/operations.md for queries on the log). Returns the User row,
+ * `localeSource` (LocaleSource) and `countryLanguage` (newUserLocale). A customer made a member of an account with a block in
  * force gets that block's notice, as its other members did (lib/blocks/lifecycle.ts noticeNewMember).
  */
 export async function createUser(
@@ -555,7 +600,7 @@ export async function createUser(
   const account = u.account ? await db.customerAccount.findUnique({ where: { number: u.account } }) : null;
   if (u.account && !account) throw new CommandError(`no account ${u.account}`);
   const password = judgedPassword(await givenPassword(raw.password), [u.email, u.name ?? ''], minScore);
-  const { locale, source: localeSource } = newUserLocale(u.locale, account);
+  const { locale, source: localeSource, country, countryLanguage } = newUserLocale(u.locale, account);
   const localeChosen = localeSource === 'operator';
   const passwordHash = await hashPassword(password);
   return createOnce(`user ${u.email} already exists`, () =>
@@ -580,9 +625,17 @@ export async function createUser(
         target: { type: 'user', id: user.id },
         // The address too, as membership.added keeps it: the target is the login's id, which tells
         // an auditor nothing (a tester, 2026-12-07).
-        detail: { email: u.email, role: u.role, locale, localeChosen },
+        detail: {
+          email: u.email,
+          role: u.role,
+          locale,
+          localeSource,
+          ...(country ? { localeCountry: country } : {}),
+          ...(countryLanguage ? { countryLanguage } : {}),
+          localeChosen,
+        },
       });
-      return { ...user, localeSource };
+      return { ...user, localeSource, countryLanguage };
     }),
   );
 }

@@ -23,12 +23,25 @@ export type DetailValue =
   | { kind: 'country'; code: string }
   | { kind: 'zone'; zone: string }
   | { kind: 'language'; code: string }
+  | LanguageFrom
   | { kind: 'actor'; actor: string }
   | { kind: 'switchError'; stored: string }
   | { kind: 'list'; items: DetailValue[] }
   | { kind: 'none' }
   | { kind: 'withheld' }
   | { kind: 'json'; text: string };
+
+/**
+ * Where a new login's language came from (create-user, lib/accounts/commands.ts newUserLocale): the
+ * operator's --locale; the account's `country` (ISO 3166-1 alpha-2; null in a row that does not say);
+ * or the default, with the `country` whose `language` (a BCP 47 language subtag, "pt") is not
+ * offered when the row says so. `notOperator`: a row written before 2026-12-07, which kept only
+ * `localeChosen: false`, so the country and the default cannot be told apart.
+ */
+export type LanguageFrom =
+  | { kind: 'languageFrom'; source: 'operator' | 'notOperator' }
+  | { kind: 'languageFrom'; source: 'country'; country: string | null }
+  | { kind: 'languageFrom'; source: 'default'; country: string | null; language: string | null };
 
 /** One field: its stored key, its label (`staff.audit.field.<label>`, null for a key the reader does not know) and its value. */
 export type DetailField = { key: string; label: string | null; value: DetailValue };
@@ -186,8 +199,14 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   // The operator's reason for a reset, or a password set, with the CLI (lib/accounts/commands.ts);
   // since 2026-12-06.
   'user.second_factor_reset': { reason: f('grantReason', 'text') },
-  // Whether create-user's language was the operator's --locale, kept as chosen (lib/accounts/commands.ts).
-  'user.created': { localeChosen: f('languageSetByOperator', 'yesNo') },
+  // Where create-user's language came from (lib/accounts/commands.ts createUser), read together as
+  // one field (FOLDS below); each key alone when a value does not fit.
+  'user.created': {
+    localeSource: f('languageFrom', 'term:audit.term.languageFrom'),
+    localeCountry: f('country', 'country'),
+    countryLanguage: f('countryLanguage', 'language'),
+    localeChosen: f('languageSetByOperator', 'yesNo'),
+  },
   'password.changed': { reason: f('grantReason', 'text') },
   // The block reasons that needed a person before and after an admin's change (lib/policy/change.ts).
   'policy.changed': { before: f('before', 'reasons'), after: f('after', 'reasons') },
@@ -201,6 +220,55 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'customer_user.disabled': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
   'customer_user.enabled': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
 };
+
+/**
+ * Keys of one action's rows read together as one field, labelled `label` and shown where the first
+ * of them is stored: `read` gives its value from the whole detail, or null when a stored value does
+ * not fit (each key is then listed by its own spec, nothing hidden).
+ */
+type Fold = {
+  keys: readonly string[];
+  label: string;
+  read: (detail: Record<string, unknown>) => DetailValue | null;
+};
+
+const FOLDS: Partial<Record<AuditAction, Fold>> = {
+  'user.created': {
+    keys: ['localeSource', 'localeCountry', 'countryLanguage', 'localeChosen'],
+    label: 'languageFrom',
+    read: languageFrom,
+  },
+};
+
+/**
+ * "Language from" of a user.created row (LanguageFrom): `localeSource` with `localeCountry` and
+ * `countryLanguage` (since 2026-12-07, with `localeChosen` still written beside it), or an older
+ * row's `localeChosen` alone: true is the operator, false says only that it was not the operator
+ * (the testers' ask: never invent whether it was the country or the default). Null when a value does
+ * not fit or the keys disagree.
+ */
+function languageFrom(d: Record<string, unknown>): DetailValue | null {
+  const { localeSource: source, localeCountry, countryLanguage, localeChosen } = d;
+  const fits = (v: unknown, re: RegExp) => v === undefined || (typeof v === 'string' && re.test(v));
+  if (!fits(localeCountry, /^[A-Z]{2}$/) || !fits(countryLanguage, /^[a-z]{2,8}$/)) return null;
+  if (localeChosen !== undefined && typeof localeChosen !== 'boolean') return null;
+  const country = (localeCountry as string | undefined) ?? null;
+  if (source === undefined) {
+    if (localeChosen === undefined || country || countryLanguage) return null;
+    return { kind: 'languageFrom', source: localeChosen ? 'operator' : 'notOperator' };
+  }
+  if (localeChosen !== undefined && localeChosen !== (source === 'operator')) return null;
+  if (source === 'operator' && !country && !countryLanguage) return { kind: 'languageFrom', source };
+  if (source === 'country' && !countryLanguage) return { kind: 'languageFrom', source, country };
+  if (source === 'default')
+    return {
+      kind: 'languageFrom',
+      source,
+      country,
+      language: (countryLanguage as string | undefined) ?? null,
+    };
+  return null;
+}
 
 /**
  * How the console shows `key` of an `action` row's detail: its label (`staff.audit.field.<label>`)
@@ -225,7 +293,8 @@ const SECRET_KEY = /pass(word|phrase)?|secret|token|totp|otp|hash|cookie|seal|co
  * object gives its fields in stored order, each with its label and typed value (text values with
  * invisible formatting escaped, revealInvisible); any other text gives `{ kind: 'text' }`; null or
  * empty gives null. Never throws. A value whose shape does not fit its key's kind (an older writer)
- * is shown by its own shape; a value under an unknown key that names a secret is `withheld`.
+ * is shown by its own shape; a value under an unknown key that names a secret is `withheld`. Keys an
+ * action's rows keep together (FOLDS: where user.created's language came from) are one field.
  */
 export function readAuditDetail(action: string, detail: string | null): AuditDetail {
   if (detail === null || detail.trim() === '') return null;
@@ -236,15 +305,24 @@ export function readAuditDetail(action: string, detail: string | null): AuditDet
     return { kind: 'text', text: revealInvisible(detail) };
   }
   if (!isObject(parsed)) return { kind: 'text', text: revealInvisible(detail) };
+  const stored = parsed;
+  const fold = FOLDS[action as AuditAction];
+  const folded = fold && fold.keys.some((k) => Object.hasOwn(stored, k)) ? fold.read(stored) : null;
+  let placed = false;
   return {
     kind: 'fields',
-    fields: Object.entries(parsed).map(([key, raw]) => {
+    fields: Object.entries(stored).flatMap(([key, raw]): DetailField[] => {
+      if (fold && folded && fold.keys.includes(key)) {
+        if (placed) return [];
+        placed = true;
+        return [{ key, label: fold.label, value: folded }];
+      }
       const spec = detailFieldSpec(action, key);
       if (!spec) {
         const value: DetailValue = SECRET_KEY.test(key) ? { kind: 'withheld' } : asStored(raw);
-        return { key: revealInvisible(key), label: null, value };
+        return [{ key: revealInvisible(key), label: null, value }];
       }
-      return { key, label: spec.label, value: typed(spec.as, raw) ?? asStored(raw) };
+      return [{ key, label: spec.label, value: typed(spec.as, raw) ?? asStored(raw) }];
     }),
   };
 }

@@ -209,6 +209,8 @@ describe('the operator CLI as a process: members, the switch, the password', () 
       email: 'dana@members.example',
       role: 'customer',
       locale: 'en',
+      localeSource: 'country',
+      localeCountry: 'US',
       localeChosen: false,
       osUser: os.userInfo().username,
       host: os.hostname(),

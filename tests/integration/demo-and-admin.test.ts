@@ -190,6 +190,8 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
       email: 'ana@clinica.example',
       role: 'customer',
       locale: 'es',
+      localeSource: 'country',
+      localeCountry: 'ES',
       localeChosen: false,
       ...operatorIdentity(),
     });
@@ -197,7 +199,11 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     const tomAudit = await db.auditLog.findFirstOrThrow({
       where: { action: 'user.created', targetId: tom.id },
     });
-    expect(JSON.parse(tomAudit.detail!)).toMatchObject({ locale: 'en', localeChosen: true });
+    expect(JSON.parse(tomAudit.detail!)).toMatchObject({
+      locale: 'en',
+      localeSource: 'operator',
+      localeChosen: true,
+    });
 
     const e = await createUser(
       db,

@@ -258,6 +258,44 @@ describe('readAuditDetail', () => {
     ]);
   });
 
+  it('reads where create-user’s language came from as one field, and lists each key when they do not fit', () => {
+    expect(
+      readAuditDetail(
+        'user.created',
+        JSON.stringify({
+          locale: 'en',
+          localeSource: 'default',
+          localeCountry: 'BR',
+          countryLanguage: 'pt',
+          localeChosen: false,
+        }),
+      ),
+    ).toEqual({
+      kind: 'fields',
+      fields: [
+        { key: 'locale', label: 'language', value: { kind: 'language', code: 'en' } },
+        {
+          key: 'localeSource',
+          label: 'languageFrom',
+          value: { kind: 'languageFrom', source: 'default', country: 'BR', language: 'pt' },
+        },
+      ],
+    });
+    // An older row's `localeChosen` alone: false is "not the operator", never a guess at which other.
+    expect(values('user.created', { localeChosen: false })).toEqual([
+      { kind: 'languageFrom', source: 'notOperator' },
+    ]);
+    // A country that is no code, or keys that disagree: nothing is hidden, each is listed as stored.
+    expect(values('user.created', { localeSource: 'country', localeCountry: 'Chile' })).toEqual([
+      { kind: 'term', key: 'audit.term.languageFrom.country', code: 'country' },
+      { kind: 'text', text: 'Chile' },
+    ]);
+    expect(values('user.created', { localeSource: 'country', localeChosen: true })).toEqual([
+      { kind: 'term', key: 'audit.term.languageFrom.country', code: 'country' },
+      { kind: 'yesNo', value: true },
+    ]);
+  });
+
   it('withholds a value under an unknown key that names a secret, at any depth', () => {
     expect(
       values('sign_in.failure', { password: 'hunter2', totpSecret: 'JBSW', recoveryCodes: ['a'] }),
