@@ -64,6 +64,8 @@ export const AUDIT_ACTIONS = [
   'switch.block.placed',
   'switch.block.placed_stale',
   'switch.block.lifted',
+  /** An event id the switch sent again with a different body: answered 409, nothing applied (lib/blocks/ingest.ts). */
+  'switch.event.id_reused',
   'reconcile.difference',
   'reconcile.resolved',
   'staff_user.created',

@@ -1,7 +1,16 @@
 import 'server-only';
 import crypto from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { JSONParser } from '@streamparser/json';
-import { applySwitchEvent, markUncertain, type EventApplied, type InboxRow } from '@/lib/blocks/lifecycle';
+import {
+  applySwitchEvent,
+  EventIdReused,
+  markUncertain,
+  type EventApplied,
+  type InboxRow,
+} from '@/lib/blocks/lifecycle';
+import { audit } from '@/lib/audit/log';
+import { CLEARED_EVENT_BODY } from '@/lib/server/retention';
 import { db } from '@/lib/server/db';
 import { sharedNow } from '@/lib/server/clock';
 import { log } from '@/lib/server/log';
@@ -18,7 +27,7 @@ import { isDatabaseUnavailable, isUniqueViolation } from '@/lib/server/db/errors
  * the switch may send the event again (`Retry-After`, RFC 9110 §10.2.3), when Tollgate can say.
  */
 export type IngestAnswer = {
-  status: 200 | 400 | 401 | 404 | 413 | 415 | 503;
+  status: 200 | 400 | 401 | 404 | 409 | 413 | 415 | 503;
   body: Record<string, unknown>;
   retryAfterSec?: number;
 };
@@ -70,9 +79,12 @@ const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): 
  * acts on it exactly once (lib/blocks/lifecycle.ts `applySwitchEvent`: the account's lock orders
  * copies, an inbox row already `processed` makes a copy a duplicate), so 50 concurrent copies of one
  * event create one block. What the event does to blocks is decided by lib/blocks/lifecycle.ts, in the switch's order
- * (see there). A placement older than the account's last change is checked against the switch's
- * GET; if the switch cannot be read, the answer is 503 and the inbox row stays `received`, so the
- * switch's retry (or the reconciler) brings it back. When the database cannot be used
+ * (see there). A placement older than the account's last change, and a lift dated before an open
+ * block by no more than the clock-skew window (lifecycle.ts SKEW_WINDOW_MS), are checked against the
+ * switch's GET; if the switch cannot be read, the answer is 503 and the inbox row stays `received`,
+ * so the switch's retry (or the reconciler) brings it back. An id already received with a different
+ * body (sameEventBody: the JSON compared, not the bytes) is answered 409 `event_id_reused`, nothing
+ * applied and the first body kept (refuseReusedId); a true copy is 200 `duplicate: true`. When the database cannot be used
  * (isDatabaseUnavailable: not reached, timed out, locked past its limits), the answer is 503
  * `database_unavailable` with `retryAfterSec` DATABASE_RETRY_AFTER_SEC; any other error is thrown.
  */
@@ -159,28 +171,42 @@ async function ingest(
   }
   const inbox = { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw };
 
+  // The same id with another body is not a copy (a switch whose id counter started again): refused
+  // before anything is applied. Read by the primary key; a copy stored meanwhile by a concurrent
+  // request is compared inside the transaction instead (applySwitchEvent, ctx.sameBody).
+  const prior = await db.switchEvent.findUnique({ where: { id: event.id }, select: { body: true } });
+  if (prior && !sameEventBody(prior.body, raw)) return refuseReusedId(event, raw, prior.body);
+
   let applied = await apply(event, inbox);
+  if (applied.kind === 'id_reused') return refuseReusedId(event, raw, applied.stored);
   if (applied.kind === 'unknown_account')
     return answer(404, {
       error: { code: 'unknown_account', message: `no account ${event.data.accountNumber}` },
     });
-  // Older than the account's last change: believed only if the switch still blocks the account. A
-  // read that another change overtook (applied while it was on the wire) is made again, twice at most.
+  // A placement older than the account's last change is believed only if the switch still blocks the
+  // account; a lift dated before a block within the clock-skew window lifts it only if the switch
+  // allows calls. A read that another change overtook (applied while it was on the wire) is made
+  // again, twice at most.
   for (let reads = 0; applied.kind === 'need_switch_state'; reads++) {
     const readAt = sharedNow();
     const state = reads < STATE_READS ? await switchClient().getAccount(event.data.accountNumber) : null;
     if (!state?.ok) {
       await markUncertain(event.data.accountNumber);
+      const why =
+        event.type === 'block.lifted'
+          ? `this lift is dated before a block placed less than ${DEFAULT_TOLERANCE_SEC} s after it (two clocks of the switch may differ that much)`
+          : 'this event is older than the account’s last change';
       return answer(503, {
         error: {
           code: 'switch_state_unavailable',
           message: state
-            ? 'this event is older than the account’s last change and the switch’s state could not be read; send it again later'
-            : 'this event is older than the account’s last change, and the account kept changing while its state was read; send it again later',
+            ? `${why}, and the switch’s state could not be read to order them; send it again later`
+            : `${why}, and the account kept changing while its state was read; send it again later`,
         },
       });
     }
     applied = await apply(event, inbox, state.value, readAt);
+    if (applied.kind === 'id_reused') return refuseReusedId(event, raw, applied.stored);
   }
   return answer(200, { received: true, duplicate: applied.kind === 'duplicate' });
 }
@@ -311,15 +337,22 @@ function aheadOfSignature(event: SwitchEvent, tSec: number): string | null {
 /**
  * One application, asked again once when a concurrent copy stored the inbox row first (P2002; see
  * applySwitchEvent). If the transaction fails otherwise, nothing of it stays, so the raw body is
- * still kept (as `received`, for the switch's retry or an operator) before the error goes on.
+ * still kept (as `received`, for the switch's retry or an operator) before the error goes on. An id
+ * found done with another body (EventIdReused: its transaction rolled back) is `id_reused`, with the
+ * body stored under it; nothing is written then.
  */
 async function apply(
   event: SwitchEvent,
   inbox: InboxRow,
   switchState?: SwitchAccount,
   switchStateReadAt?: Date,
-): Promise<EventApplied> {
-  const ctx = { inbox, switchState, switchStateReadAt };
+): Promise<EventApplied | { kind: 'id_reused'; stored: string }> {
+  const ctx = {
+    inbox,
+    switchState,
+    switchStateReadAt,
+    sameBody: (stored: string) => sameEventBody(stored, inbox.body),
+  };
   try {
     try {
       return await applySwitchEvent(event, ctx);
@@ -328,9 +361,65 @@ async function apply(
       return await applySwitchEvent(event, ctx);
     }
   } catch (e) {
+    if (e instanceof EventIdReused) return { kind: 'id_reused', stored: e.stored };
     await db.switchEvent.create({ data: inbox }).catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * Whether `received` (a body just received, as text) is the event stored as `stored` under the same
+ * id: CONTRACTS §4 answers "the same id again" as a duplicate, and a retry may have been serialised
+ * again (another key order, other white space, a byte order mark, `1.0` for `1`), so the two are
+ * compared as parsed JSON values (node:util isDeepStrictEqual: object keys in any order, arrays in
+ * order), not as bytes. A body the retention worker cleared (CLEARED_EVENT_BODY, after
+ * RETENTION_DAYS; docs/operations.md "Retention") cannot be compared: taken as the same, so such a
+ * retry stays a duplicate (docs/switch-api.md part 2). A stored body that does not parse is not the same.
+ */
+export function sameEventBody(stored: string, received: string): boolean {
+  if (stored === received || stored === CLEARED_EVENT_BODY) return true;
+  const a = parseOrNull(stored);
+  return a !== null && isDeepStrictEqual(a, parseOrNull(received));
+}
+
+/** A short fingerprint of a body for the audit log (never the body): `sha256:` and 16 hex digits. */
+const bodyFingerprint = (body: string) =>
+  `sha256:${crypto.createHash('sha256').update(body, 'utf8').digest('hex').slice(0, 16)}`;
+
+/**
+ * The answer to an id already received with a different body (sameEventBody): `409
+ * event_id_reused` (RFC 9110 §15.5.10: the request conflicts with the stored state), nothing applied
+ * and nothing stored over the first body. A switch whose id counter started again (a database
+ * restore) would otherwise lose every new event behind a `200 duplicate` (docs/switch-api.md part 2).
+ * Audited as `switch.event.id_reused` with a short hash of each body (bodyFingerprint; never the bodies,
+ * which hold numbers and addresses), on the account the new body names when Tollgate knows it, and
+ * logged as a warning.
+ */
+async function refuseReusedId(event: SwitchEvent, received: string, stored: string): Promise<IngestAnswer> {
+  const detail = {
+    storedFingerprint: bodyFingerprint(stored),
+    receivedFingerprint: bodyFingerprint(received),
+  };
+  const account = await db.customerAccount.findUnique({
+    where: { number: event.data.accountNumber },
+    select: { id: true },
+  });
+  await audit({
+    action: 'switch.event.id_reused',
+    accountId: account?.id ?? null,
+    target: { type: 'switch_event', id: event.id },
+    detail,
+  });
+  log().warn(
+    { eventId: event.id, ...detail },
+    'switch event refused: id already received with a different body',
+  );
+  return answer(409, {
+    error: {
+      code: 'event_id_reused',
+      message: `event ${event.id} was already received with a different body; nothing was applied; send this event with a new id`,
+    },
+  });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -30,6 +30,7 @@ import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-sch
 import { blockReasons } from '@/lib/switch/events-schema';
 import { readSwitchError } from '@/lib/switch/error-text';
 import type { SwitchAccount } from '@/lib/switch/schemas';
+import { DEFAULT_TOLERANCE_SEC } from '@/lib/switch/signature';
 import { accountCountry } from '@/lib/phone/plan';
 import { endAllowancesWithBlock } from '@/lib/allowances/operations';
 import { readTriggerCalls } from './trigger-calls';
@@ -47,7 +48,9 @@ import { credentialName } from '@/lib/accounts/credential-name';
 // - The switch is the truth, and its clock orders changes. `CustomerAccount.switchChangedAt` is the
 //   switch's time of the newest change applied here. A `block.lifted` lifts only blocks placed at or
 //   before its `occurredAt`; a `block.placed` older than `switchChangedAt` is only believed after the
-//   switch's own GET says the account is blocked.
+//   switch's own GET says the account is blocked. A lift dated before a block by no more than the
+//   clock-skew window (the signature's 300 s: two nodes of one switch) cannot be ordered by its time:
+//   the switch's GET decides it too (applySwitchEvent, liftedBySwitch).
 // - A lift is account-wide on the switch. It is requested for an explicit list of blocks, and only
 //   when no other block of the account stays in force (else it would undo that block).
 // - A new block cancels every lift still queued. A lift the switch confirms anyway (it was already on
@@ -433,7 +436,10 @@ export type EventApplied =
   | { kind: 'lifted'; blockIds: string[] }
   /** Older than the account's last change and the switch says the account is allowed: not a block now. */
   | { kind: 'stale' }
-  /** Older than the account's last change: apply again with the switch's current state. */
+  /**
+   * Apply again with the switch's current state: a placement older than the account's last change,
+   * or a lift dated before an open block within the clock-skew window (SKEW_WINDOW_MS).
+   */
   | { kind: 'need_switch_state' }
   | { kind: 'duplicate' }
   /** No account has the event's number: the inbox row is kept as `unknown_account`. */
@@ -453,7 +459,64 @@ type EventContext = {
    * stale: the placement asks for the switch's state again (`need_switch_state`).
    */
   switchStateReadAt?: Date;
+  /**
+   * Whether a body stored under the event's id is this event's (a copy: the caller compares the JSON,
+   * lib/blocks/ingest.ts sameEventBody). Asked when the id is already done: a different body throws
+   * EventIdReused, so nothing of this transaction stays. Absent: every copy is a duplicate.
+   */
+  sameBody?: (stored: string) => boolean;
 };
+
+/**
+ * The event's id was already received with another body (a switch whose id counter started again,
+ * say after a database restore): thrown from applySwitchEvent's transaction, which is rolled back
+ * (the switch clock the lock moved included), so nothing of the new body is applied or stored.
+ * `stored`: the body kept under the id.
+ */
+export class EventIdReused extends Error {
+  constructor(readonly stored: string) {
+    super('event id already received with a different body');
+    this.name = 'EventIdReused';
+  }
+}
+
+/**
+ * The clock-skew window, in ms: how far apart two clocks of one switch may be and still sign events
+ * Tollgate accepts (lib/switch/signature.ts DEFAULT_TOLERANCE_SEC, 300 s; docs/switch-api.md part 2,
+ * "Signing"). Within it, a `block.lifted` dated before a block's placement may still have happened
+ * after it (node A 4 minutes fast placed the block, node B lifted it a minute later), so their times
+ * cannot order them and the switch's state decides (skewedBlocks, liftedBySwitch).
+ */
+export const SKEW_WINDOW_MS = DEFAULT_TOLERANCE_SEC * 1000;
+
+/** A block a lift's time cannot order (skewedBlocks): its id and its latest placement (placedAt, or a later `placed` row). */
+type SkewedBlock = { id: string; placedAt: Date };
+
+/**
+ * The account's open blocks a `block.lifted` dated `at` would leave in force only because they were
+ * placed after `at` by no more than SKEW_WINDOW_MS: `placedAt`, or a later `placed` timeline row (a
+ * re-apply the switch confirmed), after `at`, and none later than `at` + the window. Blocks placed
+ * at or before `at` are lifted anyway; one placed later than the window is a newer block. Each with
+ * its latest placement, for the time its lift is recorded at.
+ */
+async function skewedBlocks(tx: Tx, accountId: string, at: Date): Promise<SkewedBlock[]> {
+  const edge = new Date(at.getTime() + SKEW_WINDOW_MS);
+  const rows = await tx.block.findMany({
+    where: {
+      accountId,
+      status: { in: [...OPEN] },
+      placedAt: { lte: edge },
+      events: { none: { type: 'placed', at: { gt: edge } } },
+      OR: [{ placedAt: { gt: at } }, { events: { some: { type: 'placed', at: { gt: at } } } }],
+    },
+    select: {
+      id: true,
+      placedAt: true,
+      events: { where: { type: 'placed' }, orderBy: { at: 'desc' }, take: 1, select: { at: true } },
+    },
+  });
+  return rows.map((b) => ({ id: b.id, placedAt: later(b.events[0]?.at ?? null, b.placedAt) }));
+}
 
 const CLAIMABLE = ['received', 'unknown_account'] as const;
 
@@ -487,7 +550,11 @@ export const EVENT_TRANSACTION_TIMEOUT_MS = 30_000;
  * `block.placed`: cancels queued lifts and creates the block with its trigger calls and a notice to
  * every member, unless the event is older than the account's last applied change; then the switch's
  * own state decides (`need_switch_state` until the caller passes it; the row stays `received`).
- * `block.lifted`: lifts the blocks placed at or before `occurredAt`; newer blocks stay.
+ * `block.lifted`: lifts the blocks placed at or before `occurredAt`; newer blocks stay. A block placed
+ * after `occurredAt` by no more than SKEW_WINDOW_MS (skewedBlocks) cannot be ordered by the times: the
+ * switch's state decides (`need_switch_state` until the caller passes it; the row stays `received`):
+ * `allowed` lifts it too, `blocked` keeps it (liftedBySwitch).
+ * A copy whose body differs from the one stored under its id (ctx.sameBody) throws EventIdReused.
  * Unknown account number: the row is kept as `unknown_account` (claimable once the account exists).
  * Throws Prisma's P2002 when a concurrent copy naming an unknown account stored the row first (no
  * account lock orders them): the caller asks again.
@@ -512,7 +579,10 @@ export async function applySwitchEvent(
         !!ctx.switchStateReadAt &&
         account.switchAppliedAt !== null &&
         account.switchAppliedAt > ctx.switchStateReadAt;
-      const waitForSwitch = e.type === 'block.placed' && stale && (!ctx.switchState || readBefore);
+      // A lift dated before blocks placed within the clock-skew window: the switch says which came first.
+      const skewed = e.type === 'block.lifted' ? await skewedBlocks(tx, account.id, at) : [];
+      const waitForSwitch =
+        (e.type === 'block.placed' ? stale : skewed.length > 0) && (!ctx.switchState || readBefore);
       // Not believed: older than the account's last change, and the switch says it is not blocked, or
       // blocked by a block that took effect after this one (so this one ended before it).
       const disbelieved = stale && !waitForSwitch && !switchHoldsBlockOf(ctx.switchState, at);
@@ -529,9 +599,24 @@ export async function applySwitchEvent(
         waitForSwitch ? 'received' : 'processed',
         places ? account : null,
       );
-      if (!claimed) return { kind: 'duplicate' };
+      if (!claimed) {
+        // A copy, or the same id with another body: compared only here, on a duplicate (a stored row is
+        // read for nothing else). Thrown, so the lock's move of the switch clock is rolled back too.
+        const stored = ctx.sameBody
+          ? await tx.switchEvent.findUnique({ where: { id: inbox.id }, select: { body: true } })
+          : null;
+        if (stored && !ctx.sameBody!(stored.body)) throw new EventIdReused(stored.body);
+        return { kind: 'duplicate' };
+      }
       if (waitForSwitch) return { kind: 'need_switch_state' };
-      if (e.type === 'block.lifted') return liftedBySwitch(tx, account, e, at);
+      if (e.type === 'block.lifted')
+        return liftedBySwitch(
+          tx,
+          account,
+          e,
+          at,
+          skewed.length ? { skewed, state: ctx.switchState } : undefined,
+        );
       if (disbelieved) {
         await audit(
           {
@@ -860,12 +945,24 @@ async function attachToOwn(
   return attachToFound(tx, account, e, at, { id: blockId }, 'own_placement');
 }
 
-/** A `block.lifted` event, under the lock that already moved the account's switch clock to its time. */
+/**
+ * A `block.lifted` event, under the lock that already moved the account's switch clock to its time.
+ * `skew`: the open blocks placed after `at` within the clock-skew window (skewedBlocks), with the
+ * switch's state read for them (`state`; the caller reads it first: `need_switch_state`). The switch
+ * `allowed`: the lift came after them whatever the two clocks said, and they are lifted with the rest,
+ * with the same effects (notices released, requests closed, allowances ended, queued operations
+ * withdrawn), each recorded 1 ms after its latest placement (a lift is never shown before the block
+ * it lifted); audited with `liftedDespiteOrder` (their ids), `laterPlacedAt` (the latest of their
+ * placements) and the switch's state. `blocked`: they stay in force, as a newer block always did, and
+ * the audit row says what the switch said. Either way the block the reconciler would otherwise place
+ * again, or lift, agrees with the switch.
+ */
 async function liftedBySwitch(
   tx: Tx,
   account: EventAccount,
   e: BlockLiftedEvent,
   at: Date,
+  skew?: { skewed: SkewedBlock[]; state?: SwitchAccount },
 ): Promise<EventApplied> {
   // One clock: `at` and a block's placedAt are both the switch's (an event's occurredAt, or the
   // blockedAt of the switch's answer). Neither can run ahead of the switch's signature time by more
@@ -874,14 +971,21 @@ async function liftedBySwitch(
   // Not a block the switch placed again after `at` (a re-apply it confirmed, its `placed` event at the
   // switch's blockedAt): a late lift of the earlier state left it lifted in the portal while the switch
   // held it (review, session 33).
-  const open = await tx.block.findMany({
+  const inOrder = await tx.block.findMany({
     where: {
       accountId: account.id,
       status: { in: [...OPEN] },
       placedAt: { lte: at },
       events: { none: { type: 'placed', at: { gt: at } } },
     },
+    select: { id: true },
   });
+  // The switch allows calls now: the lift came after the blocks its time could not order (skewedBlocks).
+  const despite = skew?.state?.internationalCalling === 'allowed' ? skew.skewed : [];
+  const liftedAt = new Map<string, Date>(
+    despite.map((b) => [b.id, later(at, new Date(b.placedAt.getTime() + 1))]),
+  );
+  const open = [...inOrder, ...despite.map((b) => ({ id: b.id }))];
   // A re-apply of a block the switch lifted is moot: the portal now follows the switch. One already
   // sent may have blocked the account again: the reconciler reads it.
   const reapplies = await tx.switchOperation.findMany({
@@ -890,12 +994,17 @@ async function liftedBySwitch(
   });
   await withdrawPending(tx, account.id, reapplies, 'the switch lifted this block');
   for (const b of open) {
+    const when = liftedAt.get(b.id) ?? at;
     await tx.block.update({
       where: { id: b.id },
-      data: { status: 'lifted', liftedAt: at, liftedBy: e.data.actor },
+      data: { status: 'lifted', liftedAt: when, liftedBy: e.data.actor },
     });
-    await event(tx, b.id, 'lifted', e.data.actor, storeNote('history.liftedOnSwitch'), at);
+    await event(tx, b.id, 'lifted', e.data.actor, storeNote('history.liftedOnSwitch'), when);
   }
+  // A change applied now, as an older placement the switch confirms (applySwitchEvent): the
+  // reconciler's read from before it is no reason to place these blocks again.
+  if (despite.length)
+    await moveSwitchClock(tx, account.id, new Date(Math.max(...[...liftedAt.values()].map(Number))), account);
   await releaseNoticeOnLift(
     tx,
     open.map((b) => b.id),
@@ -935,7 +1044,18 @@ async function liftedBySwitch(
       action: 'switch.block.lifted',
       accountId: account.id,
       target: { type: 'switch_event', id: e.id },
-      detail: { lifted: open.map((b) => b.id), newerStillInForce: newer },
+      detail: {
+        lifted: open.map((b) => b.id),
+        newerStillInForce: newer,
+        // Only when the switch was asked (a block within the clock-skew window): what it said, and why.
+        ...(skew && {
+          occurredAt: e.occurredAt,
+          switchSays: skew.state?.internationalCalling,
+          switchBlockedAt: skew.state?.blockedAt ?? null,
+          laterPlacedAt: new Date(Math.max(...skew.skewed.map((b) => b.placedAt.getTime()))).toISOString(),
+          ...(despite.length ? { liftedDespiteOrder: despite.map((b) => b.id) } : {}),
+        }),
+      },
     },
     tx,
   );

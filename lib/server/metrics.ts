@@ -18,12 +18,13 @@ import { WITHDRAWN_ERRORS } from '@/lib/switch/error-text';
 export type SignInMethod = 'password' | 'email_link' | 'totp';
 export type SignInOutcome = 'success' | 'failure' | 'throttled';
 /**
- * The `result` label of tollgate_switch_events_total: `new`, `duplicate`, the refusing HTTP status,
- * or `database_unavailable` for the 503 of a database outage (the other 503 is a late placement the
- * switch's state could not confirm).
+ * The `result` label of tollgate_switch_events_total: `new`, `duplicate`, the refusing HTTP status
+ * (`409`: an event id sent again with a different body, since 2026-12-07), or `database_unavailable`
+ * for the 503 of a database outage (the other 503 is a late placement, or a lift dated before a block
+ * within the clock-skew window, that the switch's state could not confirm).
  */
 export type EventResult =
-  'new' | 'duplicate' | '400' | '401' | '404' | '413' | '415' | '503' | 'database_unavailable';
+  'new' | 'duplicate' | '400' | '401' | '404' | '409' | '413' | '415' | '503' | 'database_unavailable';
 
 function create() {
   const registry = new Registry();

@@ -153,6 +153,13 @@ const FIELDS: Record<string, Spec> = {
   noticeReleased: f('noticeReleased', 'count'),
   lifted: f('blocksLifted', 'codes'),
   newerStillInForce: f('newerStillInForce', 'count'),
+  // A lift the switch's state ordered after blocks its time could not (lib/blocks/lifecycle.ts
+  // liftedBySwitch, the clock-skew window; since 2026-12-07).
+  liftedDespiteOrder: f('liftedDespiteOrder', 'codes'),
+  laterPlacedAt: f('laterPlacedAt', 'time'),
+  // An event id sent again with another body (lib/blocks/ingest.ts refuseReusedId): never the bodies.
+  storedFingerprint: f('storedFingerprint', 'code'),
+  receivedFingerprint: f('receivedFingerprint', 'code'),
   actor: f('decidedBy', 'actor'),
   portalState: f('portalState', TERM.state),
   switchState: f('switchState', TERM.state),
