@@ -68,6 +68,11 @@ const accountNeedsPersonOnce = cache(accountNeedsPerson);
  * lifted block, one being lifted, one with no calls), it comes after the advice to keep each SIP
  * password strong (`keepSafe`), so its "also" never dangles.
  *
+ * The calls' sentence names the source addresses the switch reported; calls it reported without one
+ * (lib/blocks/call-overview.ts `top.sourceIp.unreported`) are counted once at the end of that list
+ * ("and 2 calls with no address reported"), and when none had one the sentence says the address was
+ * not reported (`callsNoAddress`): an empty address read "and (country unknown)" (tester, 2026-12-07).
+ *
  * Every SIP username and dialled number in these sentences stays on one line (the `unbroken` utility,
  * app/globals.css): "salieron por acme-⏎pbx" was split on a phone, and the customer reads them back
  * to support.
@@ -111,6 +116,11 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
       return t('ipIn', { ip: shown, country: key ? where(key) : place.countryName! });
     }),
     ...others('otherIps', sourceIp.values.length, sourceIp.distinct),
+    // Calls the switch reported without an address: counted once, never an empty address (a tester,
+    // 2026-12-07: "…from 185.220.101.47 (Germany), and (country unknown)").
+    ...(sourceIp.unreported && written.ips.length
+      ? [t('noAddressCalls', { count: sourceIp.unreported })]
+      : []),
   ];
   const actionable = block.status === 'active';
   // A pending request is the customer's answer already: no second invitation to send one.
@@ -145,12 +155,19 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
     <div className="flex flex-col gap-2">
       {block.callCount ? (
         <p>
-          {t.rich('calls', {
-            count: block.callCount,
-            countries: list(countries),
-            credentials: nameList(creds),
-            ips: list(ips),
-          })}
+          {/* No call came with an address: the sentence says so, rather than "from 3 calls with…". */}
+          {written.ips.length
+            ? t.rich('calls', {
+                count: block.callCount,
+                countries: list(countries),
+                credentials: nameList(creds),
+                ips: list(ips),
+              })
+            : t.rich('callsNoAddress', {
+                count: block.callCount,
+                countries: list(countries),
+                credentials: nameList(creds),
+              })}
         </p>
       ) : null}
       {block.status === 'active' ? (

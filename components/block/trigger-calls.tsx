@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
+import { useTranslations } from 'next-intl';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { DataTable } from '@/components/ui/data-table';
 import { IpPlace } from '@/components/ui/ip-place';
@@ -45,6 +46,17 @@ export function callShown(
     number: revealInvisible(dialled.display),
     ip: revealInvisible(call.sourceIp),
   };
+}
+
+/**
+ * A call's source address in the table (`ip`, as callShown gives it) and where it is (IpPlace); a call
+ * the switch reported without one (stored as '': lib/blocks/call-overview.ts NO_SOURCE_IP) reads
+ * "address not reported" (block.noSourceIp), never an empty address beside "country unknown" (a
+ * tester, 2026-12-07). With hooks, so that it renders in a test as in the page.
+ */
+export function CallSource({ ip }: { ip: string }) {
+  const t = useTranslations('block');
+  return ip === '' ? <span className="text-slate-700">{t('noSourceIp')}</span> : <IpPlace ip={ip} />;
 }
 
 /**
@@ -150,7 +162,7 @@ export async function TriggerCalls({
                 ) : null}
               </td>
               <td>
-                <IpPlace ip={shown.ip} />
+                <CallSource ip={shown.ip} />
               </td>
               <td>{formatCallDuration(c.durationSec, locale)}</td>
             </tr>

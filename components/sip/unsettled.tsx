@@ -1,5 +1,5 @@
 import { useFormatter, useTranslations } from 'next-intl';
-import { ZONED } from '@/lib/time/format';
+import { ZONED, ZONED_SECONDS } from '@/lib/time/format';
 
 /** Why a password change's answer is not known (lib/credentials/change-state.ts unknownCause). */
 type Cause = 'no_answer' | 'error_answer';
@@ -10,16 +10,21 @@ type Cause = 'no_answer' | 'error_answer';
  * reset.unsettled.inFlight), or never known (`unknown`), worded by why: no answer came
  * (reset.unsettled.unknown) or the switch answered with an error (a 500: reset.unsettled.unknownError).
  * "Got no answer" is not true of a switch that answered 500 (tester, 2026-12-08); the form's own
- * answer (outcome.reset.switchErrorUnknown) and the alert mail already told the two apart. `at`, when
- * the change was sent, is shown in the reader's zone.
+ * answer (outcome.reset.switchErrorUnknown) and the alert mail already told the two apart. A switch
+ * that answered by asking Tollgate to wait (a 429 or 503 with Retry-After: `busyUntil`) was busy, and
+ * the notice says from when to set a new password (reset.unsettled.unknownBusy, to the second), not
+ * "now", which it would answer the same (a tester, 2026-12-07). `at`, when the change was sent, and
+ * `busyUntil` are shown in the reader's zone.
  */
 export function UnsettledNotice({
   unsettled,
 }: {
-  unsettled: { kind: 'in_flight'; at: Date } | { kind: 'unknown'; at: Date; cause: Cause };
+  unsettled: { kind: 'in_flight'; at: Date } | { kind: 'unknown'; at: Date; cause: Cause; busyUntil?: Date };
 }) {
   const t = useTranslations('reset.unsettled');
   const format = useFormatter();
+  const at = format.dateTime(unsettled.at, ZONED);
+  const busyUntil = unsettled.kind === 'unknown' ? unsettled.busyUntil : undefined;
   const key =
     unsettled.kind === 'in_flight'
       ? 'inFlight'
@@ -28,7 +33,9 @@ export function UnsettledNotice({
         : 'unknown';
   return (
     <p role="status" className="max-w-xl rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-      {t(key, { at: format.dateTime(unsettled.at, ZONED) })}
+      {busyUntil
+        ? t('unknownBusy', { at, until: format.dateTime(busyUntil, ZONED_SECONDS) })
+        : t(key, { at })}
     </p>
   );
 }

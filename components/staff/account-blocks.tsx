@@ -11,12 +11,17 @@ import { withdrawnByTollgate } from '@/lib/switch/error-text';
 import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
 import { LiftHolds } from './lift-holds';
+import { RefusedLift } from './refused-lift';
 
 /**
  * Blocks of the account, newest first; an in-force one can be lifted here. Each block has its lift
  * form whatever its status (closed unless the block is active), so that the answer to "Lift block"
  * stays on the page that shows the lift on its way. An active block says what its automatic lift
- * waits for (`holds`, lib/accounts/block-history.ts liftHoldsForStaff, by block id: LiftHolds).
+ * waits for (`holds`, lib/accounts/block-history.ts liftHoldsForStaff, by block id: LiftHolds), and,
+ * by its "Lift block", that the switch refused the latest lift asked for it (RefusedLift, from the
+ * page's own changes for the switch): the card read "In force" with "Lift block" offered again and
+ * nothing else (a tester, 2026-12-07). A block whose lift is on its way (`lift_pending`) has its form
+ * closed: its status line says "Lifting: waiting for the switch", and no "Lift block" is offered.
  */
 export function AccountBlocks({
   account,
@@ -72,6 +77,7 @@ export function AccountBlocks({
           ) : (
             <LiftHolds holds={holds.get(b.id)} otherActive={otherActive(b.id)} />
           )}
+          <RefusedLift block={b} operations={account.operations} />
           <LiftBlockForm
             blockId={b.id}
             closed={b.status !== 'active'}

@@ -42,6 +42,14 @@ export const TOP_VALUES = 10;
 export type Ranked = { values: string[]; distinct: number; counts?: number[] };
 
 /**
+ * The source address a call is stored with when the switch reported none (the event's call had no
+ * `sourceIp`, or an empty one: lib/blocks/trigger-calls.ts keeps the text sent, trimmed, and that is
+ * ''). Never an address: a summary leaves it out of the addresses it names and counts the calls
+ * (`top.sourceIp.unreported`), and the pages say "address not reported" where it would be.
+ */
+export const NO_SOURCE_IP = '';
+
+/**
  * A block's trigger calls, bounded for a page or a mail: a block may hold thousands (10,000 and a
  * few more: lib/blocks/trigger-calls.ts MAX_STORED_CALLS), and every reader used to load and list them all.
  * - `calls`: the latest `shown` calls (by time, then id), oldest first, as callView gives them;
@@ -49,13 +57,16 @@ export type Ranked = { values: string[]; distinct: number; counts?: number[] };
  * - `top`: for the dialled numbers (`to`), the SIP usernames and the source addresses, the
  *   TOP_VALUES values most calls name (ties by the earliest call: the first number dialled is the
  *   one the misdial hint names, lib/requests/dialling.ts prefixSlip) and how many distinct values
- *   there are;
+ *   there are; for the source addresses only those the switch reported (NO_SOURCE_IP is none), and
+ *   `unreported`, how many calls came with none (0 when all did): a summary read "from 185.220.101.47
+ *   (Germany), and (country unknown)" for a call without `sourceIp` (a tester, 2026-12-07);
  * - `named`: which of `accountUsernames` (the account's SIP credentials; a promise lets the caller read
  *   them beside the calls) any call names: complete, since
  *   the lift policy asks for every named credential to be changed;
  * - `unknownNames`: the names calls give that are not among them (IP-authenticated trunks),
  *   at most TOP_VALUES, most calls first, and how many there are in all;
- * - `sourceIps`: every distinct source address (the devices list flags registrations from them).
+ * - `sourceIps`: every distinct source address the switch reported (the devices list flags
+ *   registrations from them).
  * A block with fewer than `shown` calls is summarised from the calls just read (one statement, as
  * before); a larger one with GROUP BY statements, in parallel.
  */
@@ -85,11 +96,14 @@ export async function callOverview(
       top: {
         to: rank(calls.map((c) => c.to)),
         sipUsername: names,
-        sourceIp: rank(calls.map((c) => c.sourceIp)),
+        sourceIp: {
+          ...rank(calls.map((c) => c.sourceIp).filter((ip) => ip !== NO_SOURCE_IP)),
+          unreported: calls.filter((c) => c.sourceIp === NO_SOURCE_IP).length,
+        },
       },
       named: usernames.filter((u) => calls.some((c) => c.sipUsername === u)),
       unknownNames: unknown,
-      sourceIps: [...new Set(calls.map((c) => c.sourceIp))],
+      sourceIps: [...new Set(calls.map((c) => c.sourceIp))].filter((ip) => ip !== NO_SOURCE_IP),
     };
   }
   const where = { blockId };
@@ -103,7 +117,7 @@ export async function callOverview(
       orderBy: [{ _count: { sipUsername: 'desc' } }, { _min: { at: 'asc' } }, { sipUsername: 'asc' }],
       take: TOP_VALUES,
     });
-  const [[counts], to, names, unknown, named, ips] = await Promise.all([
+  const [[counts], to, names, unknown, named, grouped] = await Promise.all([
     db.$queryRaw<Counts[]>`
       SELECT COUNT(*) AS "calls", COUNT(DISTINCT "to") AS "numbers", COUNT(DISTINCT "sipUsername") AS "names"
       FROM "TriggerCall" WHERE "blockId" = ${blockId}`,
@@ -124,6 +138,9 @@ export async function callOverview(
       orderBy: [{ _count: { sourceIp: 'desc' } }, { _min: { at: 'asc' } }, { sourceIp: 'asc' }],
     }),
   ]);
+  // The calls with no source address reported are counted, never named as an address.
+  const ips = grouped.filter((r) => r.sourceIp !== NO_SOURCE_IP);
+  const unreported = grouped.find((r) => r.sourceIp === NO_SOURCE_IP)?._count._all ?? 0;
   const namedSet = new Set(named.map((r) => r.sipUsername));
   const distinctNames = Number(counts!.names);
   return {
@@ -136,7 +153,7 @@ export async function callOverview(
         counts: to.map((r) => r._count._all),
       },
       sipUsername: { values: names.map((r) => r.sipUsername), distinct: distinctNames },
-      sourceIp: { values: ips.slice(0, TOP_VALUES).map((r) => r.sourceIp), distinct: ips.length },
+      sourceIp: { values: ips.slice(0, TOP_VALUES).map((r) => r.sourceIp), distinct: ips.length, unreported },
     },
     named: usernames.filter((u) => namedSet.has(u)),
     unknownNames: { values: unknown.map((r) => r.sipUsername), distinct: distinctNames - namedSet.size },

@@ -35,3 +35,23 @@ export function unknownCause(storedError: string | null): 'no_answer' | 'error_a
     ? 'no_answer'
     : 'error_answer';
 }
+
+/**
+ * When the switch said it could be asked again, for a change it answered by asking Tollgate to wait:
+ * a 429, or a 503, with a `Retry-After` (RFC 6585 §4, RFC 9110 §10.2.3), which the change's stored
+ * error keeps as `asked_to_wait: <seconds> s; …` (lib/switch/error-text.ts storedSwitchError). That
+ * many whole seconds after `answeredAt` (when the answer came: the row's `completedAt`, or now for
+ * the answer just read), rounded up to the whole second, so that a time shown to the second is never
+ * before it (as lib/switch/quiet.ts switchQuietUntil). Null for any other error, and for a 429 without a `Retry-After`. Such a
+ * change is still not known to be applied (docs/switch-api.md: a `429` is "not known to be
+ * applied"): the customer is told the switch was busy, from when to set the password again, and
+ * that it may or may not have the new one (outcome.reset.switchBusyUnknown,
+ * reset.unsettled.unknownBusy), not "set a new password now", which it would only answer the same.
+ */
+export function askedToWaitUntil(storedError: string | null, answeredAt: Date): Date | null {
+  if (storedError === null) return null;
+  const r = readSwitchError(storedError);
+  return r.kind === 'askedToWait' && r.waitSeconds !== undefined
+    ? new Date(Math.ceil((answeredAt.getTime() + r.waitSeconds * 1000) / 1000) * 1000)
+    : null;
+}

@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
-import { awaitsSwitchAnswer, unknownCause } from './change-state';
+import { askedToWaitUntil, awaitsSwitchAnswer, unknownCause } from './change-state';
 import { consumeAll, LIMITS, reward, type LimitName } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { recordPasswordReset } from '@/lib/blocks/lifecycle';
@@ -20,6 +20,9 @@ import { failureNote, isKnownNotApplied, refusedTollgate } from '@/lib/switch/re
 import { storedSwitchError } from '@/lib/switch/error-text';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { recordReceipt, type Once, type Receipt } from '@/lib/server/idempotency';
+import { localeOf } from '@/lib/i18n/locales';
+import { requestFormatTag } from '@/lib/i18n/request-locale';
+import { formatWhen } from '@/lib/time/format';
 
 /**
  * data.recorded false: the switch has the new password, but recording it here is still in progress.
@@ -27,7 +30,8 @@ import { recordReceipt, type Once, type Receipt } from '@/lib/server/idempotency
  * limits or busy; or this credential's or this login's changes in the hour: countReset, with the
  * minutes to wait), conflict (another change of this credential is still waiting for the switch:
  * nothing sent), unavailable (the switch did not confirm; nothing recorded: refused, or its answer is
- * not known, worded by unknownCause), not_found (not theirs).
+ * not known, worded by unknownCause, or by when the switch can be asked again when it asked Tollgate
+ * to wait: outcome.reset.switchBusyUnknown with `until`, askedToWaitUntil), not_found (not theirs).
  */
 export type ResetOutcome = Outcome<{ recorded: boolean; liftQueued: boolean }>;
 
@@ -148,7 +152,14 @@ export async function resetSipPassword(
     });
     // No answer (a timeout), or not the switch's confirmation (a 5xx, a garbled 200): the switch may
     // have applied it, and only a new password settles which one is in force, as the reset page then
-    // says (unsettledChange).
+    // says (unsettledChange). A switch that asked to be left alone for a while (a 429 or 503 with
+    // Retry-After) is told apart: "set a new password now" would only be answered the same (a
+    // tester, 2026-12-07), so the customer reads that it is busy and from when to set it again.
+    const busyUntil = status === 'unknown' ? askedToWaitUntil(stored, new Date()) : null;
+    if (busyUntil)
+      return fail('unavailable', 'outcome.reset.switchBusyUnknown', {
+        until: await readerTime(user, busyUntil),
+      });
     if (status === 'unknown') return fail('unavailable', UNKNOWN_KEY[unknownCause(stored)]);
     return fail('unavailable', 'outcome.reset.switchFailed', {
       failure: failureNote(res, { key: 'outcome.switch.action.sipPassword' }),
@@ -161,6 +172,16 @@ export async function resetSipPassword(
   return succeed(
     recorded ? { recorded: true, liftQueued: recorded.liftQueued } : { recorded: false, liftQueued: false },
   );
+}
+
+/**
+ * `at` to the second in `user`'s zone, in the language the action answers in (User.locale, as
+ * lib/server/safe-action.ts picks it: localeOf) and the tag their pages format it with
+ * (requestFormatTag), as the answer to a resent form says when it was first sent.
+ */
+async function readerTime(user: CurrentUser, at: Date): Promise<string> {
+  const locale = await requestFormatTag(localeOf(user), user);
+  return formatWhen(at, user.timeZone, { seconds: true, locale });
 }
 
 /** The customer's words for a change whose switch answer is not known, by why (unknownCause). */
@@ -470,11 +491,19 @@ export async function latestChange(
     const at = asDate(last.switchConfirmedAt ?? last.completedAt ?? last.createdAt);
     return { unsettled: null, confirmed: { at, byId: last.userId, email: last.email } };
   }
-  if (last.status === 'unknown')
+  if (last.status === 'unknown') {
+    // The switch asked to be left alone (a 429 or 503 with Retry-After): from when to set it again.
+    const busyUntil = askedToWaitUntil(last.error, asDate(last.completedAt ?? last.createdAt));
     return {
-      unsettled: { kind: 'unknown', at: createdAt, cause: unknownCause(last.error) },
+      unsettled: {
+        kind: 'unknown',
+        at: createdAt,
+        cause: unknownCause(last.error),
+        ...(busyUntil ? { busyUntil } : {}),
+      },
       confirmed: null,
     };
+  }
   const stuck = createdAt.getTime() < sharedNow().getTime() - inFlightMs();
   const unsettled: Unsettled = stuck
     ? { kind: 'unknown', at: createdAt, cause: 'no_answer' }
@@ -485,10 +514,12 @@ export async function latestChange(
 /**
  * A change whose switch answer is not known, as the reset page says it: `in_flight` (still on the
  * wire), or `unknown` (sent at `at`), with why (`cause`: unknownCause; `no_answer` for a change a
- * restart cut short).
+ * restart cut short) and, when the switch answered it by asking Tollgate to wait (a 429 or 503 with
+ * Retry-After), from when it may be asked again (`busyUntil`: askedToWaitUntil).
  */
 export type Unsettled =
-  { kind: 'in_flight'; at: Date } | { kind: 'unknown'; at: Date; cause: 'no_answer' | 'error_answer' };
+  | { kind: 'in_flight'; at: Date }
+  | { kind: 'unknown'; at: Date; cause: 'no_answer' | 'error_answer'; busyUntil?: Date };
 
 /** A time a raw read returns: a Date (PostgreSQL), or the text or number SQLite stores. */
 const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(v));

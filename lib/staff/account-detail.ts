@@ -49,6 +49,7 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
       const p = JSON.parse(o.payload) as Partial<PlacePayload> & {
         actor?: string;
         registrationsRead?: boolean;
+        blockIds?: string[];
       };
       return {
         id: o.id,
@@ -62,6 +63,10 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
         attempts: p.registrationsRead === false ? 0 : o.attempts,
         lastError: o.lastError,
         actor: p.actor ?? null,
+        // The blocks a lift was for (LiftPayload.blockIds; the row's own blockId for one written
+        // without them), so that a block's card can say the switch refused its lift
+        // (components/staff/refused-lift.tsx). Empty for the other kinds' payloads without them.
+        blockIds: p.blockIds ?? (o.kind === 'lift' && o.blockId ? [o.blockId] : []),
       };
     }),
   };

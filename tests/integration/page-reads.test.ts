@@ -441,7 +441,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         top: {
           to: { values: ['+252611234567'], distinct: 1, counts: [2] },
           sipUsername: { values: ['trunk-9', 'zz-desk'], distinct: 2, counts: [1, 1] },
-          sourceIp: { values: ['203.0.113.9'], distinct: 1, counts: [2] },
+          sourceIp: { values: ['203.0.113.9'], distinct: 1, counts: [2], unreported: 0 },
         },
         sourceIps: ['203.0.113.9'],
         destinations: { numbers: ['+252611234567'], unreadable: 0 },

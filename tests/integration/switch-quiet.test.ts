@@ -305,7 +305,8 @@ describe.each(dialects())('a switch that asks for quiet, on %s', (dialect) => {
     expect(outcome).toMatchObject({
       ok: false,
       code: 'unavailable',
-      note: { key: 'outcome.reset.switchErrorUnknown' }, // the switch answered, asking to wait
+      // The switch answered, asking to wait: busy, and from when (tests/integration/sip-reset-busy.test.ts).
+      note: { key: 'outcome.reset.switchBusyUnknown' },
     });
     expect(await received()).toHaveLength(1); // 30 s is past the request's 2 s budget: not asked again
     expect(await processSwitchOutbox()).toBe(0);

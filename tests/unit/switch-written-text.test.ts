@@ -76,7 +76,7 @@ describe("the block page's calls and summary show switch-written text escaped", 
       top: {
         to: { values: [], distinct: 0 },
         sipUsername: { values: ['eve-desk', `trunk${c}kcsed-eve`], distinct: 2 },
-        sourceIp: { values: [`10.0.0.1${c}`], distinct: 1 },
+        sourceIp: { values: [`10.0.0.1${c}`], distinct: 1, unreported: 0 },
       },
       unknownNames: [`trunk${c}kcsed-eve`],
     });
