@@ -1,10 +1,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import {
-  LINK_BIND_COOKIE,
+  bindingsToDrop,
   LINK_BIND_MAX_AGE_SEC,
   LINK_BIND_PATH,
+  linkBindCookie,
   newLinkBinding,
 } from '@/lib/auth/link-binding';
+import { readLinkQuery, type LinkSearchParams } from '@/lib/auth/link-query';
 import { RETURN_TO_HEADER, returnToOf } from '@/lib/auth/callback-url';
 import { refusedAction } from '@/lib/server/action-request';
 import { securityHeaders } from '@/lib/server/security-headers';
@@ -30,11 +32,8 @@ export async function proxy(request: NextRequest) {
     https,
     dev: process.env.NODE_ENV === 'development',
   });
-  let binding: string | null = null;
-  if (request.nextUrl.pathname === LINK_BIND_PATH && !request.cookies.get(LINK_BIND_COOKIE)?.value) {
-    binding = newLinkBinding();
-    request.cookies.set(LINK_BIND_COOKIE, binding); // the page rendered for this very request sees it too
-  }
+  const binding = newBindingFor(request);
+  if (binding) request.cookies.set(binding.name, binding.value); // the page rendered for this very request sees it too
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set(REQUEST_ID_HEADER, requestId);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']);
@@ -62,15 +61,41 @@ export async function proxy(request: NextRequest) {
       : NextResponse.next({ request: { headers: requestHeaders } });
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   response.headers.set(REQUEST_ID_HEADER, requestId);
-  if (binding)
-    response.cookies.set(LINK_BIND_COOKIE, binding, {
+  if (binding) {
+    const options = {
       httpOnly: true,
       sameSite: 'lax', // lib/auth/link-binding.ts: why not Strict
       secure: https,
       path: LINK_BIND_PATH,
-      maxAge: LINK_BIND_MAX_AGE_SEC,
-    });
+    } as const;
+    for (const name of binding.drop) response.cookies.set(name, '', { ...options, maxAge: 0 });
+    response.cookies.set(binding.name, binding.value, { ...options, maxAge: LINK_BIND_MAX_AGE_SEC });
+  }
   return response;
+}
+
+/**
+ * The binding cookie a GET or HEAD of a sign-in link's page sets (lib/auth/link-binding.ts): named
+ * after the link's token as the page reads it (readLinkQuery), a fresh value only when the browser
+ * has none for THAT link, so that another link's page, loaded at the same moment, never replaces it;
+ * `drop`: the oldest bindings to delete first, past LINK_BIND_MAX_COOKIES. Null for any other
+ * request, a POST (Continue checks the cookie the page was shown with, it never gets a new one), a
+ * query without a whole token (the page only redirects), or a link this browser is bound to already
+ * (the same link opened again from webmail keeps the binding of the page already open).
+ */
+function newBindingFor(request: NextRequest): { name: string; value: string; drop: string[] } | null {
+  if (request.nextUrl.pathname !== LINK_BIND_PATH) return null;
+  if (request.method !== 'GET' && request.method !== 'HEAD') return null;
+  const query: LinkSearchParams = {};
+  for (const key of new Set(request.nextUrl.searchParams.keys())) {
+    const all = request.nextUrl.searchParams.getAll(key);
+    query[key] = all.length === 1 ? all[0] : all;
+  }
+  const { token } = readLinkQuery(query);
+  if (token === null) return null;
+  const name = linkBindCookie(token);
+  if (request.cookies.get(name)?.value) return null;
+  return { name, value: newLinkBinding(), drop: bindingsToDrop(request.cookies.getAll()) };
 }
 
 /** %00–%1F and %7F in a URL path (RFC 3986 percent-encoding): C0 control characters and DEL. */

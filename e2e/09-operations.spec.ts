@@ -9,7 +9,7 @@ import { credentialIdOf, query } from './support/db';
 import { E2E, E2E_DIR } from './support/env';
 import { createCustomer } from './support/factories';
 import { expectSecurityHeaders } from './support/security-headers';
-import { LINK_BIND_COOKIE } from '../lib/auth/link-binding';
+import { linkBindCookie } from '../lib/auth/link-binding';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { freeTcpPort, startPortal } from './support/kamailio-portal';
 import { rawRequest } from './support/raw-http';
@@ -175,21 +175,22 @@ async function signInOutcomes(page: Page) {
   await page.goto('/sign-in');
   await fiveWrongPasswords(page, user.email);
   const { user: byLink } = await createCustomer([]);
-  // The link's page binds itself to this browser (lib/auth/link-binding.ts): a fresh cookie on the
-  // answer, seen by the page rendered for that same request (the "Continue" POST would fail without it).
-  await page.context().clearCookies({ name: LINK_BIND_COOKIE });
-  const linkPage = await page.goto(await emailedLink(page, byLink.email));
+  // The link's page binds itself to this browser (lib/auth/link-binding.ts): a fresh cookie of its
+  // own link on the answer, seen by the page rendered for that same request (the "Continue" POST
+  // would fail without it).
+  const link = await emailedLink(page, byLink.email);
+  const bindName = linkBindCookie(new URL(link).searchParams.get('token')!);
+  const linkPage = await page.goto(link);
   await expectSecurityHeaders(linkPage, { referrer: 'same-origin' });
-  const bind =
-    /^tollgate-link-bind=([A-Za-z0-9_-]{43}); Path=\/sign-in\/link; .*HttpOnly; SameSite=lax$/.exec(
-      (await linkPage?.headerValue('set-cookie')) ?? '',
-    )?.[1];
+  const bind = new RegExp(
+    `^${bindName}=([0-9a-z]+\\.[A-Za-z0-9_-]{43}); Path=/sign-in/link; .*HttpOnly; SameSite=lax$`,
+  ).exec((await linkPage?.headerValue('set-cookie')) ?? '')?.[1];
   expect(bind).toBeTruthy();
   const [post] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/sign-in/link')),
     continueLink(page),
   ]);
-  expect(await post.request().headerValue('cookie')).toContain(`${LINK_BIND_COOKIE}=${bind}`);
+  expect(await post.request().headerValue('cookie')).toContain(`${bindName}=${bind}`);
   // The action redirects to `/`: Next answers the POST with that page's payload and headers (it fetches
   // it from this same server), so the Referrer-Policy is `/`'s.
   await expectSecurityHeaders(post);

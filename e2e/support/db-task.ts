@@ -1,6 +1,7 @@
 // Run by the email journeys through runTsx: small changes to the e2e database that a browser cannot make.
 import crypto from 'node:crypto';
 import { getDb } from '@/lib/server/db';
+import { continueLink, hashLinkToken, NOTICE_LINK_MAX_AGE_SEC } from '@/lib/mail/link-token';
 
 async function main() {
   const [command, email] = process.argv.slice(2);
@@ -12,6 +13,22 @@ async function main() {
       data: { expires: new Date(Date.now() - 60_000) },
     });
     process.stdout.write(String(r.count));
+  } else if (command === 'sign-in-links') {
+    // A live sign-in link of this address to each destination that follows (argv[4]…: paths), as
+    // that many block notices would carry (a day each): the links, one a line, in that order.
+    const links: string[] = [];
+    for (const callbackPath of process.argv.slice(4)) {
+      const token = crypto.randomBytes(32).toString('hex');
+      await db.verificationToken.create({
+        data: {
+          identifier: email,
+          token: hashLinkToken(token),
+          expires: new Date(Date.now() + NOTICE_LINK_MAX_AGE_SEC * 1000),
+        },
+      });
+      links.push(continueLink(process.env.APP_URL!, { token, callbackPath }));
+    }
+    process.stdout.write(links.join('\n'));
   } else if (command === 'next-totp-window') {
     // As if the 5-minute window of second-factor attempts had passed (the count across windows stays).
     const user = await db.user.findUniqueOrThrow({ where: { email } });

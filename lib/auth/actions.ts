@@ -16,8 +16,8 @@ import {
   giveDeviceCookie,
   keepDeviceKnown,
 } from '@/lib/auth/known-device';
-import { LINK_BIND_COOKIE, LINK_BIND_PATH } from '@/lib/auth/link-binding';
-import { redeemSignInLink } from '@/lib/auth/link-sign-in';
+import { LEGACY_LINK_BIND_COOKIE, LINK_BIND_PATH, linkBindCookie } from '@/lib/auth/link-binding';
+import { bindingOf, redeemSignInLink } from '@/lib/auth/link-sign-in';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { currentUser, secondFactorPending, type CurrentUser } from '@/lib/auth/session';
 import { attemptSignIn, signInSchema } from '@/lib/auth/sign-in';
@@ -136,25 +136,32 @@ async function continueLink(form: FormData): Promise<ActionState> {
   const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 256) : '');
   const callbackUrl = safeCallbackUrl(raw.callbackUrl);
   const jar = await cookies();
+  const token = str(raw.token);
   const outcome = await redeemSignInLink(
     {
-      token: str(raw.token),
+      token,
       proof: str(raw.proof),
-      bindCookie: jar.get(LINK_BIND_COOKIE)?.value,
+      bindCookie: bindingOf(jar, token),
       tz: browserZoneField.parse(raw.tz),
       signedInId: (await currentUser())?.id ?? null,
     },
     await requestMeta(),
   );
-  if (!outcome.ok && outcome.reason === 'unbound')
-    return { message: translate(await requestLocale())('signIn.linkUnbound') };
+  if (!outcome.ok && (outcome.reason === 'unbound' || outcome.reason === 'stale'))
+    return {
+      message: translate(await requestLocale())(
+        outcome.reason === 'unbound' ? 'signIn.linkUnbound' : 'signIn.linkStale',
+      ),
+    };
   // Signed in as someone else since the page was shown (another tab): nothing used, say whose it is.
   if (!outcome.ok && outcome.reason === 'other_user')
     return {
       message: translate(await requestLocale())('signIn.linkOtherUser', { owner: outcome.maskedEmail }),
     };
   if (!outcome.ok) redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  jar.delete({ name: LINK_BIND_COOKIE, path: LINK_BIND_PATH });
+  // This link's binding is spent with it (lib/auth/link-binding.ts: a browser does not pile them up).
+  jar.delete({ name: linkBindCookie(token), path: LINK_BIND_PATH });
+  if (jar.get(LEGACY_LINK_BIND_COOKIE)) jar.delete({ name: LEGACY_LINK_BIND_COOKIE, path: LINK_BIND_PATH });
   // The person proved they read this mailbox in this browser: it is a known device for this email now,
   // once the sign-in is complete (with a second factor, when the code is right: lib/auth/mfa/actions.ts).
   // The login as read BEFORE the link was used: a revocation or a disable committing meanwhile leaves

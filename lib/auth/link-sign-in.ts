@@ -12,6 +12,7 @@ import { lockUser } from '@/lib/server/db/lock';
 import { firstStatement } from '@/lib/server/db/unavailable';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { hashLinkToken } from '@/lib/mail/link-token';
+import { LEGACY_LINK_BIND_COOKIE, linkBindCookie } from '@/lib/auth/link-binding';
 import { unlockSecondFactor } from '@/lib/auth/mfa/lockout';
 import { mac, sameMac } from '@/lib/server/seal';
 import { adoptZoneAtSignIn } from '@/lib/time/zone';
@@ -20,9 +21,10 @@ import { adoptZoneAtSignIn } from '@/lib/time/zone';
 // 1. GET (or HEAD) of /sign-in/link only reads: linkOwner() says whether to show "Continue" or the
 //    sign-in page's "used or expired" notice. Nothing is written, no session cookie is ever set.
 // 2. The POST from that page (redeemSignInLink) must carry a proof made for that page's binding cookie
-//    (proxy.ts sets it on the GET), so a request that did not come from the browser showing the page is
-//    refused; then the token is deleted (single use, checked against its expiry in the same statement)
-//    and the link's user is signed in through the `link` provider.
+//    (proxy.ts sets it on the GET, one cookie per link: lib/auth/link-binding.ts), so a request that
+//    did not come from the browser showing the page is refused; then the token is deleted (single
+//    use, checked against its expiry in the same statement) and the link's user is signed in through
+//    the `link` provider.
 
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 const UNLOCK_PREFIX = 'mfa-unlock:';
@@ -117,19 +119,41 @@ export function maskEmail(stored: string): string {
 export const linkForAnotherUser = (ownerId: string, signedInId: string | null | undefined): boolean =>
   !!signedInId && signedInId !== ownerId;
 
-/** The proof a "Continue" form carries: HMAC of the browser's binding cookie and the token (64 hex). */
+/**
+ * The proof a "Continue" form carries: HMAC of the value of the browser's binding cookie for this
+ * link (lib/auth/link-binding.ts linkBindCookie) and the token (64 hex).
+ */
 export const bindingProof = (bindCookie: string, token: string) =>
   mac(`${bindCookie}\n${token}`, 'link-binding-v1');
 
+/**
+ * The binding a Continue POST for `token` carries: the value of the link's own cookie
+ * (linkBindCookie), else of the one cookie pages shown before per-link bindings set
+ * (LEGACY_LINK_BIND_COOKIE), else undefined. `jar`: the request's cookies (next/headers cookies()).
+ */
+export function bindingOf(
+  jar: { get(name: string): { value: string } | undefined },
+  token: string,
+): string | undefined {
+  return jar.get(linkBindCookie(token))?.value || jar.get(LEGACY_LINK_BIND_COOKIE)?.value || undefined;
+}
+
 export type UseLinkOutcome =
   | { ok: true; userId: string; email: string; login: DeviceLogin }
-  | { ok: false; reason: 'unbound' | 'invalid' }
+  | { ok: false; reason: 'unbound' | 'stale' | 'invalid' }
   | { ok: false; reason: 'other_user'; maskedEmail: string };
 
 /**
- * The "Continue" POST. `unbound`: the POST did not come from a browser that showed the page for this
- * token (no binding cookie, or a proof made for another one); nothing changes. `invalid`: the link is
- * used, expired or its user disabled. On success the token is gone, a session exists (the caller's
+ * The "Continue" POST. `bindCookie`: the binding this POST carries for the token (bindingOf). When
+ * the POST did not come from the browser that showed this very page for this token, nothing changes,
+ * and the answer says why: `unbound`, the browser sent no binding for this link (cookies refused or
+ * cleared, or one kept past its day); `stale`, it has one, but not the one the page's proof was
+ * made for (the link was opened again in another tab or window of this browser since, and that
+ * page's Continue works; or the form was copied to another browser); `invalid` when the link itself
+ * is used, expired or its user disabled (a second tab of a link used a moment ago in the first: its
+ * cookie went with that use), which is the true cause then, and which the page's GET tells anyone
+ * holding the link anyway. `invalid` too for a bound POST whose link is used, expired or its user
+ * disabled. On success the token is gone, a session exists (the caller's
  * response carries its cookie), a second-factor lock named by an unlock link is lifted, and it is audited.
  * `tz`: the browser's zone the Continue form carried, adopted unless the user has a second factor
  * (the session is then half signed in, as after the password: adoptZoneAtSignIn in lib/time/zone.ts).
@@ -155,10 +179,13 @@ export async function redeemSignInLink(
     !TOKEN.test(input.token) ||
     !sameMac(input.proof, bindingProof(input.bindCookie, input.token))
   ) {
-    // The first statement of this path: an outage here has changed nothing.
-    await firstStatement(() => audit({ action: 'sign_in.link_unbound', meta }));
+    // Reads and one audit row: an outage in either has changed nothing.
+    const live = TOKEN.test(input.token) && (await userOfLink(input.token)) !== null;
+    await firstStatement(() =>
+      audit({ action: live ? 'sign_in.link_unbound' : 'sign_in.link_refused', meta }),
+    );
     countSignIn('email_link', 'failure');
-    return { ok: false, reason: 'unbound' };
+    return { ok: false, reason: !live ? 'invalid' : input.bindCookie ? 'stale' : 'unbound' };
   }
   const found = await userOfLink(input.token);
   if (found && linkForAnotherUser(found.user.id, input.signedInId)) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { form, session } from '@/tests/helpers/action-edge';
 import { browser } from '@/tests/helpers/browser-edge';
 import { dialects, pointDbAt } from '@/tests/helpers/db';
-import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
+import { linkBindCookie } from '@/lib/auth/link-binding';
 import { DATABASE_UNAVAILABLE_DIGEST } from '@/lib/i18n/error-text';
 
 // The forms of someone not signed in (password sign-in, "email me a link", a sign-in link's
@@ -68,7 +68,7 @@ describe.each(dialects())('forms of someone not signed in, the %s database unava
   it('a sign-in link: its page is the outage page (503), its Continue says nothing changed', async () => {
     await expect(linkOwner(TOKEN)).rejects.toMatchObject({ digest: DATABASE_UNAVAILABLE_DIGEST });
     const bind = 'bind-cookie-of-this-browser';
-    browser.cookies = { [LINK_BIND_COOKIE]: bind };
+    browser.cookies = { [linkBindCookie(TOKEN)]: bind };
     expect(
       await continueLinkAction(
         undefined,

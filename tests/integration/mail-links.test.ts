@@ -166,10 +166,24 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
   it('a POST without the binding cookie, or with a proof made for another browser, is refused and uses nothing', async () => {
     const { link, user } = await noticeLink(`link-unbound-${dialect}@t.example`);
     expect(await redeem(link, null)).toEqual({ ok: false, reason: 'unbound' });
-    expect(await redeem(link, 'another-browser-cookie-0123456789')).toEqual({ ok: false, reason: 'unbound' });
-    expect(await redeem(link, BIND, 'f'.repeat(64))).toEqual({ ok: false, reason: 'unbound' });
+    // A binding for this link, but not the one the proof was made for: the page is stale (the link
+    // was opened again in another tab), or the form was copied to another browser.
+    expect(await redeem(link, 'another-browser-cookie-0123456789')).toEqual({ ok: false, reason: 'stale' });
+    expect(await redeem(link, BIND, 'f'.repeat(64))).toEqual({ ok: false, reason: 'stale' });
     expect(await linkIsUsable(tokenOf(link))).toBe(true);
     expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it('an unbound POST for a link already used is told the link is used, not that cookies are missing', async () => {
+    const { link } = await noticeLink(`link-used-unbound-${dialect}@t.example`);
+    expect(await redeem(link)).toMatchObject({ ok: true });
+    // A second tab of the same link: its cookie went with the first tab's use (deleted on success).
+    expect(await redeem(link, null)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await redeem(link, 'another-browser-cookie-0123456789')).toEqual({ ok: false, reason: 'invalid' });
+    expect(await redeemSignInLink({ token: 'not a token', proof: '', bindCookie: null }, meta)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
   });
 
   it('an expired link is not usable, and is refused', async () => {

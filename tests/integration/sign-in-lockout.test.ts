@@ -78,7 +78,7 @@ const { requestSignInLink } = await import('@/lib/auth/email-link');
 const { attemptSignIn } = await import('@/lib/auth/sign-in');
 const { DEVICE_COOKIE, deviceLogin, keepDeviceKnown, knownDevice, newDeviceCookie } =
   await import('@/lib/auth/known-device');
-const { LINK_BIND_COOKIE } = await import('@/lib/auth/link-binding');
+const { linkBindCookie } = await import('@/lib/auth/link-binding');
 const { bindingProof } = await import('@/lib/auth/link-sign-in');
 const { hashPassword } = await import('@/lib/auth/password');
 const { consume, LIMITS } = await import('@/lib/server/rate-limit');
@@ -189,7 +189,7 @@ describe.each(dialects())('a stranger cannot lock the owner out, on %s', (dialec
     const link = new URL(unseal(JSON.parse(row.payload).sealedUrl, 'mail-payload-v1'));
     const token = link.searchParams.get('token')!;
     const BIND = 'owner-phone-binding-cookie-0123456789';
-    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    edge.jar.set(linkBindCookie(token), BIND);
     await redirected(
       continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
     );
@@ -480,7 +480,7 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
     // Links revoked once before this one was asked for: the put-back compares a stored mark, not only none.
     await getDb().user.update({ where: { email }, data: { linksRevokedAt: new Date(Date.now() - 60_000) } });
     const BIND = 'outage-binding-cookie-0123456789abcdef';
-    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    edge.jar.set(linkBindCookie(token), BIND);
     const cont = () =>
       continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' }));
     const restore = await failInserts(dialect, 'Session');
@@ -494,7 +494,7 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
     await redirected(cont());
     expect(await getDb().verificationToken.count({ where: { identifier: email } })).toBe(0);
     // Used once: the same link again, in the same browser, is refused.
-    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    edge.jar.set(linkBindCookie(token), BIND);
     await expect(cont()).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
   });
 
@@ -516,7 +516,7 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
       edge.jar.clear();
       const token = await mailedLinkToken(email);
       const BIND = 'revoked-binding-cookie-0123456789abcdef';
-      edge.jar.set(LINK_BIND_COOKIE, BIND);
+      edge.jar.set(linkBindCookie(token), BIND);
       const db = getDb();
       const name = `test_revoke_on_use_${dialect}`;
       const sets =
@@ -562,7 +562,7 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
       // The revocation stands: the link is gone, and stays gone once the login is enabled again.
       expect(await db.verificationToken.count({ where: { identifier: email } })).toBe(0);
       await db.user.update({ where: { email }, data: { disabled: false } });
-      edge.jar.set(LINK_BIND_COOKIE, BIND);
+      edge.jar.set(linkBindCookie(token), BIND);
       await expect(
         continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
       ).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
@@ -899,7 +899,7 @@ describe.each(dialects())('known-device cookies, on %s', (dialect) => {
       'token',
     )!;
     const BIND = 'known-device-binding-cookie-0123456789';
-    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    edge.jar.set(linkBindCookie(token), BIND);
     await redirected(
       continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
     );
@@ -932,7 +932,7 @@ describe.each(dialects())('known-device cookies, on %s', (dialect) => {
     const token = new URL(unseal(JSON.parse(mail.payload).sealedUrl, 'mail-payload-v1')).searchParams.get(
       'token',
     )!;
-    edge.jar.set(LINK_BIND_COOKIE, 'known-device-binding-cookie-abcdef0123');
+    edge.jar.set(linkBindCookie(token), 'known-device-binding-cookie-abcdef0123');
     await redirected(
       continueLinkAction(
         undefined,
@@ -1100,7 +1100,7 @@ describe.each(dialects())('known-device cookies, on %s', (dialect) => {
     expect(await requestSignInLink(user.email, '/', freshAddress())).toEqual(SENT);
     const token = await newestLinkToken(user.email);
     const BIND = 'epoch-race-binding-cookie-0123456789ab';
-    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    edge.jar.set(linkBindCookie(token), BIND);
     const drop = await moveMarkOnLinkUse(dialect, `test_epoch_on_use_${dialect}`);
     try {
       await redirected(

@@ -16,7 +16,7 @@ vi.mock('next/headers', async () => (await import('@/tests/helpers/cookie-jar'))
 const { continueLinkAction, signInAction } = await import('@/lib/auth/actions');
 const { verifyAction } = await import('@/lib/auth/mfa/actions');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
-const { LINK_BIND_COOKIE } = await import('@/lib/auth/link-binding');
+const { linkBindCookie } = await import('@/lib/auth/link-binding');
 const { bindingProof } = await import('@/lib/auth/link-sign-in');
 const { hashPassword } = await import('@/lib/auth/password');
 const { encryptSecret } = await import('@/lib/auth/totp');
@@ -62,7 +62,7 @@ async function continueWithLink(email: string, tz: string) {
     'token',
   )!;
   const bind = `binding-${crypto.randomUUID()}`;
-  jar.set(LINK_BIND_COOKIE, bind);
+  jar.set(linkBindCookie(token), bind);
   return continueLinkAction(
     undefined,
     form({ token, proof: bindingProof(bind, token), callbackUrl: '/', tz }),

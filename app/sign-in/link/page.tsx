@@ -3,9 +3,8 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { ContinueLinkForm } from '@/components/continue-link-form';
-import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
 import { readLinkQuery, type LinkSearchParams } from '@/lib/auth/link-query';
-import { bindingProof, linkForAnotherUser, linkOwner } from '@/lib/auth/link-sign-in';
+import { bindingOf, bindingProof, linkForAnotherUser, linkOwner } from '@/lib/auth/link-sign-in';
 import { currentUser } from '@/lib/auth/session';
 import { Link } from '@/components/ui/link';
 import { PAGE_LINK } from '@/components/ui/button-class';
@@ -43,7 +42,9 @@ export default async function SignInLinkPage({ searchParams }: { searchParams: S
   // the link of a "second factor locked" mail, which unlocks the factor only when used.
   if (me && signedIn === owner.userId && (!me.mfaEnrolled || me.mfaVerified) && !owner.unlocks)
     redirect(callbackUrl);
-  const bind = (await cookies()).get(LINK_BIND_COOKIE)?.value;
+  // This link's own binding cookie, which proxy.ts set on this very request when the browser had
+  // none for it (lib/auth/link-binding.ts): other links' pages, open in other tabs, keep theirs.
+  const bind = bindingOf(await cookies(), token);
   const t = await getTranslations('signIn');
   if (linkForAnotherUser(owner.userId, signedIn))
     return (
