@@ -105,6 +105,19 @@ const PAGES: Record<string, { path: string; expect?: string; liftPolicy?: true }
   auditByAccount: { path: `/staff/audit?account=ACC-${1_000_000 + mid}` },
   // A login's rows and the sign-ins tried with its address: two index ranges merged (lib/staff/audit-query.ts).
   auditByActor: { path: `/staff/audit?actor=member${mid}%40bench.example` },
+  // The blocks in force (lib/staff/blocks-in-force.ts): blk_i placed at i·60 s, the first 5·pending in
+  // force, the first `pending` with a request and three calls through sip-i (its account's credential).
+  // First page; a page half way down (keyset); those with no request (a walk past the `pending` with
+  // one); no password changed yet, newest first (each block's named credential read).
+  blocksInForce: { path: '/staff/blocks', expect: '/staff/accounts/ACC-1000001#block-blk_1"' },
+  blocksInForceLater: {
+    path: `/staff/blocks?after=${encodeCursor([seedTime(Math.floor((SIZES.pending * 5) / 2) * 60), `blk_${Math.floor((SIZES.pending * 5) / 2)}`])}`,
+  },
+  blocksInForceNoRequest: {
+    path: '/staff/blocks?request=none',
+    expect: `/staff/accounts/ACC-${1_000_000 + SIZES.pending + 1}#block-blk_${SIZES.pending + 1}"`,
+  },
+  blocksInForceNoPassword: { path: '/staff/blocks?passwords=none&order=newest' },
   // Last, as it changes every later page: the queue once an admin has set the lift policy
   // (/staff/policy: fraud blocks wait for a person after the rotation), when the staff home also lists
   // the rotated blocks waiting for one (lib/policy/rotated-waiting.ts), a walk of every block in force.

@@ -51,6 +51,13 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
   return (
     <div className="flex flex-col gap-8">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
+      {/* Every block in force, requests or not: the customers of a fraud wave who asked for nothing
+          (app/staff/blocks/page.tsx). */}
+      <p>
+        <Link href="/staff/blocks" className={PAGE_LINK}>
+          {t('blocksInForce.homeLink')}
+        </Link>
+      </p>
       {q ? (
         <SearchView user={user} q={q} searchAfter={first(sp.searchAfter)} />
       ) : (
