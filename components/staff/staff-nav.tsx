@@ -11,6 +11,9 @@ export function StaffNav({ admin }: { admin: boolean }) {
       <Link href="/staff" className={link}>
         {t('queue')}
       </Link>
+      <Link href="/staff/blocks" className={link}>
+        {t('blocks')}
+      </Link>
       <Link href="/staff/audit" className={link}>
         {t('audit')}
       </Link>
