@@ -136,14 +136,14 @@ export function BlocksInForceList({
               aria-labelledby={`blk-${b.id}`}
               className="flex flex-col gap-1 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
             >
-              <h3 id={`blk-${b.id}`} className="text-lg font-semibold">
+              <h2 id={`blk-${b.id}`} className="text-lg font-semibold">
                 <a
                   href={`/staff/accounts/${encodeURIComponent(b.account.number)}#block-${b.id}`}
                   className={PAGE_LINK}
                 >
                   {b.account.number} · {b.account.name}
                 </a>
-              </h3>
+              </h2>
               <p className="text-sm text-slate-700">
                 {reason(b.reason)}
                 {' · '}
