@@ -30,7 +30,7 @@ test('a block nobody asked about is listed under “Blocks in force”, and its 
 
   const entry = page.getByRole('article', { name: `${harbor!.number} · ${harbor!.name}` });
   await expect(entry).toBeVisible();
-  await expect(entry).toContainText('0 of 1 SIP passwords named by the calls changed');
+  await expect(entry).toContainText('0 of 1 SIP password named by the calls changed');
   await expect(entry).toContainText('No unblock request · No member has signed in since the block');
   await expectAccessible(page);
 

@@ -216,7 +216,7 @@ describe.each(dialects())('the blocks in force on %s', (dialect) => {
     expect(words).toContain('0 of 2 SIP passwords named by the calls changed');
     expect(words).toContain('1 of 2 SIP passwords named by the calls changed');
     expect(words).toContain(
-      '1 of 1 SIP passwords named by the calls changed · 1 suspect password still to change',
+      '1 of 1 SIP password named by the calls changed · 1 suspect password still to change',
     );
     expect(words).toContain('No SIP password change can lift it: a person must');
     expect(words).toMatch(/No unblock request · A member signed in Oct 31, 2026, 8:05 PM GMT-4/);

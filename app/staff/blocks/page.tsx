@@ -60,7 +60,7 @@ export default async function BlocksInForcePage({ searchParams }: { searchParams
       <BlocksInForceList
         items={page.items}
         timeZone={user.timeZone}
-        empty={filtered ? t('noMatch') : t('none')}
+        empty={cursor.key ? t('noMore') : filtered ? t('noMatch') : t('none')}
       />
       {page.next || cursor.key ? (
         <nav aria-label={t('pages')} className="flex gap-4">
