@@ -15,6 +15,7 @@ export const ISOLATED = [
   'tests/integration/customer-logins.test.ts',
   'tests/integration/guest-outage.test.ts',
   'tests/integration/half-signed-in.test.ts',
+  'tests/integration/link-binding-per-link.test.ts',
   'tests/integration/mail-language.test.ts',
   'tests/integration/mail-links.test.ts',
   'tests/integration/mail-revocation-race.test.ts',

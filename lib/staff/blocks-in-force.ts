@@ -75,7 +75,7 @@ export function blocksFilterParams(f: BlocksFilter): Record<string, string> {
  * (`named`, distinct) and the suspect ones recorded for it (BlockSuspectCredential: not named by the
  * calls, seen registered from the calls' address or by a scanning tool), each counted changed when
  * its password was changed after the block reached the portal (lib/blocks/rotation.ts
- * passwordChangedSince: `passwordChangedAt > Block.createdAt`, both the portal's clock, strictly).
+ * passwordChangedSince: `passwordChangedAt` strictly after `Block.createdAt`, both the portal's clock).
  * `unknownNames`: names the calls used that are no credential of the account (an IP-authenticated
  * trunk): no password change lifts such a block. `kind`: `nothing` when no credential can be changed
  * (a manual block, or calls through unknown names only: a person must lift it); else `none` (not one
