@@ -124,9 +124,13 @@ export function BlocksInForceList({
         const p = b.progress;
         const lines = [
           p.kind === 'nothing' ? t('nothing') : p.named.total > 0 ? t('named', p.named) : t('noNamed'),
+          // Suspects still to change; or, once every one is, that they were (a tester read "0 of 1
+          // named … changed" alone on a "partly changed" row whose one change was a suspect's).
           p.suspects.total > p.suspects.changed
             ? t('suspects', { count: p.suspects.total - p.suspects.changed })
-            : null,
+            : p.suspects.total > 0
+              ? t('suspectsChanged', { count: p.suspects.total })
+              : null,
           p.unknownNames > 0 && p.kind !== 'nothing' ? t('unknownNames', { count: p.unknownNames }) : null,
           p.kind === 'all' ? t('allChanged') : null,
         ].filter((s): s is string => s !== null);

@@ -219,6 +219,18 @@ describe.each(dialects())('the blocks in force on %s', (dialect) => {
       '1 of 1 SIP password named by the calls changed · 1 suspect password still to change',
     );
     expect(words).toContain('No SIP password change can lift it: a person must');
+    // A row whose one change so far was a suspect's says so (a tester, 2026-12-07).
+    const suspectOnly = {
+      ...items[0]!,
+      progress: {
+        kind: 'partly' as const,
+        named: { changed: 0, total: 1 },
+        suspects: { changed: 1, total: 1 },
+        unknownNames: 0,
+      },
+    };
+    const one = text(render(h(BlocksInForceList, { items: [suspectOnly], timeZone: 'UTC', empty: 'none' })));
+    expect(one).toContain('0 of 1 SIP password named by the calls changed · 1 suspect password changed');
     expect(words).toMatch(/No unblock request · A member signed in Oct 31, 2026, 8:05 PM GMT-4/);
     expect(words).toContain('Unblock request waiting · No member has signed in since the block');
     expect(words).toMatch(/Placed .+, \d+ days ago/);
