@@ -141,9 +141,11 @@ async function deleteBatch(
 /**
  * Clears the body of up to `max` switch events done with (`processed`, `rejected`) received before
  * `before`, oldest first, keeping the row: its id still answers a retried event as a duplicate
- * (lib/blocks/event-sql.ts claimSql finds the id, whatever the body). Nothing reads a stored body
- * back (the claim of a `received` row keeps the old one; operators read it with SQL), so only the
- * investigation window ends. Reads from `cursor.from` (EventCursor) and moves it. Returns how many.
+ * (lib/blocks/event-sql.ts claimSql finds the id, whatever the body). A stored body is read back
+ * only to tell a retry from an id reused with another body (lib/blocks/ingest.ts sameEventBody, which
+ * takes a cleared body, CLEARED_EVENT_BODY, as the same: a retry then stays a duplicate); the claim
+ * of a `received` row keeps the old one, and operators read it with SQL. So only the investigation
+ * window, and the reused-id check, end. Reads from `cursor.from` (EventCursor) and moves it. Returns how many.
  */
 export async function clearEventBodies(
   before: Date,
