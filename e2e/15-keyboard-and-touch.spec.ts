@@ -150,6 +150,7 @@ test('on a phone every header and navigation control is a comfortable touch targ
   const sections = await targetsIn(page.getByRole('navigation', { name: 'Support console sections' }));
   expect(sections.map((t) => t.name)).toEqual([
     'Queue and search',
+    'Blocks in force',
     'Audit log',
     'Staff logins',
     'Lift policy',
