@@ -103,11 +103,17 @@ export async function lockAccountForEvent(
  * Stores an event's inbox row (CONTRACTS §4: the raw body verbatim), or claims the row a copy of the
  * event left unfinished (`received`, `unknown_account`): one upsert, `INSERT … ON CONFLICT DO UPDATE
  * … WHERE … RETURNING`, instead of a read, then an insert or an update. A claimed row keeps its
- * body and receivedAt; it takes `status` and processedAt. Returns true when this transaction now
- * owns the event (stored or claimed), false when a row with its id is already done (`processed`):
- * a duplicate. `status` is `processed` (the caller applies the event in the same transaction) or
+ * body and receivedAt; it takes `status` and processedAt. Only a row holding the very bytes of
+ * `row.body` is claimed: a row stored under the id with other bytes (another event under a reused
+ * id, or the same event serialised again) is left as it is, and the caller reads it to tell which
+ * (lib/blocks/lifecycle.ts applySwitchEvent compares the JSON; since 2026-12-07, before which a
+ * `received` row was claimed whatever its body, and a concurrent delivery of another event under the
+ * id was applied over it). Returns true when this transaction now owns the event (stored or
+ * claimed), false when a row with its id is already done (`processed`, `rejected`) or holds other
+ * bytes. `status` is `processed` (the caller applies the event in the same transaction) or
  * `received` (it waits for the switch's state). On PostgreSQL a concurrent transaction writing the
- * same id makes this one wait for it, then see its row.
+ * same id makes this one wait for it, then see its row (the conflict's WHERE is checked against that
+ * row's committed version: PostgreSQL manual, INSERT, "ON CONFLICT Clause").
  */
 export async function claimInboxRow(
   tx: Tx,
@@ -128,7 +134,7 @@ function claimSql(row: InboxClaim, status: 'processed' | 'received', now: Date) 
     VALUES (${row.id}, ${row.type}, ${row.accountNumber}, ${row.body}, ${now}, ${enumLiteral(status)},
       ${status === 'processed' ? now : null})
     ON CONFLICT ("id") DO UPDATE SET "status" = excluded."status", "processedAt" = excluded."processedAt"
-    WHERE "SwitchEvent"."status" IN ('received', 'unknown_account')
+    WHERE "SwitchEvent"."status" IN ('received', 'unknown_account') AND "SwitchEvent"."body" = excluded."body"
     RETURNING "id"`;
 }
 

@@ -84,7 +84,9 @@ const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): 
  * switch's GET; if the switch cannot be read, the answer is 503 and the inbox row stays `received`,
  * so the switch's retry (or the reconciler) brings it back. An id already received with a different
  * body (sameEventBody: the JSON compared, not the bytes) is answered 409 `event_id_reused`, nothing
- * applied and the first body kept (refuseReusedId); a true copy is 200 `duplicate: true`. When the database cannot be used
+ * applied and the first body kept (refuseReusedId), whether that body is done, waiting for the
+ * switch's state or for its account, or being stored by a concurrent delivery (the first to store
+ * wins, on SQLite and PostgreSQL); a true copy is 200 `duplicate: true`. When the database cannot be used
  * (isDatabaseUnavailable: not reached, timed out, locked past its limits), the answer is 503
  * `database_unavailable` with `retryAfterSec` DATABASE_RETRY_AFTER_SEC; any other error is thrown.
  */
@@ -172,11 +174,9 @@ async function ingest(
   const inbox = { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw };
 
   // The same id with another body is not a copy (a switch whose id counter started again): refused
-  // before anything is applied. Read by the primary key; a copy stored meanwhile by a concurrent
-  // request is compared inside the transaction instead (applySwitchEvent, ctx.sameBody).
-  const prior = await db.switchEvent.findUnique({ where: { id: event.id }, select: { body: true } });
-  if (prior && !sameEventBody(prior.body, raw)) return refuseReusedId(event, raw, prior.body);
-
+  // with nothing applied. Compared inside the transaction, whatever the stored row's state and
+  // whichever of two racing deliveries stored it (applySwitchEvent, ctx.sameBody), with no read
+  // before it: a new event costs no statement for the check (issue 14, goal 5).
   let applied = await apply(event, inbox);
   if (applied.kind === 'id_reused') return refuseReusedId(event, raw, applied.stored);
   if (applied.kind === 'unknown_account')

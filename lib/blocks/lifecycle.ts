@@ -461,8 +461,10 @@ type EventContext = {
   switchStateReadAt?: Date;
   /**
    * Whether a body stored under the event's id is this event's (a copy: the caller compares the JSON,
-   * lib/blocks/ingest.ts sameEventBody). Asked when the id is already done: a different body throws
-   * EventIdReused, so nothing of this transaction stays. Absent: every copy is a duplicate.
+   * lib/blocks/ingest.ts sameEventBody). Asked whenever a row with the id is found, in any state
+   * (`processed`, `received`, `unknown_account`, or being written by a concurrent delivery, which the
+   * claim waits for): a different body throws EventIdReused, so nothing of this transaction stays.
+   * Absent: every body is taken for the stored one.
    */
   sameBody?: (stored: string) => boolean;
 };
@@ -520,9 +522,18 @@ async function skewedBlocks(tx: Tx, accountId: string, at: Date): Promise<Skewed
 
 const CLAIMABLE = ['received', 'unknown_account'] as const;
 
-/** No account has the event's number: its inbox row is kept as `unknown_account` (claimable later). */
-async function unknownAccount(tx: Tx, inbox: InboxRow): Promise<EventApplied> {
-  const row = await tx.switchEvent.findUnique({ where: { id: inbox.id }, select: { status: true } });
+/**
+ * No account has the event's number: its inbox row is kept as `unknown_account` (claimable later). A
+ * row stored under the id with another body (ctx.sameBody) throws EventIdReused, whatever its state:
+ * read in the statement that reads the state, so at no extra cost.
+ */
+async function unknownAccount(tx: Tx, ctx: EventContext): Promise<EventApplied> {
+  const { inbox } = ctx;
+  const row = await tx.switchEvent.findUnique({
+    where: { id: inbox.id },
+    select: { status: true, body: true },
+  });
+  if (row && ctx.sameBody && !ctx.sameBody(row.body)) throw new EventIdReused(row.body);
   if (row && !(CLAIMABLE as readonly string[]).includes(row.status)) return { kind: 'duplicate' };
   if (!row)
     await tx.switchEvent.create({ data: { ...inbox, status: 'unknown_account', processedAt: new Date() } });
@@ -554,7 +565,9 @@ export const EVENT_TRANSACTION_TIMEOUT_MS = 30_000;
  * after `occurredAt` by no more than SKEW_WINDOW_MS (skewedBlocks) cannot be ordered by the times: the
  * switch's state decides (`need_switch_state` until the caller passes it; the row stays `received`):
  * `allowed` lifts it too, `blocked` keeps it (liftedBySwitch).
- * A copy whose body differs from the one stored under its id (ctx.sameBody) throws EventIdReused.
+ * A copy whose body differs from the one stored under its id (ctx.sameBody) throws EventIdReused,
+ * whatever the stored row's state: the claim takes only a row holding the same bytes, and any other
+ * row found is read and compared (two deliveries racing with one id: the first to store its row wins).
  * Unknown account number: the row is kept as `unknown_account` (claimable once the account exists).
  * Throws Prisma's P2002 when a concurrent copy naming an unknown account stored the row first (no
  * account lock orders them): the caller asks again.
@@ -569,7 +582,7 @@ export async function applySwitchEvent(
       const at = new Date(e.occurredAt);
       // The lock's own statement moves the switch clock to `at` (never back) and returns the account.
       const account = await lockAccountForEvent(tx, e.data.accountNumber, at);
-      if (!account) return unknownAccount(tx, inbox);
+      if (!account) return unknownAccount(tx, ctx);
       // The clock is now the later of its old value and `at`: later than `at` iff the event is older.
       const stale = account.switchChangedAt > at;
       // A read older than a change applied since is no answer: a block.lifted applied while the GET
@@ -593,20 +606,29 @@ export async function applySwitchEvent(
       // after the lock: on PostgreSQL (READ COMMITTED) a subquery inside the locking UPDATE reads the
       // snapshot from before the wait, and would miss a lift committed meanwhile; a statement after
       // it (here the claim's) sees it.
-      const { claimed, after } = await claimAndReadAfterLock(
-        tx,
-        inbox,
-        waitForSwitch ? 'received' : 'processed',
-        places ? account : null,
-      );
+      // Only a row holding these very bytes is claimed (claimInboxRow): another body under the id,
+      // whatever the row's state, is never taken for this event's.
+      const status = waitForSwitch ? 'received' : 'processed';
+      let { claimed, after } = await claimAndReadAfterLock(tx, inbox, status, places ? account : null);
       if (!claimed) {
-        // A copy, or the same id with another body: compared only here, on a duplicate (a stored row is
-        // read for nothing else). Thrown, so the lock's move of the switch clock is rolled back too.
-        const stored = ctx.sameBody
-          ? await tx.switchEvent.findUnique({ where: { id: inbox.id }, select: { body: true } })
-          : null;
-        if (stored && !ctx.sameBody!(stored.body)) throw new EventIdReused(stored.body);
-        return { kind: 'duplicate' };
+        // A copy, or the same id with another body: compared only here, when the claim found a row (a
+        // stored row is read for nothing else). Another body is thrown, so the lock's move of the
+        // switch clock is rolled back too; a body retention cleared is taken as the same (sameEventBody).
+        const stored = await tx.switchEvent.findUnique({
+          where: { id: inbox.id },
+          select: { status: true, body: true },
+        });
+        if (stored && ctx.sameBody && !ctx.sameBody(stored.body)) throw new EventIdReused(stored.body);
+        // The same event in other bytes (a retry serialised again) while its row is unfinished: claimed
+        // under the bytes stored, which it keeps. Claimed meanwhile by a copy: a duplicate.
+        if (stored && (CLAIMABLE as readonly string[]).includes(stored.status))
+          ({ claimed, after } = await claimAndReadAfterLock(
+            tx,
+            { ...inbox, body: stored.body },
+            status,
+            places ? account : null,
+          ));
+        if (!claimed) return { kind: 'duplicate' };
       }
       if (waitForSwitch) return { kind: 'need_switch_state' };
       if (e.type === 'block.lifted')

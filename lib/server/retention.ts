@@ -141,10 +141,11 @@ async function deleteBatch(
 /**
  * Clears the body of up to `max` switch events done with (`processed`, `rejected`) received before
  * `before`, oldest first, keeping the row: its id still answers a retried event as a duplicate
- * (lib/blocks/event-sql.ts claimSql finds the id, whatever the body). A stored body is read back
- * only to tell a retry from an id reused with another body (lib/blocks/ingest.ts sameEventBody, which
- * takes a cleared body, CLEARED_EVENT_BODY, as the same: a retry then stays a duplicate); the claim
- * of a `received` row keeps the old one, and operators read it with SQL. So only the investigation
+ * (lib/blocks/event-sql.ts claimSql claims no row done with, whatever its body). A stored body is read
+ * back only to tell a retry from an id reused with another body (lib/blocks/ingest.ts sameEventBody,
+ * which takes a cleared body, CLEARED_EVENT_BODY, as the same: a retry then stays a duplicate); only
+ * rows done with are cleared, so a `received` row, claimed only by its own bytes, keeps its body, and
+ * operators read it with SQL. So only the investigation
  * window, and the reused-id check, end. Reads from `cursor.from` (EventCursor) and moves it. Returns how many.
  */
 export async function clearEventBodies(

@@ -151,10 +151,13 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
       db.$transaction((tx) => claimInboxRow(tx, r, status, at));
     const read = (rowId: string) => db.switchEvent.findUniqueOrThrow({ where: { id: rowId } });
 
-    // Waiting for the switch: stored as received; a later copy claims it; then it is done.
+    // Waiting for the switch: stored as received; other bytes under the id do not claim it (the
+    // caller compares them: lib/blocks/lifecycle.ts), a later copy does; then it is done.
     expect(await claim(row, 'received', t1)).toBe(true);
     expect(await read(id)).toMatchObject({ ...row, status: 'received', receivedAt: t1, processedAt: null });
-    expect(await claim({ ...row, body: 'other' }, 'processed', t2)).toBe(true);
+    expect(await claim({ ...row, body: 'other' }, 'processed', t2)).toBe(false);
+    expect(await read(id)).toMatchObject({ ...row, status: 'received', receivedAt: t1, processedAt: null });
+    expect(await claim(row, 'processed', t2)).toBe(true);
     expect(await read(id)).toMatchObject({ ...row, status: 'processed', receivedAt: t1, processedAt: t2 });
     expect(await claim({ ...row, body: 'other' }, 'processed')).toBe(false);
     expect(await claim(row, 'received')).toBe(false);
@@ -167,6 +170,7 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     expect(await claim(done, 'processed')).toBe(false);
     const unknown = { ...row, id: `${id}_u` };
     await db.switchEvent.create({ data: { ...unknown, status: 'unknown_account', processedAt: t1 } });
+    expect(await claim({ ...unknown, body: '{"a":2}' }, 'processed', t2)).toBe(false);
     expect(await claim(unknown, 'processed', t2)).toBe(true);
     expect(await read(unknown.id)).toMatchObject({ status: 'processed', processedAt: t2 });
   });
