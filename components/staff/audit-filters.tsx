@@ -1,22 +1,29 @@
 import { useLocale, useTranslations } from 'next-intl';
-import { AUDIT_ACTIONS, auditActionKey } from '@/lib/audit/names';
+import { auditActionKey, type AuditAction } from '@/lib/audit/names';
 import type { AuditFilter } from '@/lib/staff/audit-query';
 import { Field } from '@/components/ui/field';
 import { zoneName } from '@/lib/time/format';
-import { SubmitButton } from '@/components/ui/submit-button';
+import { FilterForm } from '@/components/staff/filter-form';
+import { FilterSelect } from '@/components/staff/filter-select';
 
-/** A plain GET form: filters live in the URL, so a filtered view can be bookmarked and shared. */
-export function AuditFilters({ f, timeZone }: { f: AuditFilter; timeZone: string }) {
+/**
+ * A plain GET form (FilterForm: a field left blank is not sent): filters live in the URL, so a
+ * filtered view can be bookmarked and shared.
+ */
+export function AuditFilters({
+  f,
+  timeZone,
+  actions,
+}: {
+  f: AuditFilter;
+  timeZone: string;
+  /** The actions offered: those the reader may read (lib/staff/audit-query.ts auditActionsFor). */
+  actions: readonly AuditAction[];
+}) {
   const t = useTranslations('staff.audit');
   const zone = zoneName(timeZone, useLocale());
   return (
-    <form
-      role="search"
-      aria-label={t('filters')}
-      action="/staff/audit"
-      method="get"
-      className="flex flex-wrap items-end gap-3"
-    >
+    <FilterForm label={t('filters')} action="/staff/audit" submit={t('filter')}>
       <Field
         name="account"
         label={t('account')}
@@ -36,18 +43,18 @@ export function AuditFilters({ f, timeZone }: { f: AuditFilter; timeZone: string
         defaultValue={f.actor}
         className="w-60"
       />
-      <Field as="select" name="action" label={t('action')} defaultValue={f.action ?? ''}>
-        <option value="">{t('anyAction')}</option>
-        {AUDIT_ACTIONS.map((a) => (
-          <option key={a} value={a}>
-            {t(auditActionKey(a))} ({a})
-          </option>
-        ))}
-      </Field>
+      <FilterSelect
+        name="action"
+        label={t('action')}
+        value={f.action}
+        options={[
+          ['', t('anyAction')],
+          ...actions.map((a) => [a, `${t(auditActionKey(a))} (${a})`] as const),
+        ]}
+      />
       {/* Days on the agent's clock, in which the table shows each entry's time. */}
       <Field name="from" label={t('from', { zone })} type="date" defaultValue={f.from} />
       <Field name="to" label={t('to', { zone })} type="date" defaultValue={f.to} />
-      <SubmitButton>{t('filter')}</SubmitButton>
-    </form>
+    </FilterForm>
   );
 }

@@ -1,10 +1,11 @@
 import { useLocale, useTranslations } from 'next-intl';
 import { PAGE_LINK } from '@/components/ui/button-class';
-import { Field } from '@/components/ui/field';
-import { SubmitButton } from '@/components/ui/submit-button';
+import { FilterForm } from '@/components/staff/filter-form';
+import { FilterSelect } from '@/components/staff/filter-select';
 import { intlTag } from '@/lib/i18n/locales';
 import { formatSpan } from '@/lib/requests/call-summary';
 import {
+  DEFAULT_ORDER,
   ORDERS,
   PASSWORD_FILTERS,
   REQUEST_FILTERS,
@@ -36,62 +37,39 @@ export function BlocksFilterWords({ filter: f }: { filter: BlocksFilter }) {
 /**
  * The list's filters (lib/staff/blocks-in-force.ts BlocksFilter): unblock request, SIP passwords and
  * order, each a labelled list, sent with "Show" as a plain GET form to `/staff/blocks`, as the queue's
- * filters (components/staff/queue-filters.tsx): a view an agent can bookmark and share, used with the
- * keyboard alone, working without JavaScript.
+ * filters (FilterForm, components/staff/queue-filters.tsx): a view an agent can bookmark and share,
+ * used with the keyboard alone, working without JavaScript. "Any" and the default order ("Oldest
+ * first") have the value `''`, which the form leaves out: the unfiltered view is `/staff/blocks`.
  */
 export function BlocksInForceFilters({ filter }: { filter: BlocksFilter }) {
   const t = useTranslations('staff.blocksInForce');
   return (
-    <form
-      role="search"
-      aria-label={t('filters')}
-      action="/staff/blocks"
-      method="get"
-      className="flex flex-wrap items-end gap-3"
-    >
-      <Field
-        as="select"
+    <FilterForm label={t('filters')} action="/staff/blocks" submit={t('show')}>
+      <FilterSelect
         name="request"
         id="blocks-request"
         label={t('request')}
-        defaultValue={filter.request ?? ''}
-      >
-        <option value="">{t('requestAny')}</option>
-        {REQUEST_FILTERS.map((v) => (
-          <option key={v} value={v}>
-            {t(REQUEST_WORDS[v])}
-          </option>
-        ))}
-      </Field>
-      <Field
-        as="select"
+        value={filter.request}
+        options={[['', t('requestAny')], ...REQUEST_FILTERS.map((v) => [v, t(REQUEST_WORDS[v])] as const)]}
+      />
+      <FilterSelect
         name="passwords"
         id="blocks-passwords"
         label={t('passwords')}
-        defaultValue={filter.passwords ?? ''}
-      >
-        <option value="">{t('passwordsAny')}</option>
-        {PASSWORD_FILTERS.map((v) => (
-          <option key={v} value={v}>
-            {t(PASSWORD_WORDS[v])}
-          </option>
-        ))}
-      </Field>
-      <Field
-        as="select"
+        value={filter.passwords}
+        options={[
+          ['', t('passwordsAny')],
+          ...PASSWORD_FILTERS.map((v) => [v, t(PASSWORD_WORDS[v])] as const),
+        ]}
+      />
+      <FilterSelect
         name="order"
         id="blocks-order"
         label={t('order')}
-        defaultValue={filter.order ?? 'oldest'}
-      >
-        {ORDERS.map((v) => (
-          <option key={v} value={v}>
-            {t(ORDER_WORDS[v])}
-          </option>
-        ))}
-      </Field>
-      <SubmitButton>{t('show')}</SubmitButton>
-    </form>
+        value={filter.order}
+        options={ORDERS.map((v) => [v === DEFAULT_ORDER ? '' : v, t(ORDER_WORDS[v])] as const)}
+      />
+    </FilterForm>
   );
 }
 
@@ -100,7 +78,8 @@ export function BlocksInForceFilters({ filter }: { filter: BlocksFilter }) {
  * account's staff page (at the block), with its reason, when it was placed in the agent's zone
  * (`timeZone`) and how long ago, how far its automatic lift has come
  * (BlockProgress), its unblock request waiting (a link) or none, and a member's latest sign-in since
- * the block, or none. `empty`: what an empty list says.
+ * the block, or none, or that the account has no customer login at all (nobody can act on the block
+ * in the portal: support must call). `empty`: what an empty list says.
  */
 export function BlocksInForceList({
   items,
@@ -163,7 +142,11 @@ export function BlocksInForceList({
                   t('noRequest')
                 )}
                 {' · '}
-                {b.signedInAt ? t.rich('signedIn', { when: () => when(b.signedInAt!) }) : t('notSignedIn')}
+                {b.signedInAt
+                  ? t.rich('signedIn', { when: () => when(b.signedInAt!) })
+                  : b.logins === 0
+                    ? t('noLogin')
+                    : t('notSignedIn')}
               </p>
             </article>
           </li>

@@ -1098,6 +1098,11 @@ export type LiftRequest = {
   requestId?: string;
 };
 
+// The note of a `lift_requested` entry: what was asked of the switch and why (every named password
+// changed, an approved request, support), never a result: the switch may still refuse it, and the
+// block then stays in force under this entry (a customer read "Lifted by support" there). Only the
+// entries the switch confirmed (`lifted`: history.liftConfirmed, history.liftedOnSwitch) say lifted.
+// The keys keep their names: rows stored since 2026-11-30 carry them, and read in these words too.
 const LIFT_NOTES = {
   policy: 'history.liftPolicy',
   request: 'history.liftRequest',
@@ -1179,7 +1184,8 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
       payload: JSON.stringify(payload),
     },
   });
-  // The timeline says who decided it in the reader's language; `reason` (English) goes to the switch.
+  // The timeline says who asked for it and why, in the reader's language; `reason` (English) goes to
+  // the switch.
   const said = storeNote(LIFT_NOTES[req.by]);
   for (const id of blockIds) await event(tx, id, 'lift_requested', req.actor, said);
   return { ok: true, blockIds };

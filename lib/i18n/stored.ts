@@ -80,6 +80,8 @@ const LEGACY_EXACT: Record<string, Note> = {
   'Lifted on the switch': { key: 'history.liftedOnSwitch' },
   'The switch confirmed: international calling is allowed again.': { key: 'history.liftConfirmed' },
   'Placed again on the switch; the switch confirmed it.': { key: 'history.placedAgain' },
+  // The three lift notes were written on `lift_requested` entries only (what was asked of the switch,
+  // which may refuse it): they now read as what was asked and why, never as a result.
   'Every SIP password named in the block was changed': { key: 'history.liftPolicy' },
   'Lifted by support': { key: 'history.liftStaff' },
 };

@@ -24,6 +24,8 @@ export const BLOCKS_IN_FORCE_COUNT_CAP = 10_000;
 export const REQUEST_FILTERS = ['none', 'open'] as const;
 export const PASSWORD_FILTERS = ['none', 'partly', 'all', 'nothing'] as const;
 export const ORDERS = ['oldest', 'newest'] as const;
+/** The order of a URL that names none, left out of links (and of the filter form's URL). */
+export const DEFAULT_ORDER = 'oldest' satisfies (typeof ORDERS)[number];
 export type BlocksFilter = {
   /** `none`: no unblock request is waiting for the block; `open`: one is. */
   request?: (typeof REQUEST_FILTERS)[number];
@@ -51,7 +53,7 @@ export function readBlocksFilter(params: Record<string, string | string[] | unde
     passwords: pick(PASSWORD_FILTERS, raw.passwords),
     order: pick(ORDERS, raw.order),
   };
-  if (filter.order === 'oldest') delete filter.order; // the default: links stay short
+  if (filter.order === DEFAULT_ORDER) delete filter.order; // the default: links stay short
   const bad = (['request', 'passwords', 'order'] as const).filter(
     (k) =>
       raw[k] !== undefined &&
@@ -108,6 +110,12 @@ export type BlockInForceItem = {
    * recorded anywhere, so a member already signed in who read it is not seen.
    */
   signedInAt: Date | null;
+  /**
+   * The account's customer logins (members of role customer, as `signedInAt` reads them). None: no
+   * one can see or act on the block in the portal (no notice was emailed, no password can be changed
+   * there, no request sent): support must call the customer.
+   */
+  logins: number;
 };
 
 export type BlocksInForcePage = {
@@ -174,7 +182,8 @@ export function blocksFilterSql(f: BlocksFilter): Prisma.Sql {
  * to `cap` + 1 (Block (status, placedAt, id), the index alone), left-joined with the page: `size` + 1
  * blocks in force after the keyset `after` in `order`, filtered (blocksFilterSql), read from the
  * Block (status, placedAt, id) index of migration 0038 with no sort; then, for those rows only, each
- * one's account, progress counts, open request and latest member sign-in (AuditLog (actorId, at)).
+ * one's account, progress counts, open request, latest member sign-in (AuditLog (actorId, at)) and
+ * customer logins (Membership (accountId)).
  * Each member's sign-ins are read by its own (actorId, at) range: the action is compared as
  * `action || ''` so that SQLite, which has no statistics, does not walk every sign-in of the provider
  * since the block through the (action, at) index instead.
@@ -213,7 +222,9 @@ export function blocksInForceSql(
           WHERE l."actorId" = m."userId" AND l."at" > p."createdAt"
             AND l."action" || '' IN (${Prisma.join(SIGN_INS)})))
         FROM "Membership" m JOIN "User" w ON w."id" = m."userId" AND w."role" = 'customer'
-        WHERE m."accountId" = p."accountId") AS "signedInAt"
+        WHERE m."accountId" = p."accountId") AS "signedInAt",
+      (SELECT COUNT(*) FROM "Membership" m JOIN "User" w ON w."id" = m."userId" AND w."role" = 'customer'
+        WHERE m."accountId" = p."accountId") AS "logins"
     FROM (SELECT COUNT(*) AS "total" FROM (SELECT 1 FROM "Block" c WHERE c."status" = 'active'
       LIMIT ${cap + 1}) k) n
     LEFT JOIN (
@@ -240,6 +251,7 @@ type Row = {
   unknownNames: number | bigint;
   openRequestId: string | null;
   signedInAt: Date | string | number | null;
+  logins: number | bigint;
 };
 
 // SQLite's raw results give a date as its stored text; PostgreSQL a Date.
@@ -262,7 +274,7 @@ export function progressOf(
  * `pageSize` (BLOCKS_IN_FORCE_PAGE) a page after the keyset `after` (the last entry's placedAt and id,
  * lib/staff/cursor.ts timeIdKey; null for the first page), filtered by `filter` (BlocksFilter). Each
  * entry: account, reason, when placed, the lift's progress (BlockProgress), the open unblock request,
- * the latest member sign-in since the block. `total` counts every block in force up to `countCap`
+ * the latest member sign-in since the block, how many customer logins the account has. `total` counts every block in force up to `countCap`
  * (BLOCKS_IN_FORCE_COUNT_CAP), not the filter's: a filtered count would walk every block in force.
  * One statement (blocksInForceSql) whatever the page holds. Staff only (assertStaff: a 404 for anyone
  * else). Rejects only when the database does.
@@ -299,6 +311,7 @@ export async function listBlocksInForce(
       ),
       openRequestId: r.openRequestId,
       signedInAt: r.signedInAt === null ? null : asDate(r.signedInAt),
+      logins: Number(r.logins),
     })),
   };
 }

@@ -81,11 +81,15 @@ const LEGACY: [written: string, inEnglishNow?: string][] = [
     'Placed again on the switch; the switch confirmed it.',
     'Placed again in our phone system; it confirmed it.',
   ],
-  ['Every SIP password named in the block was changed'],
-  ['Lifted by support'],
+  // Written on a lift's request only, which the switch may refuse: they read as what was asked.
+  [
+    'Every SIP password named in the block was changed',
+    'Asked because every SIP password named in the block was changed; the block is lifted only once our phone system confirms it.',
+  ],
+  ['Lifted by support', 'Asked by support; the block is lifted only once our phone system confirms it.'],
   [
     'Unblock request approved by support after a call with the account holder (misdial)',
-    'Unblock request approved by support after a call with the account holder',
+    'Asked because support approved the unblock request after a call with the account holder; the block is lifted only once our phone system confirms it.',
   ],
 ];
 
