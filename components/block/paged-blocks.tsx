@@ -5,6 +5,7 @@ import { PAGE_LINK } from '@/components/ui/button-class';
 import { Section } from '@/components/ui/section';
 import type { BlockPage, OpenBlockItem } from '@/lib/blocks/queries';
 import { ZONED_SECONDS } from '@/lib/time/format';
+import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 
 /**
  * The catalogue namespaces a paged list of blocks reads its words from: each has `title`,
@@ -21,7 +22,9 @@ type Words = 'block.openBlocks' | 'account.history';
  * later page links back to the newest (`base`). The block page's other open blocks and the account
  * page's block history; `empty` is said for a list with no blocks (nothing at all when not given).
  */
-export function PagedBlocks<T extends { id: string; placedAt: Date; reason: OpenBlockItem['reason'] }>({
+export function PagedBlocks<
+  T extends { id: string; placedAt: Date; createdAt?: Date; reason: OpenBlockItem['reason'] },
+>({
   page,
   words,
   headingId,
@@ -65,7 +68,7 @@ export function PagedBlocks<T extends { id: string; placedAt: Date; reason: Open
                   aria-describedby={`${describedBy}-${b.id}`}
                   className={`${PAGE_LINK} font-medium`}
                 >
-                  {t('placed', { at: format.dateTime(b.placedAt, ZONED_SECONDS) })}
+                  {t('placed', { at: format.dateTime(shownPlacedAt(b), ZONED_SECONDS) })}
                 </Link>
                 <p id={`${describedBy}-${b.id}`} className="text-sm">
                   {describe(b)}

@@ -5,6 +5,7 @@ import { intlTag } from '@/lib/i18n/locales';
 import { countryName } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { ZONED } from '@/lib/time/format';
+import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 
 /**
  * The block page's status lines, the first thing under its title (inside the page's live region):
@@ -12,7 +13,8 @@ import { ZONED } from '@/lib/time/format';
  * panic reads (tester, 2026-12: neither the top nor the explanation said what still worked, or
  * whether the calls abroad could still cost money).
  *
- * In force (`active`, or `lift_pending`: in force until the switch confirms the lift): since when, or
+ * In force (`active`, or `lift_pending`: in force until the switch confirms the lift): since when (the
+ * earlier of the switch's time and the portal's record of it: shownPlacedAt, never ahead), or
  * that it is being lifted; then that calls within the account's country still work and calls abroad
  * are refused for now (block.stillWorks, the block notice's words too), so no new charges for them
  * can build up, unless an allowance may let calls to a country through (`allowancesMayPass`: one in
@@ -32,6 +34,7 @@ export function BlockStatusLines({
     BlockView,
     | 'status'
     | 'placedAt'
+    | 'createdAt'
     | 'liftedAt'
     | 'ended'
     | 'otherOpenBlockId'
@@ -60,7 +63,7 @@ export function BlockStatusLines({
   return (
     <>
       {block.status === 'active' ? (
-        <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
+        <p className="font-semibold text-red-900">{t('since', { at: at(shownPlacedAt(block)) })}</p>
       ) : null}
       {block.status !== 'lifted' && block.otherOpenBlockId ? (
         // The switch blocks the whole account: this block's steps alone do not bring calling back.

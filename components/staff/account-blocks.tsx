@@ -12,6 +12,7 @@ import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
 import { LiftHolds } from './lift-holds';
 import { RefusedLift } from './refused-lift';
+import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 
 /**
  * Blocks of the account, newest first; an in-force one can be lifted here. Each block has its lift
@@ -47,7 +48,10 @@ export function AccountBlocks({
       {(b) => (
         <article aria-labelledby={`block-${b.id}`} className="flex flex-col gap-2">
           <h3 id={`block-${b.id}`} className="font-semibold">
-            {t.rich('blockTitle', { reason: l(`reason.${b.reason}`), when: () => <When at={b.placedAt} /> })}
+            {t.rich('blockTitle', {
+              reason: l(`reason.${b.reason}`),
+              when: () => <When at={shownPlacedAt(b)} />,
+            })}
           </h3>
           <p className="text-sm">
             {b.liftedAt

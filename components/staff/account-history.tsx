@@ -5,6 +5,7 @@ import { ListOr } from '@/components/ui/list-or';
 import { When } from '@/components/ui/when';
 import { KeptLines } from '@/components/ui/stored-text';
 import { OpenAllowanceEntry } from './open-allowances';
+import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 
 const list = 'mt-1 flex flex-col gap-1 text-sm';
 
@@ -30,7 +31,7 @@ export function AccountHistory({
         <ListOr items={view.earlierBlocks} empty={t('none')} className={list} emptyClassName="text-sm">
           {(b) => (
             <>
-              <When at={b.placedAt} />: {l(`reason.${b.reason}`)} · {l(`blockStatus.${b.status}`)}
+              <When at={shownPlacedAt(b)} />: {l(`reason.${b.reason}`)} · {l(`blockStatus.${b.status}`)}
               {b.liftedAt ? (
                 <>
                   {' '}

@@ -1,6 +1,7 @@
 import type { OtherBlockDto } from '@/lib/blocks/queries';
 import { ZONED } from '@/lib/time/format';
 import { useFormatter, useTranslations } from 'next-intl';
+import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 
 /**
  * The other blocks in force on the account, each with its own tick: the switch lifts the whole
@@ -39,7 +40,13 @@ export function OtherBlocksChoice({
           <span>
             {t('alsoLift', {
               reason: l(`reason.${b.reason}`),
-              placed: format.dateTime(new Date(b.placedAt), ZONED),
+              placed: format.dateTime(
+                shownPlacedAt({
+                  placedAt: new Date(b.placedAt),
+                  createdAt: b.createdAt ? new Date(b.createdAt) : null,
+                }),
+                ZONED,
+              ),
             })}
             <span id={`${idPrefix}-${b.id}-hint`} className="block text-sm text-slate-700">
               {t('calls', { count: b.calls })}

@@ -7,6 +7,7 @@ import { intlTag } from '@/lib/i18n/locales';
 import { rotatedWaitingForPerson } from '@/lib/policy/rotated-waiting';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { formatWhen } from '@/lib/time/format';
+import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 
 /**
  * The staff home's list of blocks whose every SIP password was changed and that the lift policy keeps
@@ -59,7 +60,7 @@ export async function RotatedWaiting({
               {' · '}
               {reason(b.reason)}
               {' · '}
-              {t('placed', { at: when(b.placedAt) })}
+              {t('placed', { at: when(shownPlacedAt(b)) })}
               {b.rotatedAt ? ` · ${t('rotated', { at: when(b.rotatedAt) })}` : ''}
             </span>
             {b.needsPersonNow ? null : <p className="text-sm text-slate-700">{t('earlier')}</p>}

@@ -13,7 +13,8 @@ export type AccountSummary = {
   name: string;
   /**
    * The account's newest open block (`active` or `lift_pending`), or null; `since` is when the oldest
-   * open block was placed (when international calling stopped) and `inForce` how many are open.
+   * open block was placed (when international calling stopped; each block's shown time, the earlier
+   * of placedAt and its createdAt: lib/blocks/shown-placed-at.ts) and `inForce` how many are open.
    */
   activeBlock: {
     id: string;
@@ -95,7 +96,7 @@ export const BLOCK_ON_ITS_WAY = Prisma.sql`CASE WHEN EXISTS (SELECT 1 FROM "Swit
  */
 export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
       b."id" AS "blockId", b."reason", b."status", b."placedAt",
-      (SELECT MIN(o."placedAt") FROM "Block" o
+      (SELECT MIN(CASE WHEN o."createdAt" < o."placedAt" THEN o."createdAt" ELSE o."placedAt" END) FROM "Block" o
         WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "since",
       (SELECT COUNT(*) FROM "Block" o
         WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "inForce",

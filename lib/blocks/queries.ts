@@ -12,7 +12,10 @@ import { encodeCursor } from '@/lib/staff/cursor';
 import { shownRequestStatus } from '@/lib/requests/closed';
 import { howBlockEnded, liftedHow } from './ended';
 import { passwordChangedSince } from './rotation';
-import { suspectWords, type SuspectReason } from './suspects';
+import { shownPlacedAt } from './shown-placed-at';
+import { suspectWords, withLiveSuspects, type SuspectReason, type Suspected } from './suspects';
+import type { CredentialDevices } from '@/lib/devices/registrations';
+import { sharedNow } from '@/lib/server/clock';
 import { timelineTitle, type TimelineTitle } from './timeline-title';
 import { readStored } from '@/lib/i18n/stored';
 
@@ -128,6 +131,7 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."accountId" = a."id" AND m."userId" = ${userId})`;
   if (!row) return null;
   const placedAt = asDate(row.placedAt);
+  const createdAt = asDate(row.createdAt);
   // One read of the credentials, shared by the page and the call summary (which names the account's
   // own), each with its suspect record for this block (lib/blocks/suspects.ts: the lift waits for it
   // as for a named one), joined in the same statement (issue 14: the page's statements stay five),
@@ -198,14 +202,17 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
        */
       suspected: suspectedOf(c),
       // The rotation policy's own predicate (lib/blocks/rotation.ts), as liftIfRotated reads it.
-      rotatedSinceBlock: passwordChangedSince({ passwordChangedAt }, { createdAt: asDate(row.createdAt) }),
+      rotatedSinceBlock: passwordChangedSince({ passwordChangedAt }, { createdAt }),
     };
   });
   return {
     id: row.id,
     reason: row.reason,
     status: row.status,
+    /** The switch's time for it: the domain's order. Shown as shownPlacedAt (lib/blocks/shown-placed-at.ts). */
     placedAt,
+    /** When the portal recorded it (its own clock): bounds the time shown (shownPlacedAt). */
+    createdAt,
     liftedAt: row.liftedAt === null ? null : asDate(row.liftedAt),
     note: row.note,
     account: { id: row.accountId, number: row.number, name: row.name, country: row.country },
@@ -232,14 +239,19 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     liftRefused: isLiftRefusal(events.findLast((e) => e.type === 'lift_requested')),
     // Customers learn whether fraud monitoring or support placed the block, never which agent; and
     // which member sent or withdrew a request (`by`: you, or their address as stored). With the
-    // block's suspect credentials, each when it was first seen (suspectEntries), in time order.
+    // block's suspect credentials, each when it was first seen (suspectEntries), in time order. The
+    // block's own `placed` entry at the time the page shows it placed (shownPlacedAt: never ahead of
+    // when the portal recorded it), and in order by it.
     events: inTimeOrder<TimelineEntry>(
       events.map((e) => ({
         id: e.id,
         type: e.type,
         /** The entry's heading (timelineTitle): a block placed again by Tollgate is not support's. */
         title: timelineTitle(e.type, e.actor),
-        at: e.at,
+        at:
+          e.type === 'placed' && e.at.getTime() === placedAt.getTime()
+            ? shownPlacedAt({ placedAt, createdAt })
+            : e.at,
         detail: e.detail,
         actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,
         by: MEMBER_STEPS.has(e.type) && e.actor ? memberOfStep(e.actor, row.viewerEmail) : null,
@@ -355,28 +367,95 @@ function suspectEntries(
   return rows.flatMap((c) => {
     const suspected = suspectedOf(c);
     if (!suspected || c.suspectSeenAt === null || credentials.find((x) => x.id === c.id)?.named) return [];
-    const words = suspectWords(suspected, callIps);
-    return [
-      {
-        id: `suspect-${c.id}`,
-        type: 'suspect_found' as const,
-        title: 'suspect_found' as const,
-        at: asDate(c.suspectSeenAt),
-        detail: null,
-        actor: null,
-        by: null,
-        suspect: { credential: { label: c.label, username: c.username }, ...words, open },
-      },
-    ];
+    return [suspectEntry(c, suspected, asDate(c.suspectSeenAt), callIps, open)];
   });
 }
 
+/** The timeline entry of suspect credential `c` (`suspected`), first seen `at` (suspectEntries). */
+const suspectEntry = (
+  c: { id: string; label: string; username: string },
+  suspected: Suspected,
+  at: Date,
+  callIps: readonly string[],
+  open: boolean,
+): TimelineEntry => ({
+  id: `suspect-${c.id}`,
+  type: 'suspect_found',
+  title: 'suspect_found',
+  at,
+  detail: null,
+  actor: null,
+  by: null,
+  suspect: {
+    credential: { label: c.label, username: c.username },
+    ...suspectWords(suspected, callIps),
+    open,
+  },
+});
+
 /**
  * The block's events (oldest first, as read) and its suspect entries merged by time, oldest first;
- * an event and a suspect at the same instant keep the event first (a stable sort).
+ * entries at the same instant keep their order (a stable sort), an event before a suspect. Sorted
+ * even with no suspect: the `placed` entry's shown time (shownPlacedAt) may be earlier than read.
  */
 const inTimeOrder = <E extends { at: Date }>(events: E[], more: E[]): E[] =>
-  more.length ? [...events, ...more].sort((a, b) => a.at.getTime() - b.at.getTime()) : events;
+  [...events, ...more].sort((a, b) => a.at.getTime() - b.at.getTime());
+
+/** What the block page's live view needs of a block (getBlockForUser's BlockView has it all). */
+type LiveShape = {
+  status: string;
+  sourceIps: readonly string[];
+  credentials: readonly {
+    id: string;
+    label: string;
+    username: string;
+    named: boolean;
+    suspected: Suspected | null;
+  }[];
+  events: readonly TimelineEntry[];
+};
+
+/**
+ * The block page as this view's live read of the switch shows it (`read`, the page's devicesOfBlock,
+ * which records what it sees, lib/blocks/suspects.ts recordSuspects): the credentials it finds
+ * registered from the calls' address or by a scanning tool marked `suspected`
+ * (lib/blocks/suspects.ts withLiveSuspects), and each such suspect the block's timeline does not
+ * have yet given its "Another SIP password at risk" entry (`suspect-<credential id>`, as
+ * getBlockForUser reads a recorded one), dated `seenAt` (when the read saw it: the portal's shared
+ * clock, as recordSuspects dates the row it writes) and put in time order. So the explanation, the
+ * credential list and the timeline of the view whose read found a suspect all name it; the next view
+ * reads the recorded row instead. Pure: reads nothing; returns `block` itself when the read adds
+ * nothing.
+ */
+export function withLiveRead<B extends LiveShape>(
+  block: B,
+  read: readonly CredentialDevices[],
+  seenAt: Date,
+): B {
+  const live = withLiveSuspects(block, read);
+  if (live === block) return block;
+  const open = live.status !== 'lifted';
+  const listed = new Set(live.events.map((e) => e.id));
+  const found = live.credentials.flatMap((c) =>
+    c.suspected && !c.named && !listed.has(`suspect-${c.id}`)
+      ? [suspectEntry(c, c.suspected, seenAt, live.sourceIps, open)]
+      : [],
+  );
+  return found.length ? ({ ...live, events: inTimeOrder([...live.events], found) } as B) : live;
+}
+
+/**
+ * The block page's live view (withLiveRead) once `devices`, the view's switch read
+ * (lib/devices/registrations.ts devicesOfBlock), is in, dated by the portal's shared clock as it
+ * resolves (sharedNow: no statement). Rejects only when `devices` does.
+ */
+export async function liveBlockView<B extends LiveShape>(
+  block: B,
+  devices: Promise<{ credentials: readonly CredentialDevices[] }>,
+): Promise<B> {
+  const { credentials } = await devices;
+  return withLiveRead(block, credentials, sharedNow());
+}
 
 /** The suspect record of a credential row, as the block page shows it; null when none. */
 const suspectedOf = (c: CredentialRow): { reason: SuspectReason; sourceIp: string } | null =>
@@ -489,6 +568,8 @@ export type OpenBlockItem = {
   /** `active` (in force) or `lift_pending` (in force until the switch confirms the lift). */
   status: BlockStatus;
   placedAt: Date;
+  /** When the portal recorded it (shown with placedAt: lib/blocks/shown-placed-at.ts). */
+  createdAt?: Date;
   /** The calls the switch reported with it: those stored plus `callsNotKept`. */
   calls: number;
 };
@@ -540,6 +621,7 @@ type OpenBlockRow = {
   reason: BlockReason;
   status: BlockStatus;
   placedAt: Date | string | number;
+  createdAt: Date | string | number;
   callsNotKept: number | bigint;
   calls: number | bigint;
   total: number | bigint;
@@ -595,12 +677,12 @@ export function otherOpenBlocksSql(userId: string, blockId: string, after: strin
       : Prisma.sql`(SELECT COUNT(*) FROM ${fromCursor} JOIN "Block" r ON ${open('r')}
           WHERE b."id" = ${blockId} ${past('r')})`;
   return Prisma.sql`
-    SELECT p."id", p."reason", p."status", p."placedAt", p."callsNotKept",
+    SELECT p."id", p."reason", p."status", p."placedAt", p."createdAt", p."callsNotKept",
       (SELECT COUNT(*) FROM "TriggerCall" t WHERE t."blockId" = p."id") AS "calls",
       (SELECT COUNT(*) FROM ${mine} JOIN "Block" r ON ${open('r')} WHERE b."id" = ${blockId}) AS "total",
       ${remaining} AS "remaining"
     FROM (
-      SELECT o."id", o."reason", o."status", o."placedAt", o."callsNotKept"
+      SELECT o."id", o."reason", o."status", o."placedAt", o."createdAt", o."callsNotKept"
       FROM ${fromCursor} JOIN "Block" o ON ${open('o')}
       WHERE b."id" = ${blockId} ${past('o')}
       ORDER BY o."placedAt" DESC, o."id" DESC
@@ -635,12 +717,20 @@ export async function otherOpenBlocksForUser(
     reason: r.reason,
     status: r.status,
     placedAt: asDate(r.placedAt),
+    createdAt: asDate(r.createdAt),
     calls: Number(r.calls) + Number(r.callsNotKept),
   }));
 }
 
 /** A block of the account still in force, as a decision form lists it: a lift is account-wide. */
-export type OtherBlockDto = { id: string; reason: string; placedAt: string; calls: number };
+export type OtherBlockDto = {
+  id: string;
+  reason: string;
+  placedAt: string;
+  /** When the portal recorded it (shown with placedAt: lib/blocks/shown-placed-at.ts). */
+  createdAt?: string;
+  calls: number;
+};
 
 /** Blocks of the account in force besides `blockId`, oldest first. Staff pages only (after requireStaff). */
 /**
@@ -660,13 +750,14 @@ export async function blockOfAccount(accountId: string, blockId: string): Promis
 export async function otherBlocksInForce(accountId: string, blockId: string): Promise<OtherBlockDto[]> {
   const rows = await db.block.findMany({
     where: { accountId, id: { not: blockId }, status: 'active' },
-    select: { id: true, reason: true, placedAt: true, _count: { select: { calls: true } } },
+    select: { id: true, reason: true, placedAt: true, createdAt: true, _count: { select: { calls: true } } },
     orderBy: { placedAt: 'asc' },
   });
   return rows.map((b) => ({
     id: b.id,
     reason: b.reason,
     placedAt: b.placedAt.toISOString(),
+    createdAt: b.createdAt.toISOString(),
     calls: b._count.calls,
   }));
 }

@@ -420,6 +420,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         reason: 'high_risk_destination',
         status: 'active',
         placedAt,
+        createdAt: placedAt, // the factory records it at placedAt
         liftedAt: null,
         liftRefused: false,
         note: null,
@@ -587,6 +588,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         reason: 'hotspot_source_ip',
         status: 'active',
         placedAt: new Date(t0 + 11 * 60_000),
+        createdAt: new Date(t0 + 11 * 60_000),
         calls: 2, // 11 % 3
       });
       expect(first.items.find((b) => b.id === blocks[9]!.id)).toMatchObject({

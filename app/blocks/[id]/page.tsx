@@ -22,8 +22,7 @@ import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { versionOf } from '@/lib/server/version';
 import { blockPageData } from '@/lib/blocks/page-version';
-import { otherOpenBlocksForUser, type BlockView } from '@/lib/blocks/queries';
-import { withLiveSuspects } from '@/lib/blocks/suspects';
+import { liveBlockView, otherOpenBlocksForUser, type BlockView } from '@/lib/blocks/queries';
 import { isRowId } from '@/lib/server/row-id';
 
 /**
@@ -82,8 +81,11 @@ export default async function BlockPage({
           allowance === 'requested' && data.allowances.some((a) => a.status === 'requested')
           ? 'allowanceRequested'
           : null;
-  // One switch read per credential, shared by the suspicious-devices summary and the device list.
+  // One switch read per credential, shared by the suspicious-devices summary and the device list,
+  // and the block as that read shows it (lib/blocks/queries.ts liveBlockView), once for every part
+  // of the page that names the block's suspects.
   const devices = devicesOfBlock(block);
+  const live = liveBlockView(block, devices);
   return (
     <div className="flex flex-col gap-8">
       {/* Waiting for the switch: every few seconds. In force: the switch may lift it, or more calls
@@ -117,21 +119,27 @@ export default async function BlockPage({
       </PageHead>
       <SuspiciousDevices load={devices} href={(id) => `/credentials/${id}/reset?block=${block.id}`} />
 
-      <Section id="what" title={t(open ? 'whatHappened' : 'whatHappenedLifted')} gap={2}>
-        <WithLiveSuspects block={block} devices={devices} render={(b) => <Explanation block={b} />} />
-      </Section>
+      {/* One boundary for what the page asks for: the explanation and the credential list are
+          revealed together, both as read or both with this view's switch read (WithLiveSuspects). */}
+      <WithLiveSuspects
+        block={block}
+        live={live}
+        render={(b) => (
+          <>
+            <Section id="what" title={t(open ? 'whatHappened' : 'whatHappenedLifted')} gap={2}>
+              <Explanation block={b} />
+            </Section>
 
-      <Section id="calls" title={t('callsTitle')} gap={2}>
-        <TriggerCalls block={block} more={{ count: block.callCount, href: `/blocks/${block.id}/calls` }} />
-      </Section>
+            <Section id="calls" title={t('callsTitle')} gap={2}>
+              <TriggerCalls block={b} more={{ count: b.callCount, href: `/blocks/${b.id}/calls` }} />
+            </Section>
 
-      <Section id="creds" title={t('credentialsTitle')}>
-        <WithLiveSuspects
-          block={block}
-          devices={devices}
-          render={(b) => <CredentialList block={b} labelledBy="creds" />}
-        />
-      </Section>
+            <Section id="creds" title={t('credentialsTitle')}>
+              <CredentialList block={b} labelledBy="creds" />
+            </Section>
+          </>
+        )}
+      />
 
       <RegisteredDevices load={devices} />
 
@@ -161,33 +169,36 @@ export default async function BlockPage({
       {openList ? <OpenBlocks list={openList} base={`/blocks/${block.id}`} /> : null}
 
       <Section id="timeline" title={t('timelineTitle')}>
-        <Timeline events={block.events} />
+        <WithLiveSuspects block={block} live={live} render={(b) => <Timeline events={b.events} />} />
       </Section>
     </div>
   );
 }
 
-type Live = {
-  block: BlockView;
-  devices: ReturnType<typeof devicesOfBlock>;
-  render: (block: BlockView) => ReactNode;
-};
+type Live = { block: BlockView; live: Promise<BlockView>; render: (block: BlockView) => ReactNode };
 
 /**
- * `render(block)` as read, then again once this view's switch read (`devices`, which records what it
- * sees: lib/devices/registrations.ts devicesOfBlock) is in, with the credentials it shows registered
- * from the calls' address or by a scanning tool marked `suspected` (lib/blocks/suspects.ts
- * withLiveSuspects): the block and the switch are read in parallel, and the first view of a page
- * whose read finds the attacker's second credential must already ask for its password.
+ * `render(block)` as read, then again once this view's switch read (`devicesOfBlock`, which records
+ * what it sees) is in, as that read shows the block (`live`: lib/blocks/queries.ts liveBlockView,
+ * the credentials it finds registered from the calls' address or by a scanning tool `suspected`, and
+ * their timeline entries): the block and the switch are read in parallel, and the first view of a
+ * page whose read finds the attacker's second credential must already ask for its password.
+ *
+ * Each boundary is revealed on its own (React streams a boundary's content when it is ready, keeps a
+ * large or late one hidden until its script reveals it, and reveals in batches), so what must agree
+ * is rendered by ONE boundary: a first view once said "Change the SIP password of Front desk now…
+ * comes back once it is changed" (the explanation's boundary still showing its fallback, as read)
+ * beside a credential list, in a boundary of its own, already asking for Back office's password too.
+ * The timeline, far below, has its own: it only adds an entry.
  */
-function WithLiveSuspects(props: Live) {
+function WithLiveSuspects({ block, live, render }: Live) {
   return (
-    <Suspense fallback={props.render(props.block)}>
-      <LiveSuspects {...props} />
+    <Suspense fallback={render(block)}>
+      <LiveSuspects live={live} render={render} />
     </Suspense>
   );
 }
 
-async function LiveSuspects({ block, devices, render }: Live) {
-  return render(withLiveSuspects(block, (await devices).credentials));
+async function LiveSuspects({ live, render }: Pick<Live, 'live' | 'render'>) {
+  return render(await live);
 }

@@ -1,0 +1,165 @@
+import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import ts from 'typescript';
+import { NextIntlClientProvider } from 'next-intl';
+import { createElement as h } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Timeline } from '@/components/block/timeline';
+import { BlockStatusLines } from '@/components/block/status-lines';
+import type { CredentialDevices, DeviceBinding } from '@/lib/devices/registrations';
+import { getBlockForUser, type BlockView, withLiveRead } from '@/lib/blocks/queries';
+import { CATALOGUES } from '@/lib/i18n/translate';
+import { getDb } from '@/lib/server/db';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { text } from '@/tests/helpers/intl-markup';
+
+// B1 (2026-12): the block page's first view, whose switch read finds a second credential registered
+// from the calls' address, asked for its password in the explanation and the credential list, but
+// its timeline said nothing until the next view; and a block placed by a switch node whose clock ran
+// fast read "Blocked since 10:04" at 10:00, below later timeline entries.
+
+const CALLS_FROM = '185.220.101.5';
+const at = (hhmm: string) => new Date(`2026-12-07T${hhmm}:00Z`);
+
+/** An account with Front desk (named by the calls) and Back office; its block as the page reads it. */
+async function blocked(times: { placedAt: Date; createdAt: Date }) {
+  const db = getDb();
+  const n = crypto.randomInt(10 ** 9, 10 ** 10);
+  const { account, users, creds } = await makeAccount({ credentials: [`desk-${n}`, `office-${n}`] });
+  const [desk, office] = creds as [(typeof creds)[0], (typeof creds)[0]];
+  await db.sipCredential.update({ where: { id: desk.id }, data: { label: 'Front desk' } });
+  await db.sipCredential.update({ where: { id: office.id }, data: { label: 'Back office' } });
+  const block = await makeBlock(account.id, {
+    ...times,
+    calls: [{ sipUsername: desk.username, sourceIp: CALLS_FROM, at: at('07:58') }],
+  });
+  await db.blockEvent.createMany({
+    data: [
+      { blockId: block.id, type: 'placed', at: times.placedAt, actor: 'switch' },
+      { blockId: block.id, type: 'notice_sent', at: at('08:01'), actor: 'tollgate' },
+    ],
+  });
+  const view = async () => (await getBlockForUser(users[0]!.id, block.id))!;
+  return { db, block, desk, office, view };
+}
+
+/** A read of the switch: Back office registered from the calls' address (flagged `trigger_ip`). */
+const readWith = (office: { id: string; username: string; label: string }): CredentialDevices[] => [
+  {
+    ...office,
+    bindings: [
+      {
+        contact: `sip:${office.username}@${CALLS_FROM}`,
+        sourceIp: CALLS_FROM,
+        country: 'DE',
+        userAgent: 'friendly-scanner',
+        expiresAt: at('09:00'),
+        flags: ['trigger_ip'],
+        sameAddress: 1,
+        shortened: [],
+      } as unknown as DeviceBinding,
+    ],
+    notRead: null,
+    unreadable: 0,
+  },
+];
+
+const entries = (events: BlockView['events']) =>
+  [
+    ...renderToStaticMarkup(
+      h(NextIntlClientProvider, {
+        locale: 'en',
+        messages: CATALOGUES.en,
+        timeZone: 'UTC',
+        children: h(Timeline, { events }),
+      }),
+    ).matchAll(/<li>(.*?)<\/li>/g),
+  ].map((m) => text(m[1]!).trim());
+
+describe.each(dialects())('the block page’s first view, on %s', (dialect) => {
+  beforeAll(() => useFreshDb(dialect));
+
+  it('dates a suspect its own read found in the timeline when the read saw it', async () => {
+    const b = await blocked({ placedAt: at('08:00'), createdAt: at('08:00') });
+    const read = await b.view();
+    expect(read.events.map((e) => e.type)).toEqual(['placed', 'notice_sent']);
+    const live = withLiveRead(read, readWith(b.office), at('08:20'));
+    expect(live.credentials.find((c) => c.id === b.office.id)?.suspected).toEqual({
+      reason: 'trigger_ip',
+      sourceIp: CALLS_FROM,
+    });
+    expect(entries(live.events)).toEqual([
+      'Block placed by fraud monitoring Dec 7, 2026, 8:00 AM GMT+0',
+      'Block notice emailed Dec 7, 2026, 8:01 AM GMT+0',
+      `Another SIP password at risk Dec 7, 2026, 8:20 AM GMT+0 · Back office (${b.office.username}) was seen registered from ${CALLS_FROM}, the address of the fraud calls: its password must be changed too before international calls come back.`,
+    ]);
+    // Once recorded, the next view reads it (at its firstSeenAt) and the live read adds nothing more.
+    await b.db.blockSuspectCredential.create({
+      data: {
+        blockId: b.block.id,
+        credentialId: b.office.id,
+        reason: 'trigger_ip',
+        sourceIp: CALLS_FROM,
+        firstSeenAt: at('08:19'),
+      },
+    });
+    const next = await b.view();
+    const again = withLiveRead(next, readWith(b.office), at('08:30'));
+    expect(again).toBe(next);
+    expect(again.events.filter((e) => e.type === 'suspect_found').map((e) => e.at)).toEqual([at('08:19')]);
+  });
+
+  it('never shows a block placed ahead of the portal’s clock, and orders the timeline by it', async () => {
+    // The switch node's clock ran 4 minutes fast: placed "08:04", recorded by the portal at 08:00.
+    const b = await blocked({ placedAt: at('08:04'), createdAt: at('08:00') });
+    const read = await b.view();
+    expect(read.placedAt).toEqual(at('08:04')); // the domain's own time is kept
+    expect(entries(read.events)).toEqual([
+      'Block placed by fraud monitoring Dec 7, 2026, 8:00 AM GMT+0',
+      'Block notice emailed Dec 7, 2026, 8:01 AM GMT+0',
+    ]);
+    const html = renderToStaticMarkup(
+      h(NextIntlClientProvider, {
+        locale: 'en',
+        messages: CATALOGUES.en,
+        timeZone: 'UTC',
+        children: h(BlockStatusLines, { block: read, otherHref: '#', allowancesMayPass: false }),
+      }),
+    );
+    expect(text(html)).toContain('8:00');
+    expect(text(html)).not.toContain('8:04');
+  });
+});
+
+describe('the block page', () => {
+  // A first view once said "Change the SIP password of Front desk now… comes back once it is
+  // changed" beside a credential list asking for Back office too: each had a Suspense boundary of its
+  // own over the one switch read, and React reveals boundaries one by one (a late or large one stays
+  // hidden behind its fallback, the block as read, until its script runs). What asks the customer to
+  // act must be one boundary.
+  it('renders the explanation and the credential list in one boundary over the live read', () => {
+    const file = ts.createSourceFile(
+      'page.tsx',
+      readFileSync('app/blocks/[id]/page.tsx', 'utf8'),
+      ts.ScriptTarget.Latest,
+      true,
+      ts.ScriptKind.TSX,
+    );
+    // Each <WithLiveSuspects … /> of the page, as written (its render prop included).
+    const boundaries: string[] = [];
+    const visit = (node: ts.Node) => {
+      if (ts.isJsxSelfClosingElement(node) && node.tagName.getText(file) === 'WithLiveSuspects')
+        boundaries.push(node.getText(file));
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    const withBoth = boundaries.filter((b) => b.includes('<Explanation') && b.includes('<CredentialList'));
+    expect(withBoth).toHaveLength(1);
+    expect(boundaries.filter((b) => b.includes('<Explanation'))).toHaveLength(1);
+    expect(boundaries.filter((b) => b.includes('<CredentialList'))).toHaveLength(1);
+    // And the timeline takes the same live view.
+    expect(boundaries.some((b) => b.includes('<Timeline'))).toBe(true);
+  });
+});
