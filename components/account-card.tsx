@@ -104,7 +104,9 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
             </td>
             <td>
               {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}
-              {c.unsettledCause ? <UnsettledLine cause={c.unsettledCause} /> : null}
+              {c.unsettledCause ? (
+                <UnsettledLine cause={c.unsettledCause} busyUntil={c.unsettledBusyUntil} />
+              ) : null}
             </td>
             <td>{c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}</td>
           </tr>

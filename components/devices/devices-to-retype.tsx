@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
-import { useTranslations } from 'next-intl';
+import { useFormatter, useTranslations } from 'next-intl';
 import { credentialCallName } from '@/lib/accounts/credential-name';
 import type { CredentialDevices, DeviceBinding } from '@/lib/devices/registrations';
 import { revealInvisible } from '@/lib/server/control-characters';
+import { ZONED_SECONDS } from '@/lib/time/format';
 
 type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | null;
 
@@ -29,12 +30,15 @@ export async function DevicesToRetype({ load, when }: { load: Promise<Loaded>; w
 /**
  * DevicesToRetype's words for one credential's `devices`, in the reader's language (next-intl's
  * provider: the page's, or a test's; keys reset.devices.*). Before: one sentence per binding; none
- * registered, or the switch not read (not answered, or asked to pause), said neutrally without
- * naming any device. After: the devices that need the password (the flagged ones left out), or
+ * registered, or the switch not read, said without naming any device: not answered
+ * (reset.devices.unread, "could not ask"), or paused because the switch asked Tollgate to wait
+ * (NotRead `paused`: reset.devices.paused, read again from `until`, to the second in the reader's
+ * zone; a tester, 2026-12-08, read "could not" while the reads were paused). After: the devices that need the password (the flagged ones left out), or
  * nothing when there are none to name (the form's "Now enter it on the device" stands alone).
  */
 export function RetypeWords({ devices, when }: { devices: CredentialDevices; when: 'before' | 'after' }) {
   const t = useTranslations('reset.devices');
+  const format = useFormatter();
   const name = credentialCallName(devices);
   const strong = (c: ReactNode) => <strong>{c}</strong>;
   if (when === 'after') {
@@ -53,7 +57,14 @@ export function RetypeWords({ devices, when }: { devices: CredentialDevices; whe
       </div>
     );
   }
-  if (devices.bindings === null) return <p>{t('unread')}</p>;
+  if (devices.bindings === null)
+    return (
+      <p>
+        {devices.notRead?.reason === 'paused'
+          ? t('paused', { until: format.dateTime(devices.notRead.until, ZONED_SECONDS) })
+          : t('unread')}
+      </p>
+    );
   if (devices.bindings.length === 0 && devices.unreadable === 0) return <p>{t('none')}</p>;
   return (
     <div className="flex flex-col gap-1">

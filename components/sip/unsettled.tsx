@@ -42,14 +42,21 @@ export function UnsettledNotice({
 
 /**
  * The dashboard's line under a credential whose latest change has no known answer (AccountSummary
- * credential `unsettledCause`, lib/accounts/queries.ts): dashboard.unsettledError when the switch
- * answered with an error, dashboard.unsettled otherwise, as the reset page words it (UnsettledNotice).
+ * credential `unsettledCause` and `unsettledBusyUntil`, lib/accounts/queries.ts), as the reset page
+ * words it (UnsettledNotice): dashboard.unsettledBusy when the switch answered by asking Tollgate to
+ * wait (a 429 or 503 with Retry-After), with from when a new password can be set (`busyUntil`, the
+ * change's stored answer: lib/credentials/change-state.ts busyUntilOf; to the second, in the
+ * reader's zone, the very time the reset page names); dashboard.unsettledError when it answered with
+ * another error; dashboard.unsettled otherwise.
  */
-export function UnsettledLine({ cause }: { cause: Cause }) {
+export function UnsettledLine({ cause, busyUntil }: { cause: Cause; busyUntil?: Date }) {
   const t = useTranslations('dashboard');
+  const format = useFormatter();
   return (
     <span className="block text-sm font-medium text-amber-900">
-      {t(cause === 'error_answer' ? 'unsettledError' : 'unsettled')}
+      {busyUntil
+        ? t('unsettledBusy', { until: format.dateTime(busyUntil, ZONED_SECONDS) })
+        : t(cause === 'error_answer' ? 'unsettledError' : 'unsettled')}
     </span>
   );
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import { db } from '@/lib/server/db';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
-import { awaitsSwitchAnswer, unknownCause } from '@/lib/credentials/change-state';
+import { awaitsSwitchAnswer, busyUntilOf, unknownCause } from '@/lib/credentials/change-state';
 
 /** Scope clause: the account is one of the user's (STYLE.md: authorize inside the query). */
 export const memberOf = (userId: string) => ({ memberships: { some: { userId } } });
@@ -50,6 +50,12 @@ export type AccountSummary = {
      * (no answer came, or none yet); null when settled. The page words each its own way.
      */
     unsettledCause: 'no_answer' | 'error_answer' | null;
+    /**
+     * While `unsettled` because the switch answered that change by asking Tollgate to wait (a 429 or
+     * 503 with Retry-After): from when a new password can be set (lib/credentials/change-state.ts
+     * busyUntilOf, the time the reset page names too). Absent otherwise.
+     */
+    unsettledBusyUntil?: Date;
   }[];
 };
 
@@ -75,6 +81,8 @@ export type SummaryRow = {
   lastChangeConfirmedAt: Date | string | number | null;
   /** That change's stored switch error (SipPasswordChange `error`), for unknownCause. */
   lastChangeError: string | null;
+  /** When that change's answer came (SipPasswordChange `completedAt`), for busyUntilOf. */
+  lastChangeCompletedAt: Date | string | number | null;
 };
 
 /**
@@ -103,7 +111,7 @@ export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
       ${BLOCK_ON_ITS_WAY} AS "blockOnItsWay",
       c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
       p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt",
-      p."error" AS "lastChangeError"`;
+      p."error" AS "lastChangeError", p."completedAt" AS "lastChangeCompletedAt"`;
 
 /** The joins SUMMARY_COLUMNS reads, after the account row `a` (one row per credential, or one with none). */
 export const SUMMARY_JOINS = Prisma.sql`LEFT JOIN "Block" b ON b."id" = (
@@ -168,6 +176,14 @@ export function summariesOf(rows: SummaryRow[]): AccountSummary[] {
     const unsettled =
       r.lastChange !== null &&
       awaitsSwitchAnswer({ status: r.lastChange, switchConfirmedAt: r.lastChangeConfirmedAt });
+    const busyUntil =
+      unsettled && r.lastChange !== null
+        ? busyUntilOf({
+            status: r.lastChange,
+            error: r.lastChangeError,
+            completedAt: r.lastChangeCompletedAt,
+          })
+        : null;
     if (r.credentialId)
       a.credentials.push({
         id: r.credentialId,
@@ -182,6 +198,7 @@ export function summariesOf(rows: SummaryRow[]): AccountSummary[] {
           : r.lastChange === 'unknown'
             ? unknownCause(r.lastChangeError)
             : 'no_answer',
+        ...(busyUntil ? { unsettledBusyUntil: busyUntil } : {}),
       });
   }
   return out;

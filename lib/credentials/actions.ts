@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { userAction } from '@/lib/server/safe-action';
 import { postedId } from '@/lib/server/form-issues';
 import { replayReset, resetSipPassword } from '@/lib/credentials/reset';
+import { currentUser } from '@/lib/auth/session';
 import { SHOWN_BY, SHOWN_BY_FIELD } from '@/lib/credentials/shown-by';
 import { succeed } from '@/lib/server/outcome';
 import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
@@ -24,7 +25,9 @@ const schema = z.object({
  * refusal (too weak, a character a SIP password may not hold, the switch's refusal or silence: see
  * lib/credentials/reset.ts ResetOutcome) never carries it: the field is not echoed. A resend of the
  * same render (its answer lost) is answered from the first one's change (replayReset), without `data`:
- * the form then shows no password. The password is never stored, logged or put in a URL.
+ * the form then shows no password; a change the switch answered by asking to wait is answered busy,
+ * from the same time the first answer named, in the reader's zone and language (the session's
+ * login, as the wrapper read it: React's cache gives the same one). The password is never stored, logged or put in a URL.
  */
 export const resetSipAction = userAction(
   schema,
@@ -43,5 +46,11 @@ export const resetSipAction = userAction(
   },
   // How the answer shows the password is not what the form asks for: a resend of the same render
   // after the page's script started (`browser`, where its first sending was `page`) is the same form.
-  { once: { action: 'sip.reset', secret: ['password', SHOWN_BY_FIELD], replay: replayReset } },
+  {
+    once: {
+      action: 'sip.reset',
+      secret: ['password', SHOWN_BY_FIELD],
+      replay: async (receipt, at) => replayReset(receipt, at, await currentUser()),
+    },
+  },
 );

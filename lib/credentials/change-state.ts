@@ -37,21 +37,65 @@ export function unknownCause(storedError: string | null): 'no_answer' | 'error_a
 }
 
 /**
+ * The longest wait the portal honours from one answer, in seconds: an hour, as the switch outbox does
+ * (lib/switch/outbox.ts MAX_RETRY_AFTER_MS). A switch asking for a day would otherwise keep a
+ * customer from rotating a compromised SIP password for a day; after an hour the switch is asked
+ * again, and answers again.
+ */
+export const MAX_BUSY_WAIT_SECONDS = 3600;
+
+/**
  * When the switch said it could be asked again, for a change it answered by asking Tollgate to wait:
  * a 429, or a 503, with a `Retry-After` (RFC 6585 §4, RFC 9110 §10.2.3), which the change's stored
  * error keeps as `asked_to_wait: <seconds> s; …` (lib/switch/error-text.ts storedSwitchError). That
- * many whole seconds after `answeredAt` (when the answer came: the row's `completedAt`, or now for
- * the answer just read), rounded up to the whole second, so that a time shown to the second is never
- * before it (as lib/switch/quiet.ts switchQuietUntil). Null for any other error, and for a 429 without a `Retry-After`. Such a
- * change is still not known to be applied (docs/switch-api.md: a `429` is "not known to be
- * applied"): the customer is told the switch was busy, from when to set the password again, and
- * that it may or may not have the new one (outcome.reset.switchBusyUnknown,
+ * many whole seconds (at most MAX_BUSY_WAIT_SECONDS) after `answeredAt`, when the answer came: the
+ * row's `completedAt`, as stored. Every reader passes the stored row's time (busyUntilOf), never
+ * "now", so the form's answer, the reset page's notice and devices line, the dashboard, the replayed
+ * form, the alert mail and the portal's refusal of a new change (lib/credentials/reset.ts
+ * accountBusyUntil) name one and the same time (a tester, 2026-12-08: the form's answer and the
+ * notice named two). Rounded up to the whole second, so that a time shown to the second is never
+ * before it (as lib/switch/quiet.ts switchQuietUntil). Null for any other error, and for a 429
+ * without a `Retry-After`. Such a change is still not known to be applied (docs/switch-api.md: a
+ * `429` is "not known to be applied"): the customer is told the switch was busy, from when to set
+ * the password again, and that it may or may not have the new one (outcome.reset.switchBusyUnknown,
  * reset.unsettled.unknownBusy), not "set a new password now", which it would only answer the same.
  */
 export function askedToWaitUntil(storedError: string | null, answeredAt: Date): Date | null {
   if (storedError === null) return null;
   const r = readSwitchError(storedError);
-  return r.kind === 'askedToWait' && r.waitSeconds !== undefined
-    ? new Date(Math.ceil((answeredAt.getTime() + r.waitSeconds * 1000) / 1000) * 1000)
-    : null;
+  if (r.kind !== 'askedToWait' || r.waitSeconds === undefined) return null;
+  const seconds = Math.min(r.waitSeconds, MAX_BUSY_WAIT_SECONDS);
+  return new Date(Math.ceil((answeredAt.getTime() + seconds * 1000) / 1000) * 1000);
+}
+
+/**
+ * askedToWaitUntil of a stored SipPasswordChange row: `status` `unknown` (a change the switch
+ * answered by asking to wait stays not known to be applied), its `error`, answered at its
+ * `completedAt` (a Date, or the text or number a raw SQLite read returns). Null for any other row,
+ * and for one without `completedAt`. The one reading of "busy until" from a row: the reset page
+ * (lib/credentials/reset.ts latestChange), the dashboard (lib/accounts/queries.ts), the replayed
+ * form, the alert mail (lib/mail/render.ts) and the refusal of a new change all call it.
+ */
+export function busyUntilOf(change: {
+  status: string;
+  error: string | null;
+  completedAt: Date | string | number | null;
+}): Date | null {
+  if (change.status !== 'unknown' || change.completedAt === null) return null;
+  const at = change.completedAt instanceof Date ? change.completedAt : new Date(change.completedAt);
+  return askedToWaitUntil(change.error, at);
+}
+
+/**
+ * The time "Registered devices" on a credential's reset page is said to be read again from, while the
+ * switch's quiet pauses the reads (lib/devices/registrations.ts NotRead `paused`, `pausedUntil` on
+ * this instance's clock: lib/switch/quiet.ts) and the page's change was answered by asking to wait
+ * (`busyUntil`, busyUntilOf): the change's own time when the quiet is that same answer's (it ends
+ * within 2 s of it: the quiet is noted a few ms before the row's completedAt, on another clock) or
+ * ends before it, so the page names one time, the one a new password can be set from; the quiet's
+ * own time when a later answer stretched it past. `pausedUntil` alone without a busy change.
+ */
+export function pausedReadsUntil(pausedUntil: Date, busyUntil: Date | null | undefined): Date {
+  if (!busyUntil) return pausedUntil;
+  return busyUntil.getTime() >= pausedUntil.getTime() - 2000 ? busyUntil : pausedUntil;
 }

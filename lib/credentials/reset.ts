@@ -1,7 +1,14 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
-import { askedToWaitUntil, awaitsSwitchAnswer, unknownCause } from './change-state';
+import {
+  awaitsSwitchAnswer,
+  busyUntilOf,
+  MAX_BUSY_WAIT_SECONDS,
+  pausedReadsUntil,
+  unknownCause,
+} from './change-state';
+import { devicesForCredential } from '@/lib/devices/registrations';
 import { consumeAll, LIMITS, reward, type LimitName } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { recordPasswordReset } from '@/lib/blocks/lifecycle';
@@ -28,10 +35,11 @@ import { formatWhen } from '@/lib/time/format';
  * data.recorded false: the switch has the new password, but recording it here is still in progress.
  * Refusals: invalid (too weak or too long: fieldErrors.password lists why), throttled (the checker's
  * limits or busy; or this credential's or this login's changes in the hour: countReset, with the
- * minutes to wait), conflict (another change of this credential is still waiting for the switch:
+ * minutes to wait; or the switch asked to be left alone until a time not yet come: accountBusyUntil,
+ * outcome.reset.switchBusy with `until`), conflict (another change of this credential is still waiting for the switch:
  * nothing sent), unavailable (the switch did not confirm; nothing recorded: refused, or its answer is
  * not known, worded by unknownCause, or by when the switch can be asked again when it asked Tollgate
- * to wait: outcome.reset.switchBusyUnknown with `until`, askedToWaitUntil), not_found (not theirs).
+ * to wait: outcome.reset.switchBusyUnknown with `until`, busyUntilOf), not_found (not theirs).
  */
 export type ResetOutcome = Outcome<{ recorded: boolean; liftQueued: boolean }>;
 
@@ -82,6 +90,11 @@ export async function resetSipPassword(
 ): Promise<ResetOutcome> {
   const cred = await credentialForUser(user.id, credentialId);
   if (!cred) return missing();
+  // The switch asked to be left alone until then (a 429 or 503 with Retry-After, RFC 9110 §10.2.3):
+  // honoured before anything is checked, counted, written or sent (a tester, 2026-12-08: a second
+  // submit before that time still reached the switch).
+  const busy = await accountBusyUntil(cred.accountId);
+  if (busy) return fail('throttled', 'outcome.reset.switchBusy', { until: await readerTime(user, busy) });
   const checked = await checkPassword(
     password,
     {
@@ -122,13 +135,16 @@ export async function resetSipPassword(
     // session could send 1 200 refused changes an hour, bounded only by the check limit), and a
     // refusal of Tollgate itself (401/403: its own token) gives nothing back.
     if (status === 'failed' && !refusedTollgate(res)) await counted.switchRefused();
+    // When the answer came, as stored: the time a busy answer's wait counts from (busyUntilOf), on
+    // the shared clock a new change is refused by (accountBusyUntil).
+    const answeredAt = sharedNow();
     await db.$transaction(async (tx) => {
       // Settled once: by this answer, or already by the recovery (a call that outlived stuckMs). A
       // refusal still corrects an `unknown` the recovery wrote: nothing changed after all (its alert,
       // not sent yet, is then not sent: lib/mail/render.ts).
       const moved = await tx.sipPasswordChange.updateMany({
         where: { id: change.id, status: status === 'failed' ? { in: ['sending', 'unknown'] } : 'sending' },
-        data: { status, completedAt: new Date(), error: stored },
+        data: { status, completedAt: answeredAt, error: stored },
       });
       if (moved.count !== 1) return;
       // A change with no answer may be in force on the switch: it is audited as unconfirmed, the name
@@ -154,8 +170,17 @@ export async function resetSipPassword(
     // have applied it, and only a new password settles which one is in force, as the reset page then
     // says (unsettledChange). A switch that asked to be left alone for a while (a 429 or 503 with
     // Retry-After) is told apart: "set a new password now" would only be answered the same (a
-    // tester, 2026-12-07), so the customer reads that it is busy and from when to set it again.
-    const busyUntil = status === 'unknown' ? askedToWaitUntil(stored, new Date()) : null;
+    // tester, 2026-12-07), so the customer reads that it is busy and from when to set it again: the
+    // time read from the row as stored (busyUntilOf), which the page's notice and every other reader
+    // of it name too (a tester, 2026-12-08: the answer, read on its own clock, named another second).
+    const row =
+      status === 'unknown'
+        ? await db.sipPasswordChange.findUnique({
+            where: { id: change.id },
+            select: { status: true, error: true, completedAt: true },
+          })
+        : null;
+    const busyUntil = row ? busyUntilOf(row) : null;
     if (busyUntil)
       return fail('unavailable', 'outcome.reset.switchBusyUnknown', {
         until: await readerTime(user, busyUntil),
@@ -174,14 +199,48 @@ export async function resetSipPassword(
   );
 }
 
+/** Who reads an answer, for readerTime: their zone, language and accounts' country (CurrentUser's). */
+export type Reader = Pick<CurrentUser, 'timeZone' | 'locale' | 'accountCountry'>;
+
 /**
  * `at` to the second in `user`'s zone, in the language the action answers in (User.locale, as
  * lib/server/safe-action.ts picks it: localeOf) and the tag their pages format it with
- * (requestFormatTag), as the answer to a resent form says when it was first sent.
+ * (requestFormatTag), as the answer to a resent form says when it was first sent: the words the
+ * reset page's ZONED_SECONDS gives the same moment.
  */
-async function readerTime(user: CurrentUser, at: Date): Promise<string> {
+async function readerTime(user: Reader, at: Date): Promise<string> {
   const locale = await requestFormatTag(localeOf(user), user);
   return formatWhen(at, user.timeZone, { seconds: true, locale });
+}
+
+/**
+ * Until when the switch asked to be left alone about the SIP passwords of account `accountId`, or
+ * null when it did not, or that time has come (on the shared clock, `now`): the latest busyUntilOf
+ * of the account's changes it answered by asking to wait (a 429, or a 503, with `Retry-After`, RFC
+ * 9110 §10.2.3; status `unknown`, the wait stored first in the error). For the account, not the one
+ * credential: the switch's answer is not about a credential (docs/switch-api.md: a 429 quiets the
+ * whole instance, "whichever call got it"; the simulator's faults and the reference switch's `503
+ * switch_busy` are the switch's or a scope's, not a password's), so the account's other credentials
+ * are not sent either; other accounts' customers never read this account's answers. One statement,
+ * on the (credentialId, …) rows of the account's credentials answered within the longest honoured
+ * wait (MAX_BUSY_WAIT_SECONDS).
+ */
+export async function accountBusyUntil(accountId: string, now = sharedNow()): Promise<Date | null> {
+  const rows = await db.sipPasswordChange.findMany({
+    where: {
+      credential: { accountId },
+      status: 'unknown',
+      error: { startsWith: 'asked_to_wait:' },
+      completedAt: { gt: new Date(now.getTime() - (MAX_BUSY_WAIT_SECONDS + 1) * 1000) },
+    },
+    select: { status: true, error: true, completedAt: true },
+  });
+  let latest: Date | null = null;
+  for (const r of rows) {
+    const until = busyUntilOf(r);
+    if (until && until > now && (!latest || until > latest)) latest = until;
+  }
+  return latest;
 }
 
 /** The customer's words for a change whose switch answer is not known, by why (unknownCause). */
@@ -308,13 +367,20 @@ async function beginChange(
  * the one sent now was not used); refused by the switch → unavailable `outcome.again.sipRefused`
  * (nothing changed; a new render sets one); still on the wire → conflict `outcome.reset.inFlight`; no
  * answer known → unavailable `outcome.reset.switchUnknown`, or `switchErrorUnknown` when the switch
- * answered with an error (unknownCause of its stored error). Nothing is sent to the switch.
+ * answered with an error (unknownCause of its stored error), or `switchBusyUnknown` with `until` (to
+ * the second, for `reader`: their zone and language; UTC in English without one) when it answered by
+ * asking to wait (busyUntil of the row, the time the first answer and the reset page name). Nothing
+ * is sent to the switch.
  */
-export async function replayReset(receipt: Receipt, at: string): Promise<ResetOutcome> {
+export async function replayReset(
+  receipt: Receipt,
+  at: string,
+  reader?: Reader | null,
+): Promise<ResetOutcome> {
   const change = receipt.ref
     ? await db.sipPasswordChange.findUnique({
         where: { id: receipt.ref },
-        select: { status: true, createdAt: true, switchConfirmedAt: true, error: true },
+        select: { status: true, createdAt: true, switchConfirmedAt: true, error: true, completedAt: true },
       })
     : null;
   const values = { ...receipt.note.values, at };
@@ -323,9 +389,13 @@ export async function replayReset(receipt: Receipt, at: string): Promise<ResetOu
   if (change?.status === 'failed') return fail('unavailable', 'outcome.again.sipRefused', values);
   const live =
     change?.status === 'sending' && change.createdAt.getTime() > sharedNow().getTime() - inFlightMs();
-  return live
-    ? fail('conflict', 'outcome.reset.inFlight')
-    : fail('unavailable', UNKNOWN_KEY[unknownCause(change?.error ?? null)]);
+  if (live) return fail('conflict', 'outcome.reset.inFlight');
+  const busyUntil = change ? busyUntilOf(change) : null;
+  if (busyUntil)
+    return fail('unavailable', 'outcome.reset.switchBusyUnknown', {
+      until: await readerTime(reader ?? { timeZone: 'UTC', locale: 'en' }, busyUntil),
+    });
+  return fail('unavailable', UNKNOWN_KEY[unknownCause(change?.error ?? null)]);
 }
 
 const RETRY_DELAYS_MS = [250, 1000, 3000];
@@ -493,7 +563,7 @@ export async function latestChange(
   }
   if (last.status === 'unknown') {
     // The switch asked to be left alone (a 429 or 503 with Retry-After): from when to set it again.
-    const busyUntil = askedToWaitUntil(last.error, asDate(last.completedAt ?? last.createdAt));
+    const busyUntil = busyUntilOf(last);
     return {
       unsettled: {
         kind: 'unknown',
@@ -512,10 +582,35 @@ export async function latestChange(
 }
 
 /**
+ * The reset page's one read of the credential's registered devices (lib/devices/registrations.ts
+ * devicesForCredential: scoped to `userId`'s accounts, null when not theirs), with the time reads are
+ * paused until (NotRead `paused`) named as the page's change names it when the pause is that change's
+ * busy answer (pausedReadsUntil with `latest`'s `busyUntil`): one time on the page, not the quiet's
+ * and the change's a second apart. `latest`: the page's latestChange, read beside it.
+ */
+export async function resetPageDevices(
+  userId: string,
+  credentialId: string,
+  latest: Promise<{ unsettled: Unsettled | null }>,
+): Promise<Awaited<ReturnType<typeof devicesForCredential>>> {
+  const [loaded, { unsettled }] = await Promise.all([devicesForCredential(userId, credentialId), latest]);
+  const busy = unsettled?.kind === 'unknown' ? unsettled.busyUntil : undefined;
+  if (!loaded || !busy) return loaded;
+  return {
+    ...loaded,
+    credentials: loaded.credentials.map((c) =>
+      c.notRead?.reason === 'paused'
+        ? { ...c, notRead: { reason: 'paused', until: pausedReadsUntil(c.notRead.until, busy) } }
+        : c,
+    ),
+  };
+}
+
+/**
  * A change whose switch answer is not known, as the reset page says it: `in_flight` (still on the
  * wire), or `unknown` (sent at `at`), with why (`cause`: unknownCause; `no_answer` for a change a
  * restart cut short) and, when the switch answered it by asking Tollgate to wait (a 429 or 503 with
- * Retry-After), from when it may be asked again (`busyUntil`: askedToWaitUntil).
+ * Retry-After), from when it may be asked again (`busyUntil`: busyUntilOf, the row's stored answer).
  */
 export type Unsettled =
   | { kind: 'in_flight'; at: Date }

@@ -51,6 +51,7 @@ import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { enrolmentCode } from '@/lib/mail/templates/enrolment-code';
 import { isEnrolmentCode } from '@/lib/auth/mfa/enrol-proof';
 import { sipPasswordChanged, sipPasswordsChanged } from '@/lib/mail/templates/sip-password-changed';
+import { busyUntilOf } from '@/lib/credentials/change-state';
 import { accountBlocked } from '@/lib/allowances/blocked';
 import { sharedNow } from '@/lib/server/clock';
 import { lockAccount } from '@/lib/server/db/lock';
@@ -733,6 +734,13 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         return superseded(
           'the switch confirmed a newer password of the credential, sent after this change; the alert of that confirmation says so',
         );
+      // The switch answered it by asking to wait: busy, and from when, read from the change as stored
+      // (busyUntilOf), the time the reset page and the form's answer name.
+      const asked = await db.sipPasswordChange.findUnique({
+        where: { id: p.unconfirmedChangeId },
+        select: { status: true, error: true, completedAt: true },
+      });
+      const busyUntil = asked ? busyUntilOf(asked) : null;
       return {
         ok: true,
         mail: sipPasswordChanged(
@@ -745,6 +753,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
             by: p.by ?? null,
             unconfirmed: true,
             errorAnswer: p.unconfirmedCause === 'error_answer',
+            ...(busyUntil ? { busyUntil } : {}),
           },
           zonedFor(cred.account),
         ),

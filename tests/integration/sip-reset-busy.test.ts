@@ -110,6 +110,11 @@ describe.each(dialects())('a reset the switch answers by asking to wait, on %s',
       'outcome.reset.switchBusyUnknown',
     );
     endSwitchQuiet();
+    // The portal honours the 503's Retry-After (lib/credentials/reset.ts accountBusyUntil): its wait over.
+    await getDb().sipPasswordChange.updateMany({
+      where: { credentialId: cred.id },
+      data: { completedAt: new Date(Date.now() - 60_000) },
+    });
     await sim.control('PUT', `/_sim/faults/${cred.username}`, { failNext: 3, failStatus: 500 });
     const r = await resetSipPassword(user, cred.id, generatePassword(24), meta);
     await sim.control('DELETE', `/_sim/faults/${cred.username}`);

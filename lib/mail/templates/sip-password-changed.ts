@@ -23,6 +23,14 @@ export type SipPasswordChangedData = {
    * "our switch's answer never reached us". Default false.
    */
   errorAnswer?: boolean;
+  /**
+   * With `unconfirmed`: the switch answered by asking Tollgate to wait (a 429, or a 503, with
+   * Retry-After), and from when a new password can be set (lib/credentials/change-state.ts
+   * busyUntilOf of the change as stored: the time the reset page and the form's answer name). The
+   * alert says it was busy, and to set the password again from then (to the second, in the reader's
+   * zone), not "answered with an error" and "set it again" at once, which the portal would refuse.
+   */
+  busyUntil?: Date;
 };
 
 /**
@@ -39,7 +47,7 @@ export type SipPasswordChangeSeen = Pick<SipPasswordChangedData, 'credential' | 
  * the switch gave no answer or answered with an error: `errorAnswer`).
  */
 export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) {
-  return alert(d, [d], d.unconfirmed === true, d.errorAnswer === true, ctx);
+  return alert(d, [d], d.unconfirmed === true, d.errorAnswer === true, ctx, d.busyUntil);
 }
 
 /**
@@ -60,19 +68,21 @@ export function sipPasswordsChanged(
 ) {
   const first = d.changes[0];
   if (!first) throw new Error('sipPasswordsChanged: no change to tell of');
-  return alert({ ...d, ...first }, d.changes, false, false, ctx);
+  return alert({ ...d, ...first }, d.changes, false, false, ctx, undefined);
 }
 
 /**
  * The alert of `changes` (at least one; `d`'s own credential fields are ignored): sipPasswordChanged's
- * words while every change is of one credential, the plural ones for several.
+ * words while every change is of one credential, the plural ones for several. `maybe`, `errorAnswer`
+ * and `busyUntil`: SipPasswordChangedData's `unconfirmed`, `errorAnswer` and `busyUntil`.
  */
 function alert(
-  d: Omit<SipPasswordChangedData, 'unconfirmed' | 'errorAnswer'>,
+  d: Omit<SipPasswordChangedData, 'unconfirmed' | 'errorAnswer' | 'busyUntil'>,
   changes: SipPasswordChangeSeen[],
   maybe: boolean,
   errorAnswer: boolean,
   ctx: MailContext,
+  busyUntil: Date | undefined,
 ) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
@@ -113,9 +123,11 @@ function alert(
             ? t('mail.sipPasswordChanged.introMany', { count, account })
             : maybe
               ? t(
-                  errorAnswer
-                    ? 'mail.sipPasswordChanged.introUnconfirmedError'
-                    : 'mail.sipPasswordChanged.introUnconfirmed',
+                  busyUntil
+                    ? 'mail.sipPasswordChanged.introUnconfirmedBusy'
+                    : errorAnswer
+                      ? 'mail.sipPasswordChanged.introUnconfirmedError'
+                      : 'mail.sipPasswordChanged.introUnconfirmed',
                   { credential, account },
                 )
               : t('mail.sipPasswordChanged.intro', { credential, account }),
@@ -126,7 +138,9 @@ function alert(
           text: many
             ? t('mail.sipPasswordChanged.wasYouMany')
             : maybe
-              ? t('mail.sipPasswordChanged.wasYouUnconfirmed')
+              ? busyUntil
+                ? t('mail.sipPasswordChanged.wasYouUnconfirmedBusy', { until: when(busyUntil, ctx, true) })
+                : t('mail.sipPasswordChanged.wasYouUnconfirmed')
               : t('mail.sipPasswordChanged.wasYou'),
         },
         { kind: 'h', text: t('mail.sipPasswordChanged.notYouTitle') },

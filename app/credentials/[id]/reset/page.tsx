@@ -9,12 +9,11 @@ import { resetSipAction } from '@/lib/credentials/actions';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { newIdempotencyKey } from '@/lib/server/idempotency';
-import { credentialForUser, latestChange } from '@/lib/credentials/reset';
+import { credentialForUser, latestChange, resetPageDevices } from '@/lib/credentials/reset';
 import { nextCredentialToChange } from '@/lib/credentials/next-to-change';
 import { displayEmail } from '@/lib/auth/email-address';
 import { blockOfAccount } from '@/lib/blocks/queries';
 import { ZONED } from '@/lib/time/format';
-import { devicesForCredential } from '@/lib/devices/registrations';
 import { PageHead } from '@/components/ui/page-head';
 import { CredentialName } from '@/components/ui/credential-name';
 import { credentialCallName } from '@/lib/accounts/credential-name';
@@ -44,9 +43,11 @@ export default async function ResetPage({
   const tp = await getTranslations('password');
   const minGuesses = env().SIP_PASSWORD_MIN_GUESSES_LOG10;
   // The switch's registrations for this credential, read once: the form names the devices a new
-  // password silences, and "Registered devices" lists them (lib/devices/registrations.ts).
-  const devices = devicesForCredential(user.id, cred.id);
-  const { unsettled, confirmed } = await latestChange(cred.id);
+  // password silences, and "Registered devices" lists them (lib/devices/registrations.ts); a pause of
+  // those reads named by the change's own busy time (resetPageDevices).
+  const latest = latestChange(cred.id);
+  const devices = resetPageDevices(user.id, cred.id, latest);
+  const { unsettled, confirmed } = await latest;
   const format = await getFormatter();
   // Back to the block page it came from, when that block is of this credential's account.
   const backBlock = typeof block === 'string' ? await blockOfAccount(cred.accountId, block) : null;
