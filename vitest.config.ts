@@ -26,6 +26,7 @@ export const ISOLATED = [
   'tests/integration/request-race.test.ts',
   'tests/integration/resend-once.test.ts',
   'tests/integration/safe-action.test.ts',
+  'tests/integration/sign-in-audit-trail.test.ts',
   'tests/integration/sign-in-lockout.test.ts',
   'tests/integration/sign-in-time-zone.test.ts',
   'tests/integration/staff-login-security.test.ts',

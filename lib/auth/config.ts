@@ -57,6 +57,32 @@ export class LoginDisabled extends CredentialsSignin {
   code = 'disabled';
 }
 
+/**
+ * Why a password was refused, for the audit log's readers only (`sign_in.failure` detail `reason`,
+ * lib/auth/sign-in.ts): `unknown_email` (no login has the address), `no_password` (the login has no
+ * password set: it signs in by emailed link), `wrong_password`, `malformed` (the credentials did not
+ * parse; the sign-in form's own check makes this unreachable from it). A disabled login with the
+ * right password is LoginDisabled. The visitor's answer and its timing are the same for all of them:
+ * every path checks one argon2 hash (lib/auth/password.ts verifyPassword) before it throws.
+ */
+export type PasswordRefusal = 'unknown_email' | 'no_password' | 'wrong_password' | 'malformed';
+
+/**
+ * A refused password (authorize below), carrying its `reason` (PasswordRefusal). Its `code` stays
+ * Auth.js's default ("credentials") for every reason: Auth.js writes the code into the error page's
+ * address (`?error=CredentialsSignin&code=…`) for a POST to its own credentials callback, where a
+ * reason would tell a stranger which addresses have a login (that endpoint answers 404 here,
+ * app/api/auth/[...nextauth]/route.ts; the code stays generic should it ever open). The reason
+ * rides on the error instance, which Auth.js's signIn() rethrows to lib/auth/sign-in.ts as thrown.
+ */
+export class PasswordRefused extends CredentialsSignin {
+  readonly reason: PasswordRefusal;
+  constructor(reason: PasswordRefusal) {
+    super();
+    this.reason = reason;
+  }
+}
+
 export const SESSION_MAX_AGE_SEC = 12 * 60 * 60;
 
 const credentialsSchema = z.object({ email: emailSchema(), password: z.string().min(1).max(1024) });
@@ -113,10 +139,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (req) => ({
       credentials: { email: {}, password: {} },
       async authorize(raw) {
         const parsed = credentialsSchema.safeParse(raw);
-        if (!parsed.success) throw new CredentialsSignin();
+        if (!parsed.success) throw new PasswordRefused('malformed');
         const user = await getDb().user.findUnique({ where: { email: parsed.data.email } });
+        // One hash checked whatever the reason (verifyPassword): the reasons below take the same time.
         const ok = await verifyPassword(user?.passwordHash, parsed.data.password);
-        if (!user || !ok) throw new CredentialsSignin();
+        if (!user) throw new PasswordRefused('unknown_email');
+        if (!user.passwordHash) throw new PasswordRefused('no_password');
+        if (!ok) throw new PasswordRefused('wrong_password');
         // Only with the right password: a stranger without it learns nothing of the address.
         if (user.disabled) throw new LoginDisabled();
         return { id: user.id, email: user.email, name: user.name };

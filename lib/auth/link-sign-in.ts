@@ -16,6 +16,7 @@ import { LEGACY_LINK_BIND_COOKIE, linkBindCookie } from '@/lib/auth/link-binding
 import { unlockSecondFactor } from '@/lib/auth/mfa/lockout';
 import { mac, sameMac } from '@/lib/server/seal';
 import { adoptZoneAtSignIn } from '@/lib/time/zone';
+import { secondFactorAtSignIn } from '@/lib/auth/sign-in';
 
 // Using a sign-in link, in two steps, so that mail scanners and link previews cannot use it:
 // 1. GET (or HEAD) of /sign-in/link only reads: linkOwner() says whether to show "Continue" or the
@@ -154,7 +155,9 @@ export type UseLinkOutcome =
  * cookie went with that use), which is the true cause then, and which the page's GET tells anyone
  * holding the link anyway. `invalid` too for a bound POST whose link is used, expired or its user
  * disabled. On success the token is gone, a session exists (the caller's
- * response carries its cookie), a second-factor lock named by an unlock link is lifted, and it is audited.
+ * response carries its cookie), a second-factor lock named by an unlock link is lifted, and it is
+ * audited (`sign_in.success` with the link's `method` and `secondFactor`: `pending` for a login with a
+ * second factor, whose code completes the sign-in; lib/auth/sign-in.ts secondFactorAtSignIn).
  * `tz`: the browser's zone the Continue form carried, adopted unless the user has a second factor
  * (the session is then half signed in, as after the password: adoptZoneAtSignIn in lib/time/zone.ts).
  * `other_user`: the browser is signed in as someone else (`signedInId`, linkForAnotherUser); nothing
@@ -225,7 +228,8 @@ export async function redeemSignInLink(
   await audit({
     action: 'sign_in.success',
     actor: user,
-    detail: { method: unlock ? 'mfa_unlock_link' : 'email_link' },
+    // A login with a second factor is not in yet (`pending`): its code completes the sign-in (mfa.verified).
+    detail: { method: unlock ? 'mfa_unlock_link' : 'email_link', secondFactor: secondFactorAtSignIn(user) },
     meta,
   });
   countSignIn('email_link', 'success');

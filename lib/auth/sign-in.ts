@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
-import { LoginDisabled, signIn } from '@/lib/auth/config';
+import { LoginDisabled, PasswordRefused, signIn, type PasswordRefusal } from '@/lib/auth/config';
 import { emailSchema } from '@/lib/auth/email-address';
 import {
   deviceLogin,
@@ -72,15 +72,46 @@ const throttled = (retryAfterSec: number | undefined, by: LimitName | null): Sig
     minutes: Math.max(1, Math.ceil((retryAfterSec ?? 900) / 60)),
   });
 
+/**
+ * When a counter's lock ends, `retryAfterSec` (whole seconds, rounded up) from now: ISO 8601 in UTC,
+ * as the audit rows store it (`lockedUntil`). The counter's own end, for the staff audit log; the
+ * visitor is told whole minutes (throttled).
+ */
+const lockEnds = (retryAfterSec: number): string => new Date(Date.now() + retryAfterSec * 1000).toISOString();
+
+/**
+ * Why a refused password was refused, for the `sign_in.failure` row only (never the answer): the
+ * authorize step's PasswordRefusal, `disabled` (the right password for a disabled login), or
+ * `unspecified` for a refusal that names none (Auth.js's own, when authorize returns nothing; ours
+ * never does).
+ */
+export type SignInFailureReason = PasswordRefusal | 'disabled' | 'unspecified';
+
+const failureReason = (e: unknown): SignInFailureReason =>
+  e instanceof LoginDisabled ? 'disabled' : e instanceof PasswordRefused ? e.reason : 'unspecified';
+
+/**
+ * Where a sign-in stands once the password (or link) is accepted, as its `sign_in.success` row
+ * stores it (`secondFactor`): `pending` for a login with a second factor, whose session opens nothing
+ * until the code is right (lib/auth/session.ts secondFactorPending; the sign-in completes with
+ * `mfa.verified`), `none` for a login without one, signed in now. Read from the login as it is now.
+ */
+export const secondFactorAtSignIn = (user: { totpEnabledAt: Date | null }): 'pending' | 'none' =>
+  user.totpEnabledAt ? 'pending' : 'none';
+
 /** What the browser brought besides the form: its known-device cookie, if any (lib/auth/known-device.ts). */
 export type SignInClient = { deviceCookie?: string | null };
 
 /**
  * Password sign-in. Every attempt spends its limit counters BEFORE the password is checked (parallel
  * guesses cannot slip past), a success gives them back, and the answer is one generic failure whether
- * the email exists or not; every attempt is audited. Which counters: lib/auth/limit-keys.ts — strangers
- * are counted per email and address, a known browser (a cookie of the login's current epoch) against
- * its own allowance and the login's ceiling for all its known browsers.
+ * the email exists or not; every attempt is audited: `sign_in.throttled` with the refusing counter
+ * (`by`) and when its lock ends (`lockedUntil`), `sign_in.failure` with why (`reason`,
+ * SignInFailureReason: staff eyes only, no answer or timing differs), `sign_in.success` with
+ * `method: password` and whether a second factor is still due (`secondFactor`, secondFactorAtSignIn).
+ * Which counters: lib/auth/limit-keys.ts — strangers are counted per email and address, a known
+ * browser (a cookie of the login's current epoch) against its own allowance and the login's ceiling
+ * for all its known browsers.
  * Returns, on success, the known-device cookie value for the caller to set, if one is due.
  */
 export async function attemptSignIn(
@@ -104,7 +135,7 @@ export async function attemptSignIn(
     await audit({
       action: 'sign_in.throttled',
       actor: { id: null, email: input.email },
-      detail: { email: input.email, by: over.name },
+      detail: { email: input.email, by: over.name, lockedUntil: lockEnds(over.status.retryAfterSec) },
       meta,
     });
     countSignIn('password', 'throttled');
@@ -120,10 +151,18 @@ export async function attemptSignIn(
     // after it, and told their working password is wrong).
     if (!(e instanceof CredentialsSignin)) return checkFailed(e, keys, input, meta);
     const disabled = e instanceof LoginDisabled;
+    // For staff eyes only (`reason`, and when this failure spent a counter's last point, when its
+    // lock ends): the answer below is the same for an unknown address and a wrong password.
     await audit({
       action: 'sign_in.failure',
       actor: { id: null, email: input.email },
-      detail: { email: input.email, knownDevice: deviceId !== null, ...(disabled ? { disabled } : {}) },
+      detail: {
+        email: input.email,
+        reason: failureReason(e),
+        knownDevice: deviceId !== null,
+        ...(disabled ? { disabled } : {}),
+        ...(last?.limited ? { lockedUntil: lockEnds(last.retryAfterSec) } : {}),
+      },
       meta,
     });
     countSignIn('password', last?.limited ? 'throttled' : 'failure');
@@ -143,10 +182,12 @@ export async function attemptSignIn(
   for (const k of keys) await (SHARED.has(k.name) ? reward(k.name, k.key) : reset(k.name, k.key));
   const user = await db.user.findUniqueOrThrow({ where: { email: input.email } });
   await afterPasswordSignIn(user, input);
+  // With a second factor the person is not in yet: the row says so (`secondFactor: pending`), and
+  // `mfa.verified` marks the sign-in complete (lib/auth/mfa/verify.ts).
   await audit({
     action: 'sign_in.success',
     actor: { id: user.id, email: user.email },
-    detail: { knownDevice: deviceId !== null },
+    detail: { method: 'password', secondFactor: secondFactorAtSignIn(user), knownDevice: deviceId !== null },
     meta,
   });
   countSignIn('password', 'success');

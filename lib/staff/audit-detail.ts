@@ -100,6 +100,11 @@ const FIELDS: Record<string, Spec> = {
   knownDevice: f('knownDevice', 'yesNo'),
   disabled: f('loginDisabled', 'yesNo'),
   method: f('method', 'term:audit.term.method'),
+  // Where a sign-in stood once its password or link was accepted (lib/auth/sign-in.ts
+  // secondFactorAtSignIn; since 2026-12-07): read with `method` as one field (FOLDS) when both fit.
+  secondFactor: f('secondFactor', 'term:audit.term.secondFactor'),
+  // When a sign-in counter's lock ends (lib/auth/sign-in.ts lockEnds; since 2026-12-07).
+  lockedUntil: f('lockedUntil', 'time'),
   failures: f('failures', 'count'),
   kind: f('requestKind', TERM.requestKind),
   for: f('codeFor', 'term:audit.term.codeFor'),
@@ -183,6 +188,10 @@ const TAKEN_OVER: Record<string, Spec> = {
 /** Keys that mean something else in one action's rows than FIELDS says. */
 const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'mfa.failure': { kind: f('codeKind', 'term:audit.term.codeKind') },
+  // The code that completed a sign-in (lib/auth/mfa/verify.ts; since 2026-12-07).
+  'mfa.verified': { kind: f('codeKind', 'term:audit.term.codeKind') },
+  // Why a password was refused (lib/auth/sign-in.ts SignInFailureReason; since 2026-12-07), not a block's.
+  'sign_in.failure': { reason: f('failureReason', 'term:audit.term.signInFailure') },
   'mfa.throttled': { kind: f('codeKind', 'term:audit.term.codeKind') },
   'request.decision_conflict': { by: f('decidedBy', 'actor') },
   'allowance.denied': { by: f('decidedBy', 'actor') },
@@ -240,12 +249,48 @@ type Fold = {
 };
 
 const FOLDS: Partial<Record<AuditAction, Fold>> = {
+  'sign_in.success': { keys: ['method', 'secondFactor'], label: 'signIn', read: signInStep },
   'user.created': {
     keys: ['localeSource', 'localeCountry', 'countryLanguage', 'localeChosen'],
     label: 'languageFrom',
     read: languageFrom,
   },
 };
+
+/** The methods and second-factor states a sign_in.success row may store (lib/auth/sign-in.ts, link-sign-in.ts). */
+const SIGN_IN_METHODS = ['password', 'email_link', 'mfa_unlock_link'];
+const SECOND_FACTOR_STATES = ['pending', 'none'];
+
+/**
+ * "Sign-in" of a sign_in.success row: its `method` and `secondFactor` (both written since
+ * 2026-12-07) read as one term under `audit.term.signIn.<secondFactor>.<method>`: "Password
+ * accepted, second factor pending" (the person is not in until `mfa.verified`), or "Signed in with
+ * password (no second factor set up)". Null when either is missing or unknown: an older row never
+ * said whether a second factor was due, and is not guessed at (its `method`, if any, is listed alone).
+ */
+function signInStep(d: Record<string, unknown>): DetailValue | null {
+  const { method, secondFactor } = d;
+  if (typeof method !== 'string' || !SIGN_IN_METHODS.includes(method)) return null;
+  if (typeof secondFactor !== 'string' || !SECOND_FACTOR_STATES.includes(secondFactor)) return null;
+  return {
+    kind: 'term',
+    key: `audit.term.signIn.${secondFactor}.${method}`,
+    code: `${method} ${secondFactor}`,
+  };
+}
+
+/**
+ * Whether the row `action`/`detail` (as readAuditDetail read it) is a password or link accepted with
+ * the second factor still to pass (`sign_in.success` with `secondFactor: "pending"`, since
+ * 2026-12-07): the person was not signed in by it, so the audit log does not name it "Signed in"
+ * (a tester read a stolen password's row, its code then refused, as a sign-in). Older rows never said.
+ */
+export function isPendingSignIn(action: string, detail: AuditDetail): boolean {
+  if (action !== 'sign_in.success' || detail?.kind !== 'fields') return false;
+  return detail.fields.some(
+    (f) => f.label === 'signIn' && f.value.kind === 'term' && f.value.code.endsWith(' pending'),
+  );
+}
 
 /**
  * "Language from" of a user.created row (LanguageFrom): `localeSource` with `localeCountry` and
@@ -301,7 +346,8 @@ const SECRET_KEY = /pass(word|phrase)?|secret|token|totp|otp|hash|cookie|seal|co
  * invisible formatting escaped, revealInvisible); any other text gives `{ kind: 'text' }`; null or
  * empty gives null. Never throws. A value whose shape does not fit its key's kind (an older writer)
  * is shown by its own shape; a value under an unknown key that names a secret is `withheld`. Keys an
- * action's rows keep together (FOLDS: where user.created's language came from) are one field.
+ * action's rows keep together (FOLDS: where user.created's language came from, how far a sign-in
+ * got) are one field.
  */
 export function readAuditDetail(action: string, detail: string | null): AuditDetail {
   if (detail === null || detail.trim() === '') return null;

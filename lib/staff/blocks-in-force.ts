@@ -129,6 +129,12 @@ export type BlocksInForcePage = {
 
 /** The audit actions that are a sign-in (lib/staff/customer-logins.ts SIGNED_IN and PASSED_FACTOR). */
 const SIGN_INS = ['sign_in.success', 'mfa.verified', 'mfa.recovery_code_used'];
+/**
+ * A `sign_in.success` row whose second factor was still due (lib/auth/sign-in.ts, since 2026-12-07;
+ * lib/audit/log.ts stores the detail as JSON.stringify writes it): not a sign-in, its `mfa.verified`
+ * is (lib/staff/audit-detail.ts isPendingSignIn).
+ */
+const PENDING_SIGN_IN = '%"secondFactor":"pending"%';
 
 // The four tests of a block `b` the filters and the rows share, each an EXISTS over one block's rows
 // (TriggerCall (blockId, at), SipCredential (username) unique, BlockSuspectCredential (blockId, …)).
@@ -220,7 +226,8 @@ export function blocksInForceSql(
       (SELECT u."id" FROM "UnblockRequest" u WHERE u."openKey" = p."id") AS "openRequestId",
       (SELECT MAX((SELECT MAX(l."at") FROM "AuditLog" l
           WHERE l."actorId" = m."userId" AND l."at" > p."createdAt"
-            AND l."action" || '' IN (${Prisma.join(SIGN_INS)})))
+            AND l."action" || '' IN (${Prisma.join(SIGN_INS)})
+            AND (l."detail" IS NULL OR l."detail" NOT LIKE ${PENDING_SIGN_IN})))
         FROM "Membership" m JOIN "User" w ON w."id" = m."userId" AND w."role" = 'customer'
         WHERE m."accountId" = p."accountId") AS "signedInAt",
       (SELECT COUNT(*) FROM "Membership" m JOIN "User" w ON w."id" = m."userId" AND w."role" = 'customer'

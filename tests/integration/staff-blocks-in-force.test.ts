@@ -48,6 +48,15 @@ describe.each(dialects())('the blocks in force on %s', (dialect) => {
     await db().auditLog.create({
       data: { action: 'sign_in.success', actorId: none.users[0]!.id, at: at(-5) },
     });
+    // A password accepted with the second factor still due (its code never given) is no sign-in.
+    await db().auditLog.create({
+      data: {
+        action: 'sign_in.success',
+        actorId: none.users[0]!.id,
+        at: at(6),
+        detail: JSON.stringify({ method: 'password', secondFactor: 'pending' }),
+      },
+    });
     // partly: one of two named changed after the block; an unblock request open.
     const partly = await makeAccount();
     const bPartly = await makeBlock(partly.account.id, {

@@ -32,7 +32,8 @@ export type VerifyOutcome = Outcome<{ session: VerifiedSession }>;
 /**
  * Verifies a TOTP or recovery code as typed (lib/auth/codes.ts). A right code replaces this
  * half-signed-in session with a verified one under a new token (startVerifiedSession), audited
- * `mfa.verified`, and adopts `browserZone` (the browser's IANA zone the code's form carried, unless
+ * `mfa.verified` with the code's `kind` (`totp` or `recovery`): the row that completes the sign-in,
+ * and adopts `browserZone` (the browser's IANA zone the code's form carried, unless
  * the user chose one in the profile: adoptBrowserTimeZone). The password step or the sign-in link
  * before it left the zone to this step (adoptZoneAtSignIn in lib/time/zone.ts); a bad zone changes
  * nothing and does not fail the code.
@@ -100,7 +101,8 @@ export async function verifySecondFactor(
       }
       const started = await startVerifiedSession(tx, user, meta);
       if (!started) throw new SessionEnded(); // rolls the recovery code's use back
-      await audit({ action: 'mfa.verified', actor: user, meta }, tx);
+      // The sign-in is complete here (the password's or link's `sign_in.success` row said `pending`).
+      await audit({ action: 'mfa.verified', actor: user, detail: { kind: code.kind }, meta }, tx);
       return started;
     });
   } catch (e) {
