@@ -26,7 +26,10 @@ const USAGE = `usage: npm run admin -- <command>
     twice and not shown; ends the login's sessions and links, mails its owner that an operator set it;
     for a login npm start refuses because it accepts the password the README publishes for a demo
     login; a reason, 5 to 500 characters, is kept in the audit log, not mailed)
-  reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)`;
+  reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)
+  audit-rows --email E   (read only: every audit row about that person, as JSON on stdout: their
+    login's own, the sign-ins tried with the address, and those about their login; for a request
+    under GDPR Art. 15: docs/operations.md, "Retention")`;
 
 const HELP = new Set(['help', '--help', '-h']);
 
@@ -73,10 +76,12 @@ async function main(argv: string[]): Promise<number> {
     },
     { getDb },
     { createSwitchClient },
+    { auditRowsOf },
   ] = await Promise.all([
     import('../lib/accounts/commands'),
     import('../lib/server/db'),
     import('../lib/switch/client'),
+    import('../lib/ops/audit-rows'),
   ]);
   const db = getDb();
   try {
@@ -195,6 +200,8 @@ async function main(argv: string[]): Promise<number> {
     } else if (command === 'reset-second-factor') {
       const r = await resetSecondFactor(db, { email: values.email, reason: values.reason });
       console.log(`reset the second factor of ${r.email}; ${r.sessionsEnded} session(s) ended`);
+    } else if (command === 'audit-rows') {
+      console.log(JSON.stringify(await auditRowsOf(db, { email: values.email }), null, 2));
     } else if (command === 'reseal-secrets') {
       const r = await resealSecrets(db);
       console.log(`re-sealed ${r.resealed} TOTP secret(s); ${r.current} already current`);

@@ -21,6 +21,8 @@ import { SubmitButton } from '@/components/ui/submit-button';
 import { buttonClass } from '@/components/ui/button-class';
 import { displayEmail } from '@/lib/auth/email-address';
 import { pageTitle } from '@/lib/i18n/page-title';
+import { RecentSignIns } from '@/components/profile/recent-sign-ins';
+import { RECENT_SIGN_IN_DAYS, recentSignIns } from '@/lib/profile/recent-sign-ins';
 
 export const generateMetadata = () => pageTitle('profile.title');
 
@@ -29,6 +31,7 @@ export default async function ProfilePage() {
   const t = await getTranslations('profile');
   const locale = await getLocale();
   const count = await activeSessionCount(user.id);
+  const signIns = await recentSignIns(user);
   const hasPassword = await hasPortalPassword(user.id);
   const recoveryLeft = user.mfaEnrolled ? await unusedRecoveryCodes(user.id) : null;
   return (
@@ -111,6 +114,9 @@ export default async function ProfilePage() {
       </Section>
       <Section id="sessions-title" title={t('sessionsTitle')}>
         <p>{t('sessionsIntro', { count })}</p>
+        {/* What they were, and the control to end them, side by side: a sign-in that was not theirs
+            is answered right under the line that says so. */}
+        <RecentSignIns rows={signIns} days={RECENT_SIGN_IN_DAYS} />
         <form action={signOutEverywhereAction}>
           <SubmitButton variant="danger">{t('signOutEverywhere')}</SubmitButton>
         </form>

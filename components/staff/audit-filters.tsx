@@ -1,5 +1,5 @@
 import { useLocale, useTranslations } from 'next-intl';
-import { auditActionKey, type AuditAction } from '@/lib/audit/names';
+import { AUDIT_ACTIONS, auditActionKey, type AuditAction } from '@/lib/audit/names';
 import type { AuditFilter } from '@/lib/staff/audit-query';
 import { Field } from '@/components/ui/field';
 import { zoneName } from '@/lib/time/format';
@@ -13,12 +13,15 @@ import { FilterSelect } from '@/components/staff/filter-select';
 export function AuditFilters({
   f,
   timeZone,
-  actions,
+  actions = AUDIT_ACTIONS,
 }: {
   f: AuditFilter;
   timeZone: string;
-  /** The actions offered: those the reader may read (lib/staff/audit-query.ts auditActionsFor). */
-  actions: readonly AuditAction[];
+  /**
+   * The actions offered: those the reader may read (lib/staff/audit-query.ts auditActionsFor: an
+   * agent is not offered staff management). The page always passes them; all of them otherwise.
+   */
+  actions?: readonly AuditAction[];
 }) {
   const t = useTranslations('staff.audit');
   const zone = zoneName(timeZone, useLocale());

@@ -13,6 +13,7 @@ export const ADMIN_OPTIONS = {
   'reset-second-factor': ['email', 'reason'],
   'set-password': ['email', 'reason'],
   'reseal-secrets': [],
+  'audit-rows': ['email'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AdminCommand = keyof typeof ADMIN_OPTIONS;

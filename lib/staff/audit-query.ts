@@ -1,12 +1,13 @@
 import 'server-only';
 import { z } from 'zod';
 import { asciiEmail } from '@/lib/auth/email-address';
-import { isStaff } from '@/lib/auth/roles';
+import { isStaff, STAFF_ROLES } from '@/lib/auth/roles';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { withoutControlCharacters } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
 import type { Prisma } from '@/lib/generated/sqlite/client';
+import { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit/names';
 import { CATALOGUES } from '@/lib/i18n/translate';
 import { dayStart } from '@/lib/time/day';
 import { readAccountFilter } from './account-filter';
@@ -110,6 +111,66 @@ export const auditFilterSchema = z
   })
   .transform(readFilters);
 
+/**
+ * Staff management (`staff_user.*`: created, disabled, enabled, role changed with its reason, second
+ * factor reset): an admin's to read, as the staff list (/staff/users) is theirs alone. Least privilege
+ * (OWASP ASVS 5.0 V8, access control: a function's data only to the roles that need it).
+ */
+const ADMIN_ONLY_ACTIONS: ReadonlySet<string> = new Set(
+  AUDIT_ACTIONS.filter((a) => a.startsWith('staff_user.')),
+);
+
+/**
+ * The actions whose subject is the person who acted or whose address was typed: sign-ins (tried,
+ * throttled, links), sign-outs, password changes, the second factor, the profile, and access refused.
+ * Another staff member's such rows (their sign-in forensics: addresses, browsers) are an admin's to read.
+ */
+const PERSONAL_ACTIONS: readonly AuditAction[] = AUDIT_ACTIONS.filter(
+  (a) => /^(sign_in|sign_out|password|mfa|profile)(\.|$)/.test(a) || a === 'access.denied',
+);
+
+/**
+ * The actions a staff member of `role` may read in the audit log, in AUDIT_ACTIONS' order: the action
+ * filter's options (components/staff/audit-filters.tsx). An admin, every one; an agent, all but staff
+ * management (ADMIN_ONLY_ACTIONS). listAudit answers a hidden action with no entries, as for an action
+ * with none.
+ */
+export function auditActionsFor(role: Role): readonly AuditAction[] {
+  return role === 'admin' ? AUDIT_ACTIONS : AUDIT_ACTIONS.filter((a) => !ADMIN_ONLY_ACTIONS.has(a));
+}
+
+/**
+ * The conditions that hide, from an agent (`reader`, not an admin), the rows about other staff:
+ * staff management (ADMIN_ONLY_ACTIONS, unless `action` is the filter's: then the caller has answered
+ * already), rows whose target is another staff login (the operator CLI's user.* about them), another
+ * staff member's own PERSONAL_ACTIONS (sign-ins, sessions, second factor, access refused), and the
+ * sign-ins tried with another staff member's address (no login behind the row, `actorEmail` theirs).
+ * "Staff" is each login's role now. Empty for an admin. Each condition is written out for NULL (a
+ * bare `NOT IN` is unknown for a NULL column, which would hide the row): none of them can use an
+ * index, so the page stays the range scan of the filter's (…, at) index it was, with each row checked
+ * against the few staff ids (lists of the staff logins, which are few: tens, not thousands).
+ */
+async function hiddenFromReader(
+  reader: CurrentUser,
+  action: string | undefined,
+): Promise<Prisma.AuditLogWhereInput[]> {
+  if (reader.role === 'admin') return [];
+  const staff = await db.user.findMany({
+    where: { role: { in: [...STAFF_ROLES] }, id: { not: reader.id } },
+    select: { id: true, email: true },
+  });
+  const ids = staff.map((s) => s.id);
+  const emails = staff.map((s) => s.email);
+  const visible: Prisma.AuditLogWhereInput[] = action ? [] : [{ action: { notIn: [...ADMIN_ONLY_ACTIONS] } }];
+  if (ids.length === 0) return visible;
+  return [
+    ...visible,
+    { OR: [{ targetId: null }, { targetId: { notIn: ids } }] },
+    { OR: [{ actorId: null }, { actorId: { notIn: ids } }, { action: { notIn: [...PERSONAL_ACTIONS] } }] },
+    { OR: [{ actorId: { not: null } }, { actorEmail: null }, { actorEmail: { notIn: emails } }] },
+  ];
+}
+
 /** The actors with no login whose rows the filter finds: the switch, and the operator CLI. */
 const SYSTEM_ACTORS = ['switch', 'operator-cli'] as const;
 
@@ -139,6 +200,9 @@ export function systemActorTyped(typed: string): (typeof SYSTEM_ACTORS)[number] 
  * read (`f.unreadable`, from auditFilterSchema), in which case no entry is read: an answer to filters
  * the agent did not set would read as the answer to those they did. Each entry's `targetHref` is
  * where the caller can see its target (targetHref).
+ * An agent reads the rows about customer accounts and customer logins, and their own; the rows about
+ * other staff (staff management, another staff member's sign-ins and sessions, sign-ins tried with
+ * their address) are an admin's (hiddenFromReader): filters that name only such rows find no entry.
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listAudit(user: CurrentUser, f: AuditFilter) {
@@ -152,6 +216,11 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   // so, before any query, rather than "no entries match", which would send the agent looking for a missing row.
   if (f.from && f.to && f.from > f.to)
     return { entries: [], next: null, unknown: 'days' as const, unreadable, badCursor };
+  // Staff management named to an agent (typed, or a link an admin shared): nothing of it, as for an
+  // action with no rows; no query either.
+  if (f.action && user.role !== 'admin' && ADMIN_ONLY_ACTIONS.has(f.action))
+    return { entries: [], next: null, unknown: null, unreadable, badCursor };
+  const hidden = await hiddenFromReader(user, f.action);
   // Filters name things people know (ACC-1001, an email); resolve them to the indexed ids first.
   // An account number as heard on the phone ("acc 1001", "ACC1001", or "1001" alone: the field holds
   // nothing else) is read as the search reads it.
@@ -208,9 +277,12 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
           ...who,
           ...(f.action ? { action: f.action } : {}),
           ...(Object.keys(at).length ? { at } : {}),
-          ...(cursor
-            ? { AND: [{ OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] }] }
-            : {}),
+          AND: [
+            ...(cursor
+              ? [{ OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] }]
+              : []),
+            ...hidden,
+          ],
         },
         orderBy: [{ at: 'desc' }, { id: 'desc' }],
         take: PAGE + 1,

@@ -185,7 +185,9 @@ describe.each(dialects())('audit filters and target links on %s', (dialect) => {
     await db.user.delete({ where: { id: gone.id } });
     const logins = `/staff/accounts/${account.number}#logins-title`;
     const expected = {
-      agent: [logins, logins, logins, null, null, null, null],
+      // Rows about a staff login, and a colleague's own access.denied (here the admin is its actor),
+      // are not an agent's to read (lib/staff/audit-query.ts hiddenFromReader).
+      agent: [logins, logins, undefined, null, undefined, undefined, null],
       admin: [logins, logins, logins, null, '/staff/users', '/staff/users', null],
     };
     for (const [who, reader] of [

@@ -6,7 +6,7 @@ import { getTranslations } from 'next-intl/server';
 import { AuditFilters } from '@/components/staff/audit-filters';
 import { AuditTable } from '@/components/staff/audit-table';
 import { requireStaff } from '@/lib/auth/session';
-import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
+import { auditActionsFor, auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { pageTitle } from '@/lib/i18n/page-title';
 import { typedText } from '@/lib/server/control-characters';
 
@@ -37,7 +37,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       <p>{t('intro')}</p>
-      <AuditFilters f={f} timeZone={user.timeZone} />
+      {/* The actions this reader may read: an agent is not offered staff management. */}
+      <AuditFilters f={f} timeZone={user.timeZone} actions={auditActionsFor(user.role)} />
       {page.badCursor ? <p role="status">{tStaff('badCursor')}</p> : null}
       {asked ? (
         // The filters are a GET form and the pages plain links: each answer loads the page anew. Its

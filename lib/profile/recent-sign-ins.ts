@@ -1,0 +1,110 @@
+import 'server-only';
+import Bowser from 'bowser';
+import { db } from '@/lib/server/db';
+
+// A person's own recent sign-ins, read from the audit log for their profile (app/profile/page.tsx):
+// so that a customer can see a sign-in that was not theirs and sign out everywhere (OWASP ASVS 5.0
+// V6/V7: tell users of recent authentication activity on their account).
+
+/** How far back the profile looks (days), and how many rows it shows at most. */
+export const RECENT_SIGN_IN_DAYS = 30;
+export const RECENT_SIGN_IN_MAX = 10;
+
+/**
+ * What happened: a sign-in (password or link; or a two-factor code accepted), a password or link
+ * accepted with the two-factor code still to give (`pending`: not signed in by it), a refused
+ * two-factor code (`codeFailed`), a refused password, a sign-in paused for too many attempts.
+ */
+export type SignInKind = 'signedIn' | 'pending' | 'codeFailed' | 'failed' | 'throttled';
+
+/** One row of the profile's "Recent sign-ins": a DTO, never the audit row (no detail, no ids of others). */
+export type RecentSignIn = {
+  id: string;
+  at: Date;
+  kind: SignInKind;
+  /** The address the request came from, as the audit log holds it (IPv4 or IPv6 text), or null. */
+  ip: string | null;
+  /** The browser (name and major version, "Chrome 131") and system ("macOS") named from the user agent; null when unnamed. */
+  browser: string | null;
+  system: string | null;
+};
+
+/** The failures are written with no login (nobody signed in), under the address typed (lib/auth/sign-in.ts). */
+const FAILED = { 'sign_in.failure': 'failed', 'sign_in.throttled': 'throttled' } as const;
+
+/**
+ * The rows of their own login: a sign-in's first step (`sign_in.success`, whose `secondFactor:
+ * "pending"` since 2026-12-07 says the code is still due: lib/auth/sign-in.ts), the code accepted
+ * (`mfa.verified`, `mfa.recovery_code_used`: the sign-in completes) or refused (`mfa.failure`).
+ */
+const OWN: Record<string, SignInKind> = {
+  'sign_in.success': 'signedIn',
+  'mfa.verified': 'signedIn',
+  'mfa.recovery_code_used': 'signedIn',
+  'mfa.failure': 'codeFailed',
+};
+
+/** How lib/audit/log.ts stores a pending second factor in a sign_in.success detail (JSON.stringify). */
+const PENDING = '"secondFactor":"pending"';
+
+const kindOf = (r: { action: string; detail: string | null }): SignInKind =>
+  r.action in FAILED
+    ? FAILED[r.action as keyof typeof FAILED]
+    : r.action === 'sign_in.success' && r.detail?.includes(PENDING)
+      ? 'pending'
+      : (OWN[r.action] ?? 'signedIn');
+
+/**
+ * The signed-in user's own sign-ins and the failed or throttled attempts made with their address,
+ * newest first: the last RECENT_SIGN_IN_DAYS days before `now`, at most RECENT_SIGN_IN_MAX. Scoped to
+ * `user` in the query: their login's sign-in rows (OWN; the (actorId, at) index) and the rows
+ * with no login under their address (the partial (actorEmail, at) index of migration 0023, `actorId`
+ * null), each read in order up to the limit and merged. `user.email` is the login's address as stored
+ * (lower case, ASCII domain), as the sign-in code writes it.
+ */
+export async function recentSignIns(
+  user: { id: string; email: string },
+  now: Date = new Date(),
+): Promise<RecentSignIn[]> {
+  const since = new Date(now.getTime() - RECENT_SIGN_IN_DAYS * 86_400_000);
+  const select = { id: true, at: true, action: true, ip: true, userAgent: true, detail: true } as const;
+  const order = [{ at: 'desc' as const }, { id: 'desc' as const }];
+  const [own, tried] = await Promise.all([
+    db.auditLog.findMany({
+      where: { actorId: user.id, action: { in: Object.keys(OWN) }, at: { gte: since } },
+      orderBy: order,
+      take: RECENT_SIGN_IN_MAX,
+      select,
+    }),
+    db.auditLog.findMany({
+      where: {
+        actorId: null,
+        actorEmail: user.email,
+        action: { in: Object.keys(FAILED) },
+        at: { gte: since },
+      },
+      orderBy: order,
+      take: RECENT_SIGN_IN_MAX,
+      select,
+    }),
+  ]);
+  return [...own, ...tried]
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, RECENT_SIGN_IN_MAX)
+    .map((r) => ({ id: r.id, at: r.at, kind: kindOf(r), ip: r.ip, ...namedAgent(r.userAgent) }));
+}
+
+/**
+ * The browser ("Firefox 133": name and major version) and operating system ("Windows") a User-Agent
+ * header names (RFC 9110 §10.1.5), read by bowser; each null when the header is absent or names none
+ * (a script, a scanner).
+ */
+export function namedAgent(userAgent: string | null): { browser: string | null; system: string | null } {
+  if (!userAgent) return { browser: null, system: null };
+  const p = Bowser.parse(userAgent);
+  const major = p.browser.version?.split('.')[0];
+  return {
+    browser: p.browser.name ? [p.browser.name, major].filter(Boolean).join(' ') : null,
+    system: p.os.name || null,
+  };
+}
