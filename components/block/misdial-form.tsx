@@ -25,7 +25,9 @@ const unbroken = (chunks: ReactNode) => <span className="unbroken">{chunks}</spa
  * ticked for them reached support as "the customer marked 1 of these calls"). None ticked is refused
  * by the server (outcome.field.misdialCalls) with every other field's problem of the same submission
  * (lib/requests/fields.ts), shown under the boxes, which are marked invalid.
- * `closed`: nothing can be asked any more (UnblockRequestForm).
+ * `closed`: nothing can be asked any more (UnblockRequestForm). `phone`: the account's callback number
+ * on file as a person reads it (lib/accounts/phone-on-file.ts), which "Callback phone" starts with,
+ * still editable; a number the customer sent and the server refused is shown again instead (echoed).
  * The numbers in the labels and hints never break across lines (a 375 px phone showed "+252⏎61 123
  * 4567" and "mx-⏎recepcion"): the catalogue marks them `<unbroken>`.
  */
@@ -36,6 +38,7 @@ export function MisdialForm({
   example,
   slip,
   closed = false,
+  phone = null,
 }: {
   blockId: string;
   calls: Call[];
@@ -43,6 +46,7 @@ export function MisdialForm({
   example: string;
   slip: PrefixSlip | null;
   closed?: boolean;
+  phone?: string | null;
 }) {
   const t = useTranslations('unblock');
   return (
@@ -50,6 +54,7 @@ export function MisdialForm({
       {({ state, field }) => {
         const callErr = state?.fieldErrors?.['callIds[]'];
         const chosen = state?.values?.['callIds[]'];
+        const callback = field('callbackPhone');
         return (
           <>
             {/* min-w-0 here and on each label's text: a fieldset and a flex item are at least as wide as
@@ -101,7 +106,8 @@ export function MisdialForm({
               type="tel"
               autoComplete="tel"
               hint={t('misdial.callbackHint')}
-              {...field('callbackPhone')}
+              {...callback}
+              defaultValue={callback.defaultValue ?? phone ?? undefined}
               required
             />
           </>

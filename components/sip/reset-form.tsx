@@ -2,13 +2,14 @@
 import { Link } from '@/components/ui/link';
 import { useRouter } from 'next/navigation';
 import type { AbstractIntlMessages } from 'next-intl';
-import { useActionState, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useActionState, useCallback, useEffect, useRef, useState } from 'react';
 import { SHOWN_BY_FIELD } from '@/lib/credentials/shown-by';
 import { useAnswerAtField } from '@/components/ui/answer-at-field';
 import type { FormAction } from '@/components/ui/action-form';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { CopyButton } from '@/components/sip/copy-button';
+import { useScripted } from '@/components/sip/use-scripted';
 import { type MeterWords, StrengthMeter } from '@/components/sip/strength-meter';
 import { useLazyTranslator } from '@/components/sip/lazy-translator';
 import { useStrength } from '@/components/sip/use-strength';
@@ -111,19 +112,43 @@ type Props = {
 export type ResetAnswer = { liftQueued: boolean; password?: string };
 type Result = ActionState<ResetAnswer>;
 
-const noChange = () => () => {};
+/**
+ * A plain string of the `password` namespace in `messages` (no ICU arguments, so no formatter is
+ * needed: the words are there in the server's render, before the lazy translator loads), or '' when
+ * the catalogue lacks it.
+ */
+export function passwordWord(messages: AbstractIntlMessages, key: 'copyFailed' | 'scriptPending'): string {
+  const ns = messages.password;
+  const word = ns && typeof ns === 'object' ? ns[key] : undefined;
+  return typeof word === 'string' ? word : '';
+}
 
 /**
- * Whether the page's script runs here: false in the server's render (which is all a browser without
- * JavaScript gets) and while the page hydrates, true after.
+ * A new password as the success panel shows it (`data-testid="new-password"`), large and monospaced.
+ * A line breaks where the Unicode line-breaking rules allow (UAX #14: after the password's own
+ * hyphens), or, only for a run that is longer than the whole line (a random password, at 200 % text),
+ * anywhere inside it (`overflow-wrap: anywhere`). No `break-all`, which breaks between any two
+ * letters: it split "ortodonc / ia" and ended a line in "fluor-", where the reader cannot tell the
+ * password's hyphen from a break. No `hyphens`: a break never adds a hyphen, so a hyphen at the end
+ * of a line is always the password's. The text is the password alone: what is selected and copied.
  */
-function useScripted(): boolean {
-  return useSyncExternalStore(
-    noChange,
-    () => true,
-    () => false,
+export function NewPassword({ password, id }: { password: string; id?: string }) {
+  return (
+    <code
+      id={id}
+      className="rounded bg-white px-2 py-1 font-mono text-lg [overflow-wrap:anywhere]"
+      data-testid="new-password"
+    >
+      {password}
+    </code>
   );
 }
+
+/**
+ * How a button that needs the page's script looks while it is disabled, waiting for it (useScripted):
+ * dimmed, with the wait cursor; the same size, so nothing moves when it comes alive.
+ */
+const UNTIL_SCRIPTED = 'disabled:cursor-wait disabled:opacity-60';
 
 /** Why Generate used another length than the Length field held (password.generate.lengthUsed `why`). */
 type LengthChange = 'short' | 'long' | 'whole' | 'empty';
@@ -151,7 +176,8 @@ export function lengthToUse(typed: string, shortest: number): { length: number; 
  * page: a refusal with its reasons and the field empty (a password is never echoed), or the success,
  * whose password the server's render shows this once (`shownBy` `page`). Generate, Show and the meter
  * need the page's script: without it they are hidden and a note (`words.noScript`) says that the
- * server checks the password when it is sent. Once the script runs, the password shown comes from the
+ * server checks the password when it is sent; until it runs (a slow phone), Generate, Show and Copy
+ * are disabled, with password.scriptPending as their description. Once the script runs, the password shown comes from the
  * browser's own memory, a lost answer (the connection dropped) keeps the form with `words.lost`, and a
  * refusal at the field the focus was on already is said by the live region
  * (components/ui/answer-at-field.ts).
@@ -289,10 +315,14 @@ export function ResetForm({
         <FocusOnArrival look="title">{w.updated}</FocusOnArrival>
         <p>{confirmed}</p>
         <div className="flex flex-wrap items-center gap-2">
-          <code className="rounded bg-white px-2 py-1 font-mono text-lg break-all" data-testid="new-password">
-            {shown}
-          </code>
-          <CopyButton text={shown} copy={w.copy} copied={w.copied} />
+          <NewPassword password={shown} id="new-password" />
+          <CopyButton
+            text={shown}
+            copy={w.copy}
+            copied={w.copied}
+            failed={passwordWord(messages, 'copyFailed')}
+            selects="new-password"
+          />
         </div>
         <p>{enterOnDevice}</p>
         {sentDevices}
@@ -344,8 +374,20 @@ export function ResetForm({
       <p className="hidden max-w-xl rounded-md border border-slate-300 bg-white p-3 noscript:block">
         {w.noScript}
       </p>
+      {/* Why Generate and Show are disabled while the page's script loads (useScripted): their
+          description (aria-describedby reads a hidden element), never read on its own, so a browser
+          without JavaScript, where they are hidden, says nothing of it; gone once they work. */}
+      {scripted ? null : (
+        <span id="reset-script-pending" hidden>
+          {passwordWord(messages, 'scriptPending')}
+        </span>
+      )}
+      {/* The legend floats: a fieldset draws its top border through the middle of its legend, which
+          crossed the words when they wrapped to two lines on a 360 px phone (a tester, 2026-12). A
+          floated legend is laid out as the fieldset's first item, inside the border, and is still
+          the group's name. */}
       <fieldset className="flex flex-col gap-3 rounded-md border border-slate-300 bg-white p-4 noscript:hidden">
-        <legend className="px-1 font-semibold">{w.generatedLegend}</legend>
+        <legend className="float-left w-full font-semibold">{w.generatedLegend}</legend>
         <div className="flex flex-wrap items-end gap-4">
           <div className="flex flex-col gap-1">
             <label htmlFor="gen-length" className="text-sm font-medium">
@@ -392,7 +434,13 @@ export function ResetForm({
             {tNotes ? noteText(tNotes, note) : null}
           </p>
         ) : null}
-        <button type="button" onClick={() => generate()} className={buttonClass('primary', 'self-start')}>
+        <button
+          type="button"
+          onClick={() => generate()}
+          disabled={!scripted}
+          aria-describedby={scripted ? undefined : 'reset-script-pending'}
+          className={buttonClass('primary', `self-start ${UNTIL_SCRIPTED}`)}
+        >
           {w.generate}
         </button>
       </fieldset>
@@ -415,6 +463,10 @@ export function ResetForm({
             }}
             onFocus={() => setEngaged(true)}
             autoComplete="new-password"
+            // Shown as text (Show, or Generate), a phone's keyboard would capitalise and correct a
+            // passphrase ("Muela-empaste-…"): the password must be typed exactly as it is.
+            autoCapitalize="none"
+            autoCorrect="off"
             spellCheck={false}
             maxLength={128}
             aria-describedby={`password-hint${errors ? ' password-error' : ''}`}
@@ -426,7 +478,9 @@ export function ResetForm({
             // Its words say what it does next ("Hide" while shown); no aria-pressed, which with a label
             // that changes reads "Hide, pressed" (WAI-ARIA APG, toggle button).
             onClick={() => setVisible(!visible)}
-            className="rounded-md border border-slate-400 px-3 text-sm noscript:hidden"
+            disabled={!scripted}
+            aria-describedby={scripted ? undefined : 'reset-script-pending'}
+            className={`rounded-md border border-slate-400 px-3 text-sm noscript:hidden ${UNTIL_SCRIPTED}`}
           >
             {visible ? w.hide : w.show}
           </button>

@@ -79,10 +79,21 @@ function FirstPassword({
       <FocusOnArrival look="answer">{message ?? label}</FocusOnArrival>
       <p className="flex flex-wrap items-center gap-2">
         <span>{label}</span>
-        <code data-testid={testId} className="rounded bg-white px-2 py-1 font-mono text-lg break-all">
+        <code
+          id={`${testId}-value`}
+          data-testid={testId}
+          className="rounded bg-white px-2 py-1 font-mono text-lg break-all"
+        >
           {password}
         </code>
-        <CopyButton text={password} copy={t('copyPassword')} copied={t('copied')} />
+        {/* A refused copy (an in-app browser, a denied permission) says so and selects the password. */}
+        <CopyButton
+          text={password}
+          copy={t('copyPassword')}
+          copied={t('copied')}
+          failed={t('copyFailed')}
+          selects={`${testId}-value`}
+        />
       </p>
       {children}
     </div>

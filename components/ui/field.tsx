@@ -28,6 +28,26 @@ const control =
   'max-w-full rounded-md border border-slate-400 bg-white px-3 py-2 text-base focus:outline-2 focus:outline-offset-1 focus:outline-blue-700 aria-invalid:border-red-600';
 
 /**
+ * What a phone's keyboard must leave as typed in an input: a secret (`type="password"`), an email
+ * address (`type="email"`) or a code (`inputMode="numeric"`, `autoComplete="one-time-code"`, the
+ * second factor's and the mailed codes, a recovery code typed in the same field). For those, iOS
+ * and Android would otherwise capitalise the first letter and "correct" the word, and the spell
+ * checker underline it: `autocapitalize="none"` (HTML, "autocapitalization"), `autocorrect="off"`
+ * (Safari's attribute) and `spellcheck="false"`. Undefined for any other input; a caller's own
+ * props win over these.
+ */
+export function typedAsIs(
+  input: Pick<InputHTMLAttributes<HTMLInputElement>, 'type' | 'inputMode' | 'autoComplete'>,
+): Pick<InputHTMLAttributes<HTMLInputElement>, 'autoCapitalize' | 'autoCorrect' | 'spellCheck'> | undefined {
+  const verbatim =
+    input.type === 'password' ||
+    input.type === 'email' ||
+    input.inputMode === 'numeric' ||
+    input.autoComplete === 'one-time-code';
+  return verbatim ? { autoCapitalize: 'none', autoCorrect: 'off', spellCheck: false } : undefined;
+}
+
+/**
  * The `aria-describedby` of a control: its hint and its error (when each is shown), space-separated;
  * undefined when neither is, so the attribute is left off.
  */
@@ -50,7 +70,8 @@ export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
  * The one labelled control of the forms: an input (default), `as="textarea"` (4 rows) or
  * `as="select"` (options as children), with its hint and errors tied to it by aria-describedby
  * and aria-invalid set while it has errors. `className` adds to the control's own (a width);
- * other props (an input's `ref` too) go to the control itself. A select is remounted when its
+ * other props (an input's `ref` too) go to the control itself; a password, email or code input is
+ * left as typed by a phone's keyboard (typedAsIs). A select is remounted when its
  * `defaultValue` changes.
  * A text area takes at most TEXT_MAX_LENGTH characters and an input INPUT_MAX_LENGTH (a `maxLength`
  * prop asks for fewer): a longer paste is cut by the browser, where past the server actions' 64 KB
@@ -94,7 +115,12 @@ export function Field(props: InputProps | TextareaProps | SelectProps) {
           {...(rest as SelectHTMLAttributes<HTMLSelectElement>)}
         />
       ) : (
-        <input maxLength={INPUT_MAX_LENGTH} {...wired} {...(rest as InputHTMLAttributes<HTMLInputElement>)} />
+        <input
+          maxLength={INPUT_MAX_LENGTH}
+          {...typedAsIs(rest as InputHTMLAttributes<HTMLInputElement>)}
+          {...wired}
+          {...(rest as InputHTMLAttributes<HTMLInputElement>)}
+        />
       )}
       <FieldError id={id} errors={errors} />
     </div>

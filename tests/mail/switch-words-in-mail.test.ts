@@ -70,12 +70,25 @@ const notice = (over: Partial<NoticeData>, locale: Locale = 'en') =>
 const parts = (m: { subject: string; html: string; text: string }) => [m.subject, m.html, m.text];
 
 describe('a dialled number Tollgate could not read, as a mail shows it', () => {
-  it('a dial string shows its keypad characters, grouped', () => {
+  // A tester in Madrid (2026-12-07): "9 011 882 16 1234567" came as "901 188 216 123 4567", a
+  // Spanish 901 number, under words saying the block page shows it as logged. Now as the page shows it.
+  it('a dial string shows as the switch wrote it, as the block page does: never regrouped', () => {
+    expect(unreadNumberInMail('9 011 882 16 1234567')).toBe('9 011 882 16 1234567');
     expect(unreadNumberInMail('*97')).toBe('*97');
-    expect(unreadNumberInMail('5152795494')).toBe('515 279 5494');
-    expect(unreadNumberInMail('+ 88 (0) 12')).toBe('+880 12');
+    expect(unreadNumberInMail('5152795494')).toBe('5152795494');
+    expect(unreadNumberInMail('+ 88 (0) 12')).toBe('+ 88 (0) 12');
     expect(unreadNumberInMail('1234')).toBe('1234');
-    expect(unreadNumberInMail('#31#0800 11 22')).toBe('#31 #08 001 122');
+    expect(unreadNumberInMail('#31#0800 11 22')).toBe('#31#0800 11 22');
+    expect(unreadNumberInMail('+1-515.279(5494)')).toBe('+1-515.279(5494)');
+    // Spaces as the page's HTML shows them: trimmed, a run of them one.
+    expect(unreadNumberInMail('  9   011  ')).toBe('9 011');
+  });
+
+  it('separators that could lay out the mail, or too many, leave the keypad characters alone, unspaced', () => {
+    expect(unreadNumberInMail('9\n011\n882')).toBe('9011882');
+    expect(unreadNumberInMail('9\t011')).toBe('9011');
+    expect(unreadNumberInMail('9\u00a0011\u2028882')).toBe('9011882');
+    expect(unreadNumberInMail(`1${' -'.repeat(30)}2`)).toBe('12');
   });
 
   it('anything else shows nothing: letters, "/", ":", "@", markup, other scripts, invisible characters', () => {
@@ -183,7 +196,7 @@ describe('the block notice repeats none of the attacker’s words', () => {
     for (const body of parts(m)) for (const w of ATTACKER_WORDS) expect(body, w).not.toContain(w);
   });
 
-  it('a dial string it could not read shows as grouped digits; a read number, a SIP-shaped trunk and an address as before', () => {
+  it('a dial string it could not read shows as written; a read number, a SIP-shaped trunk and an address as before', () => {
     const m = notice({
       calls: [
         call('5152795494', { sipUsername: 'pbx-trunk', sourceIp: '185.220.101.47' }),
@@ -192,7 +205,7 @@ describe('the block notice repeats none of the attacker’s words', () => {
     });
     for (const body of [m.html, m.text]) {
       expect(body).toContain(
-        'To 515 279 5494 (a number we could not read; the block page shows it as our phone system logged it)',
+        'To 5152795494 (a number we could not read; the block page shows it as our phone system logged it)',
       );
       expect(body).toContain('To +252 61 123 4567 (Somalia)');
       expect(body).toContain('Through SIP credential pbx-trunk');

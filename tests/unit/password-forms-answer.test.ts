@@ -47,7 +47,8 @@ describe('the SIP password form without JavaScript', () => {
     // Generate, Show and the meter are hidden where no script runs (CSS `scripting: none`), and a
     // note, hidden where one runs, says the server checks the password when it is sent.
     expect(tagWith(html, 'fieldset').class).toContain('noscript:hidden');
-    expect(html).toMatch(/<button type="button" class="[^"]*noscript:hidden[^"]*">Show<\/button>/);
+    // (Disabled too until the script runs: tests/unit/phone-screen-forms.test.ts.)
+    expect(html).toMatch(/<button type="button"[^>]* class="[^"]*noscript:hidden[^"]*">Show<\/button>/);
     expect(html).toMatch(/<div class="noscript:hidden"><div[^>]*>.*role="meter"/s);
     const note = html.indexOf(t('reset.noScript'));
     expect(note).toBeGreaterThan(0);

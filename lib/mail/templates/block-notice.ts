@@ -124,8 +124,8 @@ type Ranked = { values: string[]; distinct: number };
  * The block notice (docs/email.md `block_notice`): subject, HTML and text in the recipient's language.
  * Text the switch wrote that Tollgate could not read is never repeated as it came (./switch-text.ts:
  * whoever placed the calls chooses what they dial, and this mail comes from the provider's domain):
- * a dialled `to` that describeDialled could not read shows only its keypad characters, grouped
- * (unreadNumberInMail), or, when it is no dial string (a web address, a sentence), the words "a number
+ * a dialled `to` that describeDialled could not read shows as the switch wrote it when it is only
+ * keypad characters and plain separators, else its keypad characters alone (unreadNumberInMail), or, when it is no dial string (a web address, a sentence), the words "a number
  * we could not read"; a name the switch reported that is none of the account's credentials shows
  * only when it has a SIP name's shape (switchNameInMail), else "a credential or trunk whose name we
  * could not read"; a `sourceIp` only when it is an address (sourceIpInMail). Each says the block page

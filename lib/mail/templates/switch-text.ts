@@ -19,29 +19,37 @@ const SEPARATORS = /[\s\-.()]/g;
 const KEYPAD = /^\+?(?=[*#]*[0-9])[0-9*#]{1,20}$/;
 
 /**
+ * A dial string as a person writes it: keypad characters with ASCII spaces (one at a time), dashes,
+ * dots and brackets between them, at most 40 characters (20 keypad characters and as many separators).
+ */
+const WRITTEN = /^[0-9*#+\-.() ]{1,40}$/;
+
+/**
  * A dialled number Tollgate could not read (lib/phone/format.ts describeDialled gave `e164` null:
- * `raw` is the text the switch sent, at most 100 characters), as a mail shows it: its keypad
- * characters in groups of three (the last group of four rather than one alone: `5152795494` →
- * `515 279 5494`, `*97` → `*97`, `+ 88 (0) 12` → `+880 12`), or null when it is anything but a dial
- * string (a letter, `/`, `:`, `@`, an invisible character, more than 20 keypad characters): the mail
- * then says in its own words that there was a number it could not read, and that the block page shows
- * it as the switch logged it.
+ * `raw` is the text the switch sent, at most 100 characters), as a mail shows it: as the switch wrote
+ * it and the block page shows it (`9 011 882 16 1234567`, `+ 88 (0) 12`, `*97`), trimmed, a run of
+ * spaces one space as the page's HTML shows it; or, when its separators are anything else (a tab, a
+ * line break, a no-break or other Unicode space) or too many (WRITTEN), its keypad characters alone,
+ * unspaced (`9011882161234567`); or null when it is anything but a dial string (a letter, `/`, `:`,
+ * `@`, an invisible character, more than 20 keypad characters): the mail then says in its own words
+ * that there was a number it could not read, and that the block page shows it as the switch logged it.
  *
  * Why digits and not nothing: the digits are what the customer needs to recognise a call of their own
  * (a feature code, a number their PBX wrote in its own way), and they give whoever dialled them no
  * voice they do not have anyway, since any number they dial is named in the mail once read. Why not
- * the text: letters and `/ : @` are what a web address, an email address or a sentence needs, and
- * those are the attacker's words in the provider's mail. Grouped, never as written: the switch's own
- * spacing is text it chose too, and no national format is claimed for a number nobody could read.
+ * any text: letters and `/ : @` are what a web address, an email address or a sentence needs, and
+ * those are the attacker's words in the provider's mail; keypad characters with single spaces, dashes,
+ * dots and brackets spell none of them, and a line break or a run of spaces cannot lay out the mail.
+ * Never regrouped: grouping in threes (until 2026-12) turned `9 011 882 16 1234567`, a US PBX's
+ * outside line and international prefix, into `901 188 216 123 4567`, which a reader in Spain takes
+ * for a domestic 901 number, under words saying the block page shows it as logged; no grouping is
+ * claimed for a number nobody could read.
  */
 export function unreadNumberInMail(raw: string): string | null {
   const keys = raw.replace(SEPARATORS, '');
   if (!KEYPAD.test(keys)) return null;
-  const plus = keys.startsWith('+') ? '+' : '';
-  const rest = keys.slice(plus.length);
-  const groups = rest.match(/.{1,3}/g) ?? [];
-  if (groups.length > 1 && groups[groups.length - 1].length === 1) groups[groups.length - 2] += groups.pop();
-  return `${plus}${groups.join(' ')}`;
+  const written = raw.trim().replace(/ {2,}/g, ' ');
+  return WRITTEN.test(written) ? written : keys;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Link } from '@/components/ui/link';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { MisdialForm } from '@/components/block/misdial-form';
 import { callShown } from '@/components/block/trigger-calls';
+import { phoneOnFileForUser } from '@/lib/accounts/phone-on-file';
 import { countryName, exampleNumber } from '@/lib/phone/format';
 import { intlTag } from '@/lib/i18n/locales';
 import { accountCountry } from '@/lib/phone/plan';
@@ -18,7 +19,9 @@ export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }
 
 export default async function MisdialPage({ params }: { params: Promise<{ id: string }> }) {
   // The latest calls, as many as a request may mark; a block with more links to the rest.
-  const { block } = await ownBlock(params, '/misdial', MAX_MARKED_CALLS);
+  const { user, block } = await ownBlock(params, '/misdial', MAX_MARKED_CALLS);
+  // The account's callback number on file, so the customer need not type it on a phone.
+  const phone = await phoneOnFileForUser(user.id, block.account.id);
   const format = await getFormatter();
   const t = await getTranslations('unblock');
   const b = await getTranslations('block');
@@ -74,6 +77,7 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
               country,
             )}
             closed={closed}
+            phone={phone}
           />
         </>
       )}
