@@ -63,10 +63,28 @@ describe('before "Set password": which devices go silent', () => {
   });
 
   it('says so neutrally when the switch was not read, or reports no device', () => {
-    for (const notRead of [{ reason: 'failed' } as const, { reason: 'paused', until: new Date() } as const])
-      expect(words(h(RetypeWords, { devices: desk({ bindings: null, notRead }), when: 'before' }))).toBe(
-        'We could not ask our phone system just now which devices use this password. Every device that uses it will stop making and receiving all calls, national ones too, until the new password is typed into it.',
-      );
+    expect(
+      words(
+        h(RetypeWords, { devices: desk({ bindings: null, notRead: { reason: 'failed' } }), when: 'before' }),
+      ),
+    ).toBe(
+      'We could not ask our phone system just now which devices use this password. Every device that uses it will stop making and receiving all calls, national ones too, until the new password is typed into it.',
+    );
+    // Paused by a busy switch (a 429 or 503 with Retry-After): not a failure, and from when it asks again.
+    const paused = words(
+      h(RetypeWords, {
+        devices: desk({
+          bindings: null,
+          notRead: { reason: 'paused', until: new Date(Date.UTC(2026, 11, 7, 12)) },
+        }),
+        when: 'before',
+      }),
+    );
+    expect(paused).toMatch(
+      /^Our phone system asked us to pause our questions to it for a moment \(it is busy\)/,
+    );
+    expect(paused).not.toContain('could not');
+    expect(paused).toContain('Every device that uses it will stop making and receiving all calls');
     expect(words(h(RetypeWords, { devices: desk({ bindings: [] }), when: 'before' }))).toMatch(
       /^Our phone system reports no device using this password right now\./,
     );

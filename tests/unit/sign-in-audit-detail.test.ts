@@ -39,20 +39,20 @@ describe('a sign_in.success row', () => {
   it('with a second factor still due reads "password accepted, second factor pending", not signed in', () => {
     const row = { method: 'password', secondFactor: 'pending', knownDevice: false };
     expect(text('sign_in.success', row)).toBe(
-      'Sign-in: Password accepted, second factor pending; Known device: no',
+      'Sign-in: Password accepted, two-factor code pending; Known device: no',
     );
     expect(text('sign_in.success', row, 'es')).toBe(
       'Inicio de sesión: Contraseña aceptada, doble factor pendiente; Dispositivo conocido: no',
     );
     expect(text('sign_in.success', { method: 'email_link', secondFactor: 'pending' })).toBe(
-      'Sign-in: Emailed sign-in link accepted, second factor pending',
+      'Sign-in: Emailed sign-in link accepted, two-factor code pending',
     );
   });
 
   it('without one reads as signed in, by password', () => {
     const row = { method: 'password', secondFactor: 'none', knownDevice: true };
     expect(text('sign_in.success', row)).toBe(
-      'Sign-in: Signed in with password (no second factor set up); Known device: yes',
+      'Sign-in: Signed in with password (no two-factor authentication set up); Known device: yes',
     );
     expect(text('sign_in.success', row, 'es')).toBe(
       'Inicio de sesión: Sesión iniciada con contraseña (sin doble factor configurado); Dispositivo conocido: sí',
@@ -80,10 +80,10 @@ describe('a sign_in.success row', () => {
 
   it('with a value no writer stores shows each key by itself', () => {
     expect(text('sign_in.success', { method: 'password', secondFactor: 'maybe' })).toBe(
-      'Method: password; Second factor: maybe',
+      'Method: password; Two-factor code: maybe',
     );
     expect(text('sign_in.success', { method: 'sms', secondFactor: 'pending' })).toBe(
-      'Method: sms; Second factor: pending: not signed in until a code is accepted',
+      'Method: sms; Two-factor code: pending: not signed in until a code is accepted',
     );
   });
 });
@@ -150,6 +150,6 @@ describe('lock ends and completed sign-ins', () => {
     const old = JSON.stringify({ knownDevice: true });
     expect(isPendingSignIn('sign_in.success', readAuditDetail('sign_in.success', old))).toBe(false);
     expect(isPendingSignIn('mfa.verified', readAuditDetail('mfa.verified', pending('password')))).toBe(false);
-    expect(en.staff.audit.signInPending).toBe('Not signed in yet: second factor pending');
+    expect(en.staff.audit.signInPending).toBe('Not signed in yet: two-factor code pending');
   });
 });
