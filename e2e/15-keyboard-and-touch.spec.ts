@@ -1,7 +1,15 @@
 import type { Locator, Page } from '@playwright/test';
 import { TOTP } from 'otpauth';
 import { createCustomer, createMisdial, createStaff, literally, uniqueId } from './support/factories';
-import { expect, expectAccessible, signIn, submitAndWait, test, totpNow } from './support/fixtures';
+import {
+  expect,
+  expectAccessible,
+  signIn,
+  streamSettled,
+  submitAndWait,
+  test,
+  totpNow,
+} from './support/fixtures';
 
 // Found by using the portal as real users: a keyboard user arriving at the second factor, a phone
 // user tapping the header, a keyboard user reading a table that scrolls sideways on a phone.
@@ -196,6 +204,8 @@ async function expectKeyboardScrollable(page: Page, table: Locator, before: Loca
  * table is still a table to a screen reader: `headers` as its column headers, rows and cells by role.
  */
 async function expectStacked(table: Locator, headers: string[]) {
+  // Each cell is read one at a time: not while React swaps a streamed boundary in (streamSettled).
+  await streamSettled(table.page());
   const box = table.locator('xpath=ancestor::*[@role="region"][1]');
   expect(await box.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
   expect(await table.getByRole('columnheader').allTextContents()).toEqual(headers);

@@ -140,8 +140,21 @@ export async function signInStaff(page: Page, who: { email: string; password: st
  * Besides axe's default rules, target-size is checked: every control is at least 24 × 24 CSS px or
  * has room around it (WCAG 2.2 SC 2.5.8).
  */
+/**
+ * Waits until React has revealed every Suspense boundary the page streamed: a boundary resolved after
+ * the shell comes as `<div hidden id="S:…">` at the end of the body, and React's inline script then
+ * moves it in place of the fallback, which it removes. A check that walks elements one at a time (a
+ * stacked table's cells, axe's tree) in that moment reads a node already taken out of the page (the
+ * block page's calls, in the boundary of its live switch read: app/blocks/[id]/page.tsx; a cell's
+ * label read "" in CI, 2026-12-07). Returns at once on a page with none.
+ */
+export async function streamSettled(page: Page) {
+  await page.waitForFunction(() => !document.querySelector('div[hidden][id^="S:"]'));
+}
+
 export async function expectAccessible(page: Page) {
   await expect(page).toHaveTitle(/\S/);
+  await streamSettled(page);
   const violations = async () =>
     (
       await new AxeBuilder({ page })
