@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { jar } from '@/tests/helpers/cookie-jar';
 
 // The sign-in audit trail an auditor can trust (compliance test, 2026-12-07): a password accepted for
 // a login with a second factor is recorded as such (`secondFactor: pending`), not as a sign-in; the
@@ -9,18 +10,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 // password sign-ins say `method: password`. next/headers is this test's edge (Auth.js's signIn() reads
 // it); the rest, Auth.js included, runs for real on each dialect.
 
-const jar = new Map<string, string>();
-vi.mock('next/headers', () => ({
-  headers: async () => new Headers({ host: 'localhost:3000' }),
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
-    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-    has: (name: string) => jar.has(name),
-    set: (name: string | { name: string; value: string }, value?: string) =>
-      typeof name === 'string' ? jar.set(name, value ?? '') : jar.set(name.name, name.value),
-    delete: (name: string | { name: string }) => jar.delete(typeof name === 'string' ? name : name.name),
-  }),
-}));
+vi.mock('next/headers', async () => (await import('@/tests/helpers/cookie-jar')).nextHeaders);
 
 const { attemptSignIn } = await import('@/lib/auth/sign-in');
 const { bindingProof, redeemSignInLink } = await import('@/lib/auth/link-sign-in');
