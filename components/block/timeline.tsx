@@ -1,6 +1,7 @@
 import { useTranslations } from 'next-intl';
 import { ActorName } from '@/components/ui/actor-name';
 import { namesAnActor } from '@/lib/i18n/actor';
+import type { Audience } from '@/lib/i18n/note';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { CredentialName } from '@/components/ui/credential-name';
@@ -31,14 +32,22 @@ export const actorArgs = (a: PageActor) => ({
 /**
  * What a timeline entry says beyond its heading: for "SIP password changed", the credential, named as
  * every page names it (its label and username, the username alone when the label adds nothing:
- * CredentialName); else the stored detail in the reader's words (StoredText). Server components only.
+ * CredentialName); else the stored detail in the words of `audience` (StoredText, default `staff`: a
+ * switch error in a customer's entry says "our phone system", in staff's "the switch"). Server
+ * components only.
  */
-export function TimelineDetail({ event: e }: { event: Pick<Event, 'type' | 'detail'> }) {
+export function TimelineDetail({
+  event: e,
+  audience = 'staff',
+}: {
+  event: Pick<Event, 'type' | 'detail'>;
+  audience?: Audience;
+}) {
   const credential = e.type === 'password_reset' ? credentialOfResetDetail(e.detail) : null;
   return credential ? (
     <CredentialName credential={credential} brackets usernameClass="font-mono" />
   ) : (
-    <StoredText value={e.detail} />
+    <StoredText value={e.detail} audience={audience} />
   );
 }
 
@@ -62,10 +71,21 @@ function SuspectSeen({ suspect: s }: { suspect: SuspectEntry }) {
 /**
  * A block's history. Customers see what happened, which member sent or withdrew a request ("by you",
  * or the member's address) and when a suspect credential was found (`suspect`, SuspectSeen); staff
- * (`showActor`) also see who did each thing. Times in the reader's zone (next-intl's request zone).
- * No async: renders in a server component and in a test alike.
+ * (`showActor`) also see who did each thing. The stored notes read in the words of `audience`, by
+ * default the reader `showActor` says (staff with it, else the customer): a lift the switch refused
+ * reads "(answer code “account_closed”)" to a customer, "(the switch answered “account_closed”)" to
+ * staff (lib/switch/error-text.ts switchErrorNote). Times in the reader's zone (next-intl's request
+ * zone). No async: renders in a server component and in a test alike.
  */
-export function Timeline({ events, showActor = false }: { events: Event[]; showActor?: boolean }) {
+export function Timeline({
+  events,
+  showActor = false,
+  audience = showActor ? 'staff' : 'customer',
+}: {
+  events: Event[];
+  showActor?: boolean;
+  audience?: Audience;
+}) {
   const t = useTranslations('timeline');
   return (
     <ol className="flex flex-col gap-2 border-l-2 border-slate-300 pl-4">
@@ -93,7 +113,7 @@ export function Timeline({ events, showActor = false }: { events: Event[]; showA
             ) : e.detail ? (
               <>
                 {' · '}
-                <TimelineDetail event={e} />
+                <TimelineDetail event={e} audience={audience} />
               </>
             ) : null}
           </p>

@@ -1,5 +1,5 @@
 import { useTranslations } from 'next-intl';
-import type { Translate } from '@/lib/i18n/note';
+import type { Audience, Translate } from '@/lib/i18n/note';
 import { storedText } from '@/lib/i18n/stored';
 import { revealInvisible } from '@/lib/server/control-characters';
 
@@ -16,11 +16,19 @@ export function KeptLines({ text }: { text: string | null | undefined }) {
 
 /**
  * A column the system may have written as a note (block event detail, decision note, block note, sync
- * detail) in the reader's language; a person's own words as they wrote them, line breaks kept
- * (KeptLines); nothing when empty. Invisible formatting characters (bidi overrides) in text stored
- * before forms refused them are shown as `\uXXXX`. Server components only (reads the whole catalogue).
+ * detail) in the reader's language, and in the words of `audience` (default `staff`; a customer's page
+ * passes `customer`: a switch error nested in a note then says "our phone system", lib/i18n/stored.ts
+ * storedText); a person's own words as they wrote them, line breaks kept (KeptLines); nothing when
+ * empty. Invisible formatting characters (bidi overrides) in text stored before forms refused them
+ * are shown as `\uXXXX`. Server components only (reads the whole catalogue).
  */
-export function StoredText({ value }: { value: string | null | undefined }) {
+export function StoredText({
+  value,
+  audience = 'staff',
+}: {
+  value: string | null | undefined;
+  audience?: Audience;
+}) {
   const t = useTranslations() as unknown as Translate;
-  return <KeptLines text={storedText(t, value)} />;
+  return <KeptLines text={storedText(t, value, audience)} />;
 }

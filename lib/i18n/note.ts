@@ -8,6 +8,14 @@
  */
 export type Note = { key: string; values?: Record<string, string | number | Note | Note[]> };
 
+/**
+ * Who reads a text: `staff` (support's pages and mails, in the words support knows: "the switch") or
+ * `customer` (an account member's pages and mails: "our phone system", no internal codes or
+ * product names). Chooses the catalogue of what the system says of its own workings, as
+ * lib/switch/error-text.ts switchErrorNote does for a stored switch error.
+ */
+export type Audience = 'staff' | 'customer';
+
 /** The bare shape both next-intl translators (useTranslations(), createTranslator) satisfy. */
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
 

@@ -1,6 +1,6 @@
 import { displayEmail } from '@/lib/auth/email-address';
 import { actorValue } from '@/lib/i18n/actor';
-import { type Note, noteText, type Translate } from '@/lib/i18n/note';
+import { type Audience, type Note, noteText, type Translate } from '@/lib/i18n/note';
 import { blockReasons } from '@/lib/switch/events-schema';
 import { switchErrorNote } from '@/lib/switch/error-text';
 
@@ -15,9 +15,9 @@ import { switchErrorNote } from '@/lib/switch/error-text';
 // A note's values are stored as the system knows them and made readable when read (readStored), so
 // rows written before a rule existed read well too: `actor` (who acted: an actor code such as
 // `policy`, or a login's address) is named in the reader's words (actors.*, lib/i18n/actor.ts), `to`
-// (an address) has its domain in Unicode, `error` (a switch error) is said in the reader's words, and
-// `block` (a block's id, in the sync notes written before they named a block by its date) is
-// dropped: no page shows an internal id. A note that says which block stores the block's `placedAt`
+// (an address) has its domain in Unicode, `error` (a switch error) is said in the reader's words (a
+// customer's or staff's: the reader's Audience, lib/i18n/note.ts), and `block` (a block's id, in the
+// sync notes written before they named a block by its date) is dropped: no page shows an internal id. A note that says which block stores the block's `placedAt`
 // (ms since the epoch, formatted by the message in the reader's zone) and `reason` instead.
 
 const PREFIX = 'note:';
@@ -128,17 +128,21 @@ export function switchReason(reason: string | null | undefined): StoredValue {
 
 /**
  * What a stored column holds: the Note the system stored (or a legacy English sentence it wrote,
- * recognised), its values made readable (forReaders: actor names, Unicode addresses, switch errors in
- * words, no block ids), else the person's own words as a string; null for an empty column. A "note:"
- * text that is not a well-formed history note is a person's words.
+ * recognised), its values made readable for `audience` (forReaders: actor names, Unicode addresses,
+ * switch errors in the words of staff or of a customer, no block ids; default `staff`), else the
+ * person's own words as a string; null for an empty column. A "note:" text that is not a well-formed
+ * history note is a person's words.
  */
-export function readStored(raw: string | null | undefined): Note | string | null {
+export function readStored(
+  raw: string | null | undefined,
+  audience: Audience = 'staff',
+): Note | string | null {
   if (raw === null || raw === undefined || raw === '') return null;
   if (raw.startsWith(PERSON + PREFIX) || raw.startsWith(PERSON + PERSON)) return raw.slice(PERSON.length);
   if (raw.startsWith(PREFIX)) {
     try {
       const v: unknown = JSON.parse(raw.slice(PREFIX.length));
-      if (isNote(v, [NAMESPACE])) return forReaders(v);
+      if (isNote(v, [NAMESPACE])) return forReaders(v, audience);
     } catch {
       // not ours: shown as written
     }
@@ -148,7 +152,7 @@ export function readStored(raw: string | null | undefined): Note | string | null
   if (Object.hasOwn(LEGACY_EXACT, raw)) return LEGACY_EXACT[raw]!;
   for (const [re, note] of LEGACY_PATTERNS) {
     const m = raw.match(re);
-    if (m) return forReaders(note(m));
+    if (m) return forReaders(note(m), audience);
   }
   return raw;
 }
@@ -170,24 +174,32 @@ const SWITCH_ERROR_NOTES = new Set([
 
 /**
  * `note` with its values as people read them (see the top of this file): its stored switch error
- * in the reader's words (`switchError.*`: the column keeps Tollgate's English diagnostic for
- * engineers, a customer's timeline and an agent's page say what happened in their language, with
- * the switch's own code when it gave one), who acted by name (`actor`), an address with its domain in
- * Unicode (`to`), and no block id (`block`). Only text values change; nested notes stay as stored.
+ * in the words of `audience` (switchErrorNote: the column keeps Tollgate's English diagnostic for
+ * engineers; an agent's page reads `switchError.*`, "the switch answered “account_closed”", a
+ * customer's timeline `customerSwitchError.*`, "answer code “account_closed”", in their language),
+ * who acted by name (`actor`), an address with its domain in Unicode (`to`), and no block id
+ * (`block`). Only text values change; nested notes stay as stored.
  */
-function forReaders(note: Note): Note {
+function forReaders(note: Note, audience: Audience): Note {
   if (!note.values) return note;
   const values = { ...note.values };
   if (typeof values.block === 'string') delete values.block;
   if (typeof values.error === 'string' && SWITCH_ERROR_NOTES.has(note.key))
-    values.error = switchErrorNote(values.error);
+    values.error = switchErrorNote(values.error, audience);
   if (typeof values.actor === 'string') values.actor = actorValue(values.actor);
   if (typeof values.to === 'string') values.to = displayEmail(values.to);
   return { ...note, values };
 }
 
-/** A stored column in words for the reader of `t` (a translator over the whole catalogue); null when empty. */
-export function storedText(t: Translate, raw: string | null | undefined): string | null {
-  const v = readStored(raw);
+/**
+ * A stored column in words for the reader of `t` (a translator over the whole catalogue), who is
+ * `audience` (readStored; default `staff`); null when empty.
+ */
+export function storedText(
+  t: Translate,
+  raw: string | null | undefined,
+  audience: Audience = 'staff',
+): string | null {
+  const v = readStored(raw, audience);
   return v === null || typeof v === 'string' ? v : noteText(t, v);
 }

@@ -1,4 +1,4 @@
-import { noteText, type Note, type Translate } from '@/lib/i18n/note';
+import { type Audience, noteText, type Note, type Translate } from '@/lib/i18n/note';
 import type { SwitchFailure } from '@/lib/switch/result';
 
 // What Tollgate stores when the switch did not do what it was asked (SwitchOperation.lastError, the
@@ -7,7 +7,9 @@ import type { SwitchFailure } from '@/lib/switch/result';
 // code, a colon and a detail in Tollgate's own English or the switch's own words, as
 // lib/switch/outbox.ts writes it (`timeout: no answer within 5000 ms`, `account_closed: account is
 // closed`; storedSwitchError, which puts first how long the switch asked Tollgate to wait). Readers
-// get it in their language through `switchErrorNote`. Pure: no catalogue here.
+// get it in their language through `switchErrorNote`, and in their audience's words: staff read
+// "the switch" (`switchError.*`), customers "our phone system" (`customerSwitchError.*`). Pure: no
+// catalogue here.
 
 /** Codes Tollgate gives a failure itself (lib/switch/transport-util.ts, lib/switch/result.ts, the outboxes). */
 const OWN: Record<string, SwitchErrorKind> = {
@@ -163,25 +165,41 @@ function waitNote(seconds: number): Note {
 }
 
 /**
- * A stored switch error as a Note (`switchError.<kind>`, with `code` for `answered` and
- * `text` for `other`; `askedToWait`, `askedToWaitFor` with the `wait` asked for, each `…Answered`
- * with the switch's `code`), for a history entry or a staff page in the reader's language.
+ * A stored switch error as a Note for `audience` (lib/i18n/note.ts Audience; default `staff`).
+ *
+ * Staff (`switchError.<kind>`): with `code` for `answered` and `text` for `other`; `askedToWait`,
+ * `askedToWaitFor` with the `wait` asked for, each `…Answered` with the switch's `code`; what Tollgate
+ * withdrew itself as `withdrawnBecause.<why>`. Worded for support: "the switch answered “account_closed”".
+ *
+ * Customer (`customerSwitchError.<kind>`, the same kinds): "our phone system" ("nuestra central"),
+ * never the switch, Tollgate or a transport's words (a tester, 2026-12-07: a refused lift read "Our
+ * phone system refused the lift (the switch answered “account_closed”)" on the customer's timeline).
+ * The switch's own code is kept only for `answered`: there it is the one reason the switch gave for
+ * saying no, and a customer who calls support can quote it ("answer code “account_closed”"), which
+ * support finds on its own pages. A "try later" answer (`unavailable`, `askedToWait`) drops the code: it
+ * names the switch's state, which the words already say and nobody needs quoted; how long the switch
+ * asked to wait is kept (`askedToWaitFor`, `wait`), plain time. `other` drops its text: it is
+ * Tollgate's or the switch's English, unread by a customer.
  */
-export function switchErrorNote(stored: string): Note {
+export function switchErrorNote(stored: string, audience: Audience = 'staff'): Note {
   const r = readSwitchError(stored);
-  if (r.kind === 'answered') return { key: 'switchError.answered', values: { code: r.code! } };
-  if (r.kind === 'unavailable' && r.code)
+  const staff = audience === 'staff';
+  const at = staff ? 'switchError' : 'customerSwitchError';
+  if (r.kind === 'answered') return { key: `${at}.answered`, values: { code: r.code! } };
+  if (r.kind === 'unavailable' && r.code && staff)
     return { key: 'switchError.unavailableAnswered', values: { code: r.code } };
   if (r.kind === 'askedToWait') {
     const timed = r.waitSeconds !== undefined;
+    const code = staff && r.code ? r.code : undefined;
     return {
-      key: `switchError.askedToWait${timed ? 'For' : ''}${r.code ? 'Answered' : ''}`,
-      values: { ...(timed ? { wait: waitNote(r.waitSeconds!) } : {}), ...(r.code ? { code: r.code } : {}) },
+      key: `${at}.askedToWait${timed ? 'For' : ''}${code ? 'Answered' : ''}`,
+      values: { ...(timed ? { wait: waitNote(r.waitSeconds!) } : {}), ...(code ? { code } : {}) },
     };
   }
-  if (r.kind === 'other') return { key: 'switchError.other', values: { text: r.detail } };
-  if (r.kind === 'withdrawn') return { key: `switchError.withdrawnBecause.${WITHDRAWN[stored.trim()]}` };
-  return { key: `switchError.${r.kind}` };
+  if (r.kind === 'other')
+    return staff ? { key: 'switchError.other', values: { text: r.detail } } : { key: `${at}.other` };
+  if (r.kind === 'withdrawn') return { key: `${at}.withdrawnBecause.${WITHDRAWN[stored.trim()]}` };
+  return { key: `${at}.${r.kind}` };
 }
 
 /**
@@ -196,12 +214,14 @@ export function withdrawnByTollgate(op: { status: string; lastError: string | nu
 }
 
 /**
- * A stored switch error in words for the reader of `t` (a translator over the whole catalogue): what
- * went wrong in their language, then, when the switch refused with a code and a message, its own
- * message after a colon (the switch's words, as it sent them).
+ * A stored switch error in words for the reader of `t` (a translator over the whole catalogue) who is
+ * `audience` (default `staff`; switchErrorNote): what went wrong in their language, then, for staff,
+ * when the switch refused with a code and a message, its own message after a colon (the switch's
+ * words, as it sent them). A customer gets the words alone: the switch's message is its engineers'
+ * English.
  */
-export function switchErrorText(t: Translate, stored: string): string {
+export function switchErrorText(t: Translate, stored: string, audience: Audience = 'staff'): string {
   const r = readSwitchError(stored);
-  const words = noteText(t, switchErrorNote(stored));
-  return r.code && r.detail ? `${words}: ${r.detail}` : words;
+  const words = noteText(t, switchErrorNote(stored, audience));
+  return audience === 'staff' && r.code && r.detail ? `${words}: ${r.detail}` : words;
 }

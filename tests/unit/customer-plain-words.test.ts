@@ -2,12 +2,16 @@ import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messagefor
 import { createElement as h } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { Timeline } from '@/components/block/timeline';
 import { TechnicalDetails } from '@/components/ui/technical-details';
 import { noteText } from '@/lib/i18n/note';
+import { storeNote } from '@/lib/i18n/stored';
 import { translate } from '@/lib/i18n/translate';
 import { sipCharacterProblems } from '@/lib/passwords/sip-characters';
+import { readSwitchError, WITHDRAWN_ERRORS } from '@/lib/switch/error-text';
 import en from '@/messages/en.json';
 import es from '@/messages/es.json';
+import { render, text } from '@/tests/helpers/intl-markup';
 
 // A tester who walked the customer's journey as a dental office manager (2026-12): typing
 // "contraseña123" said "Quite «ñ» (U+00F1): los teléfonos codifican de formas distintas los caracteres
@@ -70,6 +74,8 @@ const CUSTOMER = [
   'outcome.reset.',
   'outcome.switch.',
   'outcome.again.',
+  // A switch error as a customer's timeline says it, nested in a history note (lib/switch/error-text.ts).
+  'customerSwitchError.',
 ];
 /** Read by staff only, under a customer namespace: the agent's copy of a mail, support's sync list. */
 const STAFF_ONLY = ['allowance.mail.notStarted.staff.', 'history.sync'];
@@ -91,6 +97,84 @@ describe.each([
         const m = JARGON.exec(literal(parse(v, { ignoreTag: false })));
         return m ? [`${k}: ${m[0]}`] : [];
       });
+    expect(found).toEqual([]);
+  });
+});
+
+/** The names of the ICU arguments a message uses, in every branch. */
+function argumentNames(elements: MessageFormatElement[]): string[] {
+  return elements.flatMap((el) => {
+    if (el.type === TYPE.literal || el.type === TYPE.pound) return [];
+    const own = 'value' in el && typeof el.value === 'string' ? [el.value] : [];
+    if (el.type === TYPE.plural || el.type === TYPE.select)
+      return [...own, ...Object.values(el.options).flatMap((o) => argumentNames(o.value))];
+    if (el.type === TYPE.tag) return [...own, ...argumentNames(el.children)];
+    return own;
+  });
+}
+
+/**
+ * A stored switch error of every kind lib/switch/error-text.ts reads (readSwitchError), as
+ * lib/switch/outbox.ts and the allowance outbox store them, each detail in the switch's or
+ * Tollgate's English, which a customer must never read.
+ */
+const STORED_ERRORS = [
+  'timeout: no answer within 5000 ms',
+  'connection_error: connect ECONNREFUSED 10.0.0.5:8443',
+  'aborted: the switch request was aborted',
+  'bad_body: HTTP 502 <html>Bad gateway</html>',
+  'unavailable: HTTP 503 the switch is unavailable',
+  'maintenance: HTTP 503 maintenance: switch upgrade until 02:00',
+  'rate_limited: HTTP 429 rate_limited: slow down',
+  'bad_body: HTTP 429 too many requests to the switch',
+  'asked_to_wait: 600 s; rate_limited: HTTP 429 rate_limited: slow down',
+  'asked_to_wait: 90 s; unavailable: HTTP 503 the switch is unavailable',
+  'body_disagrees: the switch answered 200 with internationalCalling "blocked"',
+  'not_in_force: the switch answered 200 without this allowance in force',
+  'the switch answered 200 without this allowance in force',
+  'rejected: HTTP 409 the switch refused',
+  'not_found: HTTP 404 account not on the switch',
+  ...WITHDRAWN_ERRORS,
+  'account_closed: HTTP 409 account_closed: the switch says the account is closed',
+  'account_closed: the account is closed on the switch',
+  'The switch refused it (legacy words)',
+];
+
+describe.each([
+  ['en', en],
+  ['es', es],
+] as const)('the %s customer timeline, with a switch error nested in its notes', (locale, catalogue) => {
+  // A tester (2026-12-07): a customer whose lift was refused read "Our phone system refused the lift
+  // (the switch answered “account_closed”)", in Spanish "(el switch respondió …)": the note was the
+  // customer's, the switch error nested in it was worded for staff.
+  const withError = flatten(catalogue as unknown as Tree)
+    .filter(([k]) => CUSTOMER.some((p) => k.startsWith(p)) && !STAFF_ONLY.some((p) => k.startsWith(p)))
+    .filter(([, v]) => argumentNames(parse(v, { ignoreTag: false })).includes('error'))
+    .map(([k]) => k);
+
+  it('finds the notes that carry one, and a stored error of every kind', () => {
+    expect(withError).toContain('history.liftRefused');
+    expect(new Set(STORED_ERRORS.map((e) => readSwitchError(e).kind)).size).toBe(13);
+  });
+
+  it.each(withError)('%s reads plain words for every kind of error', (key) => {
+    const events = STORED_ERRORS.map((error, i) => ({
+      id: `e${i}`,
+      type: 'lift_requested' as const,
+      title: 'lift_stopped' as const,
+      at: new Date('2026-12-07T09:00:00Z'),
+      detail: storeNote(key as `history.${string}`, { error, actor: 'policy', country: 'SO', hours: 1 }),
+      by: null,
+      suspect: null,
+    }));
+    const lines = [...render(h(Timeline, { events }), locale).matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
+      text(m[1]!),
+    );
+    expect(lines).toHaveLength(STORED_ERRORS.length);
+    const found = lines.flatMap((line, i) => {
+      const m = JARGON.exec(line) ?? /Tollgate|\{|\bHTTP\b/.exec(line);
+      return m ? [`${STORED_ERRORS[i]} → ${line}`] : [];
+    });
     expect(found).toEqual([]);
   });
 });

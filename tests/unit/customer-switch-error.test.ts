@@ -1,0 +1,110 @@
+import { createElement as h } from 'react';
+import { describe, expect, it } from 'vitest';
+import { Timeline } from '@/components/block/timeline';
+import { noteText } from '@/lib/i18n/note';
+import { storedText, storeNote } from '@/lib/i18n/stored';
+import { translate } from '@/lib/i18n/translate';
+import { switchErrorNote, switchErrorText, WITHDRAWN_ERRORS } from '@/lib/switch/error-text';
+import { render, text } from '@/tests/helpers/intl-markup';
+
+// A tester (2026-12-07): a customer whose lift was refused read on the block page's timeline "Our
+// phone system refused the lift (the switch answered “account_closed”)", in Spanish "(el switch
+// respondió «account_closed»)": the switch error nested in the note was worded for staff. Customers
+// now read `customerSwitchError.*` ("our phone system", "nuestra central"); staff read as before.
+
+const en = translate('en');
+const es = translate('es');
+
+const CLOSED = 'account_closed: HTTP 409 account_closed: the account is closed';
+const REFUSED = storeNote('history.liftRefused', { error: CLOSED });
+
+describe('a lift the switch refused, on the customer’s timeline', () => {
+  it('names the switch’s code, in customer words, and none of its English', () => {
+    expect(storedText(en, REFUSED, 'customer')).toBe(
+      'Our phone system refused the lift (answer code “account_closed”). Support will follow up.',
+    );
+    expect(storedText(es, REFUSED, 'customer')).toBe(
+      'Nuestra central rechazó el levantamiento (código de respuesta «account_closed»). Soporte hará el seguimiento.',
+    );
+  });
+
+  it('reads as before to staff, who know the switch', () => {
+    expect(storedText(en, REFUSED)).toBe(
+      'Our phone system refused the lift (the switch answered “account_closed”). Support will follow up.',
+    );
+    expect(storedText(es, REFUSED, 'staff')).toBe(
+      'Nuestra central rechazó el levantamiento (el switch respondió «account_closed»). Soporte hará el seguimiento.',
+    );
+  });
+
+  it('is chosen by the timeline’s reader: a customer’s page, or staff’s (showActor)', () => {
+    const events = [
+      {
+        id: 'e1',
+        type: 'lift_requested' as const,
+        title: 'lift_stopped' as const,
+        at: new Date('2026-12-07T09:00:00Z'),
+        detail: REFUSED,
+        actor: 'switch',
+        by: null,
+        suspect: null,
+      },
+    ];
+    const customer = text(render(h(Timeline, { events }), 'es'));
+    expect(customer).toContain('(código de respuesta «account_closed»)');
+    expect(customer).not.toMatch(/switch/i);
+    const staff = text(render(h(Timeline, { events, showActor: true }), 'es'));
+    expect(staff).toContain('(el switch respondió «account_closed»)');
+    // An explicit audience wins over the default showActor gives.
+    expect(text(render(h(Timeline, { events, showActor: true, audience: 'customer' }), 'en'))).toContain(
+      '(answer code “account_closed”)',
+    );
+  });
+});
+
+describe('a switch error in a customer’s words', () => {
+  it('keeps the switch’s code only where it is the reason the switch gave', () => {
+    // A refusal with the switch's own code: the code is what a customer quotes to support.
+    expect(switchErrorNote(CLOSED, 'customer')).toEqual({
+      key: 'customerSwitchError.answered',
+      values: { code: 'account_closed' },
+    });
+    // "Try later" answers: the state is said in words; its code is support's to read.
+    expect(switchErrorNote('maintenance: HTTP 503 maintenance: back at 02:00', 'customer')).toEqual({
+      key: 'customerSwitchError.unavailable',
+    });
+    expect(switchErrorNote('rate_limited: HTTP 429 rate_limited: slow down', 'customer')).toEqual({
+      key: 'customerSwitchError.askedToWait',
+      values: {},
+    });
+    // How long the switch asked to wait is plain time, kept.
+    expect(
+      noteText(
+        es,
+        switchErrorNote('asked_to_wait: 600 s; rate_limited: HTTP 429 rate_limited: x', 'customer'),
+      ),
+    ).toBe('nuestra central estaba ocupada y pidió que lo intentáramos de nuevo dentro de 10 minutos');
+    // Text Tollgate could not read apart is its own or the switch's English: not repeated.
+    expect(switchErrorNote('The switch refused it', 'customer')).toEqual({
+      key: 'customerSwitchError.other',
+    });
+  });
+
+  it('the same failure still reads the switch’s code and words to staff', () => {
+    expect(switchErrorNote('maintenance: HTTP 503 maintenance: back at 02:00')).toEqual({
+      key: 'switchError.unavailableAnswered',
+      values: { code: 'maintenance' },
+    });
+    expect(switchErrorText(en, CLOSED)).toBe('the switch answered “account_closed”: the account is closed');
+    expect(switchErrorText(en, CLOSED, 'customer')).toBe('answer code “account_closed”');
+  });
+
+  it('has words in both languages for every withdrawal, none of them the switch or Tollgate', () => {
+    for (const stored of WITHDRAWN_ERRORS)
+      for (const t of [en, es]) {
+        const words = noteText(t, switchErrorNote(stored, 'customer'));
+        expect(words).toMatch(/^(we withdrew the change|retiramos el cambio): /);
+        expect(words).not.toMatch(/switch|Tollgate/i);
+      }
+  });
+});
