@@ -33,7 +33,11 @@ export function RecentSignIns({ rows, days }: { rows: RecentSignIn[]; days: numb
               <td>
                 <When at={r.at} />
               </td>
-              <td className={r.kind === 'signedIn' ? undefined : 'font-semibold text-red-800'}>
+              <td
+                className={
+                  r.kind === 'signedIn' || r.kind === 'accepted' ? undefined : 'font-semibold text-red-800'
+                }
+              >
                 {t(`kind.${r.kind}`)}
               </td>
               <td className="break-all">{r.ip ? revealInvisible(r.ip) : t('unknown')}</td>

@@ -8,7 +8,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { actorName } from '@/components/ui/actor-name';
 import { displayEmail } from '@/lib/auth/email-address';
 import { AuditDetailList, detailWords, type DetailWords } from '@/components/staff/audit-detail';
-import { isPendingSignIn } from '@/lib/staff/audit-detail';
+import { signInStage } from '@/lib/staff/audit-detail';
 
 /**
  * The look of the rows' repeated parts, set once on the table's body (see DataTable): the action's
@@ -59,9 +59,12 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
           <td>
             {/* The name in the reader's language, and the code that logs and docs use. A row of an
                 action no longer in the list (older data) shows its code alone. */}
-            {isPendingSignIn(e.action, e.detail) ? (
-              // A password accepted, its second factor still due: not a sign-in (lib/staff/audit-detail.ts).
+            {signInStage(e.action, e.detail) === 'pending' ? (
+              // A password accepted, its two-factor code still due: not a sign-in (lib/staff/audit-detail.ts).
               <span className="block">{t('signInPending')}</span>
+            ) : signInStage(e.action, e.detail) === 'unrecorded' ? (
+              // Written before rows said whether a code was still due: accepted, not known to be complete.
+              <span className="block">{t('signInUnrecorded')}</span>
             ) : t.has(auditActionKey(e.action)) ? (
               <span className="block">{t(auditActionKey(e.action))}</span>
             ) : null}

@@ -13,9 +13,10 @@ export const RECENT_SIGN_IN_MAX = 10;
 /**
  * What happened: a sign-in (password or link; or a two-factor code accepted), a password or link
  * accepted with the two-factor code still to give (`pending`: not signed in by it), a refused
- * two-factor code (`codeFailed`), a refused password, a sign-in paused for too many attempts.
+ * two-factor code (`codeFailed`), a refused password, a sign-in paused for too many attempts; and
+ * `accepted`, a sign-in row written before 2026-12-07, which never said whether a code was still due.
  */
-export type SignInKind = 'signedIn' | 'pending' | 'codeFailed' | 'failed' | 'throttled';
+export type SignInKind = 'signedIn' | 'accepted' | 'pending' | 'codeFailed' | 'failed' | 'throttled';
 
 /** One row of the profile's "Recent sign-ins": a DTO, never the audit row (no detail, no ids of others). */
 export type RecentSignIn = {
@@ -44,15 +45,17 @@ const OWN: Record<string, SignInKind> = {
   'mfa.failure': 'codeFailed',
 };
 
-/** How lib/audit/log.ts stores a pending second factor in a sign_in.success detail (JSON.stringify). */
+/** How lib/audit/log.ts stores the second factor in a sign_in.success detail (JSON.stringify). */
+const SECOND_FACTOR = '"secondFactor":';
 const PENDING = '"secondFactor":"pending"';
 
-const kindOf = (r: { action: string; detail: string | null }): SignInKind =>
-  r.action in FAILED
-    ? FAILED[r.action as keyof typeof FAILED]
-    : r.action === 'sign_in.success' && r.detail?.includes(PENDING)
-      ? 'pending'
-      : (OWN[r.action] ?? 'signedIn');
+const kindOf = (r: { action: string; detail: string | null }): SignInKind => {
+  if (r.action in FAILED) return FAILED[r.action as keyof typeof FAILED];
+  if (r.action !== 'sign_in.success') return OWN[r.action] ?? 'signedIn';
+  // An older row never said whether a code was still due: accepted, not known to be complete.
+  if (!r.detail?.includes(SECOND_FACTOR)) return 'accepted';
+  return r.detail.includes(PENDING) ? 'pending' : 'signedIn';
+};
 
 /**
  * The signed-in user's own sign-ins and the failed or throttled attempts made with their address,

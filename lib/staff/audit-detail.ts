@@ -280,16 +280,23 @@ function signInStep(d: Record<string, unknown>): DetailValue | null {
 }
 
 /**
- * Whether the row `action`/`detail` (as readAuditDetail read it) is a password or link accepted with
- * the second factor still to pass (`sign_in.success` with `secondFactor: "pending"`, since
- * 2026-12-07): the person was not signed in by it, so the audit log does not name it "Signed in"
- * (a tester read a stolen password's row, its code then refused, as a sign-in). Older rows never said.
+ * How far the sign-in of a `sign_in.success` row (`action`, its `detail` as readAuditDetail read it)
+ * got: `pending` (a password or link accepted with the two-factor code still due: the person was not
+ * signed in by it; a tester read a stolen password's row, its code then refused, as a sign-in),
+ * `complete` (no second factor was due), or `unrecorded` (a row written before 2026-12-07, which never
+ * said: a password or link accepted, complete or not); null for any other action.
  */
-export function isPendingSignIn(action: string, detail: AuditDetail): boolean {
-  if (action !== 'sign_in.success' || detail?.kind !== 'fields') return false;
-  return detail.fields.some(
-    (f) => f.label === 'signIn' && f.value.kind === 'term' && f.value.code.endsWith(' pending'),
-  );
+export function signInStage(
+  action: string,
+  detail: AuditDetail,
+): 'pending' | 'complete' | 'unrecorded' | null {
+  if (action !== 'sign_in.success') return null;
+  const step =
+    detail?.kind === 'fields'
+      ? detail.fields.find((f) => f.label === 'signIn' && f.value.kind === 'term')
+      : undefined;
+  if (!step || step.value.kind !== 'term') return 'unrecorded';
+  return step.value.code.endsWith(' pending') ? 'pending' : 'complete';
 }
 
 /**

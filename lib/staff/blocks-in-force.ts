@@ -132,7 +132,7 @@ const SIGN_INS = ['sign_in.success', 'mfa.verified', 'mfa.recovery_code_used'];
 /**
  * A `sign_in.success` row whose second factor was still due (lib/auth/sign-in.ts, since 2026-12-07;
  * lib/audit/log.ts stores the detail as JSON.stringify writes it): not a sign-in, its `mfa.verified`
- * is (lib/staff/audit-detail.ts isPendingSignIn).
+ * is (lib/staff/audit-detail.ts signInStage).
  */
 const PENDING_SIGN_IN = '%"secondFactor":"pending"%';
 

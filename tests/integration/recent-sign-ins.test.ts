@@ -25,11 +25,28 @@ describe.each(dialects())('recent sign-ins on %s', (dialect) => {
     const other = (await makeAccount()).users[0]!;
     const now = new Date(Date.UTC(2026, 11, 7, 12));
     const ago = (h: number) => new Date(now.getTime() - h * 3_600_000);
-    const row = (at: Date, action: string, actor: { id: string | null; email: string }, userAgent?: string) =>
+    const row = (
+      at: Date,
+      action: string,
+      actor: { id: string | null; email: string },
+      userAgent?: string,
+      detail?: object,
+    ) =>
       db.auditLog.create({
-        data: { at, action, actorId: actor.id, actorEmail: actor.email, ip: '203.0.113.9', userAgent },
+        data: {
+          at,
+          action,
+          actorId: actor.id,
+          actorEmail: actor.email,
+          ip: '203.0.113.9',
+          userAgent,
+          detail: detail ? JSON.stringify(detail) : null,
+        },
       });
-    const signedIn = await row(ago(1), 'sign_in.success', ana, FIREFOX);
+    const signedIn = await row(ago(1), 'sign_in.success', ana, FIREFOX, {
+      method: 'password',
+      secondFactor: 'none',
+    });
     const failed = await row(ago(2), 'sign_in.failure', { id: null, email: ana.email }, IPHONE);
     const throttled = await row(ago(3), 'sign_in.throttled', { id: null, email: ana.email });
     // Not theirs, not a sign-in, too old:
@@ -82,11 +99,14 @@ describe.each(dialects())('recent sign-ins on %s', (dialect) => {
     await row(ago(10), 'sign_in.success', { method: 'password', secondFactor: 'pending' });
     await row(ago(9), 'mfa.verified', { kind: 'totp' });
     await row(ago(5), 'mfa.enrolled');
+    // Written before the rows said whether a code was due (2026-12-07): accepted, not "signed in".
+    await row(ago(60), 'sign_in.success', { knownDevice: false });
     expect((await recentSignIns(eva, now)).map((r) => r.kind)).toEqual([
       'signedIn',
       'pending',
       'codeFailed',
       'pending',
+      'accepted',
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { createTranslator } from 'use-intl/core';
 import { describe, expect, it } from 'vitest';
 import { AuditDetailList, detailWords, type DetailWords } from '@/components/staff/audit-detail';
 import type { Translate } from '@/lib/i18n/note';
-import { isPendingSignIn, readAuditDetail } from '@/lib/staff/audit-detail';
+import { readAuditDetail, signInStage } from '@/lib/staff/audit-detail';
 import en from '@/messages/en.json';
 import es from '@/messages/es.json';
 
@@ -136,20 +136,18 @@ describe('lock ends and completed sign-ins', () => {
     expect(es.staff.audit.actions['mfa:verified']).toBe('Inicio de sesión: código de doble factor aceptado');
   });
 
-  it('a password or link accepted with the second factor still due is not named a sign-in', () => {
-    const pending = (method: string) => JSON.stringify({ method, secondFactor: 'pending' });
-    expect(isPendingSignIn('sign_in.success', readAuditDetail('sign_in.success', pending('password')))).toBe(
-      true,
-    );
-    expect(
-      isPendingSignIn('sign_in.success', readAuditDetail('sign_in.success', pending('email_link'))),
-    ).toBe(true);
-    const none = JSON.stringify({ method: 'password', secondFactor: 'none' });
-    expect(isPendingSignIn('sign_in.success', readAuditDetail('sign_in.success', none))).toBe(false);
-    // An older row never said: not guessed.
-    const old = JSON.stringify({ knownDevice: true });
-    expect(isPendingSignIn('sign_in.success', readAuditDetail('sign_in.success', old))).toBe(false);
-    expect(isPendingSignIn('mfa.verified', readAuditDetail('mfa.verified', pending('password')))).toBe(false);
+  it('a password or link accepted with the code still due is not named a sign-in, nor an older row', () => {
+    const stage = (action: string, detail: object | null) =>
+      signInStage(action, readAuditDetail(action, detail && JSON.stringify(detail)));
+    expect(stage('sign_in.success', { method: 'password', secondFactor: 'pending' })).toBe('pending');
+    expect(stage('sign_in.success', { method: 'email_link', secondFactor: 'pending' })).toBe('pending');
+    expect(stage('sign_in.success', { method: 'password', secondFactor: 'none' })).toBe('complete');
+    // An older row never said whether a code was still due: not read as complete (an upgrade tester
+    // saw a staff member's password-only step, its code then refused, still named "Signed in").
+    expect(stage('sign_in.success', { knownDevice: true })).toBe('unrecorded');
+    expect(stage('sign_in.success', null)).toBe('unrecorded');
+    expect(stage('mfa.verified', { method: 'password', secondFactor: 'pending' })).toBeNull();
     expect(en.staff.audit.signInPending).toBe('Not signed in yet: two-factor code pending');
+    expect(en.staff.audit.signInUnrecorded).toBe('Password or sign-in link accepted');
   });
 });
