@@ -58,6 +58,10 @@ export function FilterForm({
       aria-label={label}
       action={action}
       method="get"
+      // Back and Forward load the list of that URL, but the browser put back the controls as they
+      // were left (the next choice, made before "Show"): the form said one filter while the list
+      // showed another (a tester, 2026-12-07). Off, each load shows the URL's filter (defaultValue).
+      autoComplete="off"
       className="flex flex-wrap items-end gap-3"
     >
       {children}

@@ -40,6 +40,8 @@ export type AuditRowExport = {
  * `targetId`), which a command run on request can afford.
  */
 export async function auditRowsOf(db: Db, raw: { email?: string }) {
+  if (!raw.email?.trim())
+    throw new CommandError('--email is required: the address whose audit rows to print');
   const parsed = email.safeParse(raw.email);
   if (!parsed.success)
     throw new CommandError(parsed.error.issues[0]?.message ?? 'a valid --email is required');

@@ -9,6 +9,9 @@ import { db } from '@/lib/server/db';
 /** How far back the profile looks (days), and how many rows it shows at most. */
 export const RECENT_SIGN_IN_DAYS = 30;
 export const RECENT_SIGN_IN_MAX = 10;
+// Of each kind: the login's own sign-ins, and the attempts with its address. One list capped as a
+// whole let anyone hide a sign-in: the thief signs in, then makes ten wrong guesses with the
+// address, and the sign-in fell off the list (a tester, 2026-12-07). Up to twice the cap in all.
 
 /**
  * What happened: a sign-in (password or link; or a two-factor code accepted), a password or link
@@ -59,7 +62,7 @@ const kindOf = (r: { action: string; detail: string | null }): SignInKind => {
 
 /**
  * The signed-in user's own sign-ins and the failed or throttled attempts made with their address,
- * newest first: the last RECENT_SIGN_IN_DAYS days before `now`, at most RECENT_SIGN_IN_MAX. Scoped to
+ * newest first: the last RECENT_SIGN_IN_DAYS days before `now`, at most RECENT_SIGN_IN_MAX of each. Scoped to
  * `user` in the query: their login's sign-in rows (OWN; the (actorId, at) index) and the rows
  * with no login under their address (the partial (actorEmail, at) index of migration 0023, `actorId`
  * null), each read in order up to the limit and merged. `user.email` is the login's address as stored
@@ -93,7 +96,6 @@ export async function recentSignIns(
   ]);
   return [...own, ...tried]
     .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-    .slice(0, RECENT_SIGN_IN_MAX)
     .map((r) => ({ id: r.id, at: r.at, kind: kindOf(r), ip: r.ip, ...namedAgent(r.userAgent) }));
 }
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
@@ -95,7 +96,10 @@ export type BlockProgress = {
 export type BlockInForceItem = {
   id: string;
   reason: BlockReason;
-  /** When the switch placed it (the switch's clock). */
+  /**
+   * When it was placed, as shown (lib/blocks/shown-placed-at.ts: the switch's time, or when the
+   * portal recorded it if that is earlier). The list's order and paging use the stored placedAt.
+   */
   placedAt: Date;
   /** Seconds from placedAt to the read ("placed 3 hours ago"), 0 for a time ahead of the portal's clock. */
   ageSec: number;
@@ -215,7 +219,7 @@ export function blocksInForceSql(
       JOIN "SipCredential" s ON s."id" = x."credentialId" AND s."accountId" = p."accountId"
       WHERE x."blockId" = p."id" AND ${test})`;
   return Prisma.sql`
-    SELECT n."total", p."id", p."reason", p."placedAt", a."number", a."name",
+    SELECT n."total", p."id", p."reason", p."placedAt", p."createdAt", a."number", a."name",
       ${named(Prisma.sql`1 = 1`)} AS "namedTotal",
       ${named(changed('p'))} AS "namedChanged",
       ${suspects(Prisma.sql`1 = 1`)} AS "suspectsTotal",
@@ -249,6 +253,7 @@ type Row = {
   id: string | null;
   reason: BlockReason;
   placedAt: Date | string | number;
+  createdAt: Date | string | number;
   number: string;
   name: string;
   namedTotal: number | bigint;
@@ -305,20 +310,24 @@ export async function listBlocksInForce(
     total: Math.min(counted, cap),
     capped: counted > cap,
     next: read.length > size && last ? encodeCursor([asDate(last.placedAt), last.id!]) : null,
-    items: page.map((r) => ({
-      id: r.id!,
-      reason: r.reason,
-      placedAt: asDate(r.placedAt),
-      ageSec: Math.max(0, Math.round((now - asDate(r.placedAt).getTime()) / 1000)),
-      account: { number: r.number, name: r.name },
-      progress: progressOf(
-        { changed: Number(r.namedChanged), total: Number(r.namedTotal) },
-        { changed: Number(r.suspectsChanged), total: Number(r.suspectsTotal) },
-        Number(r.unknownNames),
-      ),
-      openRequestId: r.openRequestId,
-      signedInAt: r.signedInAt === null ? null : asDate(r.signedInAt),
-      logins: Number(r.logins),
-    })),
+    items: page.map((r) => {
+      // Shown as placed: never after the portal recorded it (a switch node's clock running fast).
+      const placedAt = shownPlacedAt({ placedAt: asDate(r.placedAt), createdAt: asDate(r.createdAt) });
+      return {
+        id: r.id!,
+        reason: r.reason,
+        placedAt,
+        ageSec: Math.max(0, Math.round((now - placedAt.getTime()) / 1000)),
+        account: { number: r.number, name: r.name },
+        progress: progressOf(
+          { changed: Number(r.namedChanged), total: Number(r.namedTotal) },
+          { changed: Number(r.suspectsChanged), total: Number(r.suspectsTotal) },
+          Number(r.unknownNames),
+        ),
+        openRequestId: r.openRequestId,
+        signedInAt: r.signedInAt === null ? null : asDate(r.signedInAt),
+        logins: Number(r.logins),
+      };
+    }),
   };
 }

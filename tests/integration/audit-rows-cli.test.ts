@@ -86,5 +86,10 @@ describe.each(dialects())('the operator CLI’s audit-rows on %s', (dialect) => 
     expect(run.code).not.toBe(0);
     expect(run.err).toMatch(/a valid --email is required/);
     expect(run.out).toBe('');
+    // No --email at all: said so in words, not a schema's "expected string, received undefined".
+    const none = runAdmin(['audit-rows'], '', { DATABASE_URL: url });
+    expect(none.code).not.toBe(0);
+    expect(none.err).toMatch(/--email is required/);
+    expect(none.err).not.toMatch(/received undefined/);
   });
 });

@@ -72,10 +72,37 @@ describe.each(dialects())('recent sign-ins on %s', (dialect) => {
         i % 2 ? 'sign_in.success' : 'sign_in.failure',
         i % 2 ? ana : { id: null, email: ana.email },
       );
-    const ten = await recentSignIns(ana, now);
-    expect(ten).toHaveLength(10);
-    expect(ten.slice(0, 3).map((r) => r.id)).toEqual([signedIn.id, failed.id, throttled.id]);
-    expect(ten.map((r) => r.at.getTime())).toEqual(ten.map((r) => r.at.getTime()).sort((a, b) => b - a));
+    const listed = await recentSignIns(ana, now);
+    // 7 sign-ins and 8 attempts: at most 10 of each, so all 15.
+    expect(listed).toHaveLength(15);
+    expect(listed.slice(0, 3).map((r) => r.id)).toEqual([signedIn.id, failed.id, throttled.id]);
+    expect(listed.map((r) => r.at.getTime())).toEqual(
+      listed.map((r) => r.at.getTime()).sort((a, b) => b - a),
+    );
+  });
+
+  it('keep a sign-in listed however many wrong guesses follow it with the address', async () => {
+    const db = getDb();
+    const ana = (await makeAccount()).users[0]!;
+    const now = new Date(Date.UTC(2026, 11, 7, 12));
+    const ago = (m: number) => new Date(now.getTime() - m * 60_000);
+    // The thief signs in, then makes twelve wrong guesses to push it off the list.
+    const thief = await db.auditLog.create({
+      data: {
+        at: ago(30),
+        action: 'sign_in.success',
+        actorId: ana.id,
+        actorEmail: ana.email,
+        detail: JSON.stringify({ method: 'password', secondFactor: 'none' }),
+      },
+    });
+    for (let i = 0; i < 12; i++)
+      await db.auditLog.create({
+        data: { at: ago(20 - i), action: 'sign_in.failure', actorEmail: ana.email },
+      });
+    const listed = await recentSignIns(ana, now);
+    expect(listed.map((r) => r.id)).toContain(thief.id);
+    expect(listed.filter((r) => r.kind === 'failed')).toHaveLength(10);
   });
 
   it('tell a password accepted with the two-factor code still due from a sign-in, and a wrong code', async () => {

@@ -78,7 +78,7 @@ describe('the three staff filter forms', () => {
     const html = render(h(QueueFilters, { filter: { reason: 'manual' }, account: 'ACC-1001' }));
     const { tag, parts } = controls(html);
     expect(tag).toBe(
-      '<form role="search" aria-label="Filter the queue" class="flex flex-wrap items-end gap-3" action="/staff" method="get">',
+      '<form role="search" aria-label="Filter the queue" autoComplete="off" class="flex flex-wrap items-end gap-3" action="/staff" method="get">',
     );
     expect(parts).toEqual([
       'input:account',
@@ -116,7 +116,7 @@ describe('the three staff filter forms', () => {
     const html = render(h(AuditFilters, { f: { action: 'request.approved' }, timeZone: 'Europe/Madrid' }));
     const { tag, parts } = controls(html);
     expect(tag).toBe(
-      '<form role="search" aria-label="Filter the audit log" class="flex flex-wrap items-end gap-3" action="/staff/audit" method="get">',
+      '<form role="search" aria-label="Filter the audit log" autoComplete="off" class="flex flex-wrap items-end gap-3" action="/staff/audit" method="get">',
     );
     expect(parts.filter((p) => !p.startsWith('option:'))).toEqual([
       'input:account',
@@ -140,7 +140,7 @@ describe('the three staff filter forms', () => {
     const html = render(h(BlocksInForceFilters, { filter: {} }));
     const { tag, parts } = controls(html);
     expect(tag).toBe(
-      '<form role="search" aria-label="Filter the blocks in force" class="flex flex-wrap items-end gap-3" action="/staff/blocks" method="get">',
+      '<form role="search" aria-label="Filter the blocks in force" autoComplete="off" class="flex flex-wrap items-end gap-3" action="/staff/blocks" method="get">',
     );
     expect(parts).toEqual([
       'select:request',
