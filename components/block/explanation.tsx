@@ -29,14 +29,29 @@ import { revealInvisible } from '@/lib/server/control-characters';
  * stricter earlier one), it says support will review, not to change them again. `manual` is support's
  * own block, with no password step at all. `needsPerson` overrides the policy read (tests).
  * The words are ExplanationText's.
+ *
+ * `checking`: the block as stored while the page's live read of the switch is still out (the block
+ * page's Suspense fallback, app/blocks/[id]/page.tsx WithLiveSuspects): that read may find another
+ * credential registered from the calls' address, whose password the lift waits for too, so no step
+ * says what happens next (whileChecking) and a sentence says the check is still running.
  */
-export async function Explanation({ block, needsPerson }: { block: BlockView; needsPerson?: boolean }) {
+export async function Explanation({
+  block,
+  needsPerson,
+  checking = false,
+}: {
+  block: BlockView;
+  needsPerson?: boolean;
+  checking?: boolean;
+}) {
+  // While checking, no step says what happens next (whileChecking), so the policy is not read: the
+  // fallback that carries it is part of the page's first paint.
   const person =
     needsPerson ??
-    (block.status === 'active' && block.reason !== 'manual'
+    (!checking && block.status === 'active' && block.reason !== 'manual'
       ? await accountNeedsPersonOnce(block.account.id)
       : false);
-  return <ExplanationText block={block} needsPerson={person} />;
+  return <ExplanationText block={block} needsPerson={person} checking={checking} />;
 }
 
 /**
@@ -76,8 +91,23 @@ const accountNeedsPersonOnce = cache(accountNeedsPerson);
  * Every SIP username and dialled number in these sentences stays on one line (the `unbroken` utility,
  * app/globals.css): "salieron por acme-⏎pbx" was split on a phone, and the customer reads them back
  * to support.
+ *
+ * `checking` (Explanation's): the password step without what follows it (whileChecking), then that
+ * our phone system is still being checked for other devices using the account's passwords
+ * (`checking`), and, where no script runs (CSS `scripting: none`: the streamed live render never
+ * replaces the fallback there), that a reload shows what the check found (`checkingNoScript`: the
+ * read records its suspects, lib/blocks/suspects.ts, so the next view names them). A tester read
+ * "…comes back automatically once it is changed" for 4 s, until the read named a second password.
  */
-export function ExplanationText({ block, needsPerson }: { block: BlockView; needsPerson: boolean }) {
+export function ExplanationText({
+  block,
+  needsPerson,
+  checking = false,
+}: {
+  block: BlockView;
+  needsPerson: boolean;
+  checking?: boolean;
+}) {
   const t = useTranslations('block.explain');
   const where = useTranslations('ipPlace');
   const country = accountCountry(block.account.country);
@@ -140,7 +170,7 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
     shown: <CredentialName credential={c} brackets usernameClass="" />,
   }));
   const changed = named.length - pending.length;
-  const step = rotationStep({
+  const found = rotationStep({
     actionable,
     manual: block.reason === 'manual',
     liftRefused: block.liftRefused,
@@ -150,6 +180,7 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
     changed,
     needsPerson,
   });
+  const step = checking ? whileChecking(found) : found;
   const trunk = actionable && block.unknownNames.length > 0;
   return (
     <div className="flex flex-col gap-2">
@@ -188,6 +219,12 @@ export function ExplanationText({ block, needsPerson }: { block: BlockView; need
             ? `${t(suspects.length ? 'progressAll' : 'progress', { changed, total: named.length })} `
             : null}
           {t.rich(step, { count: rotatable.length, credentials: nameList(rotatable) })}
+        </p>
+      ) : null}
+      {checking && step ? (
+        <p>
+          {t('checking')}
+          <span className="hidden noscript:inline"> {t('checkingNoScript')}</span>
         </p>
       ) : null}
       {step && pendingSuspects.length ? (
@@ -320,4 +357,26 @@ export function rotationStep(s: {
   if (!s.pending) return null;
   if (s.unknownNames) return 'rotateOnly';
   return s.needsPerson ? 'rotateReview' : 'rotate';
+}
+
+/**
+ * The password step the block page says while its live read of the switch is still out (Explanation's
+ * `checking`), for `step`, rotationStep's answer on the block as stored: that read may find another
+ * credential whose password the lift waits for too, so no step promises what comes next. Calling
+ * coming back by itself (`rotate`) or after support's review (`rotateReview`) becomes only the
+ * passwords to change (`rotateOnly`); "nothing more is needed" (`rotatedOtherOpen`) and "support
+ * reviews and lifts it" (`rotatedReview`) become only that the named passwords are changed
+ * (`rotatedTrunk`'s words). The others promise nothing and stay.
+ */
+export function whileChecking(step: RotationStep | null): RotationStep | null {
+  switch (step) {
+    case 'rotate':
+    case 'rotateReview':
+      return 'rotateOnly';
+    case 'rotatedReview':
+    case 'rotatedOtherOpen':
+      return 'rotatedTrunk';
+    default:
+      return step;
+  }
 }

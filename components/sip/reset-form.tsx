@@ -2,7 +2,7 @@
 import { Link } from '@/components/ui/link';
 import { useRouter } from 'next/navigation';
 import type { AbstractIntlMessages } from 'next-intl';
-import { useActionState, useCallback, useEffect, useRef, useState } from 'react';
+import { useActionState, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { SHOWN_BY_FIELD } from '@/lib/credentials/shown-by';
 import { useAnswerAtField } from '@/components/ui/answer-at-field';
 import type { FormAction } from '@/components/ui/action-form';
@@ -144,6 +144,23 @@ export function NewPassword({ password, id }: { password: string; id?: string })
   );
 }
 
+/** The password field's state as the server renders the form: empty (a password is never echoed). */
+const NOTHING_TYPED = '';
+
+/**
+ * What the password field (`input`, the element, null when not rendered) holds that its state
+ * (`state`, as the first render in the browser had it) does not: text typed or pasted, or filled by
+ * a password manager, between the page's paint and its script's hydration, which React keeps in the
+ * element (react-dom's initInput leaves a hydrated input's value) but a controlled input's next
+ * render overwrites. Null when they agree, so nothing is adopted.
+ */
+export function typedBeforeScript(
+  input: Pick<HTMLInputElement, 'value'> | null,
+  state: string,
+): string | null {
+  return input && input.value !== state ? input.value : null;
+}
+
 /**
  * How a button that needs the page's script looks while it is disabled, waiting for it (useScripted):
  * dimmed, with the wait cursor; the same size, so nothing moves when it comes alive.
@@ -180,7 +197,8 @@ export function lengthToUse(typed: string, shortest: number): { length: number; 
  * are disabled, with password.scriptPending as their description. Once the script runs, the password shown comes from the
  * browser's own memory, a lost answer (the connection dropped) keeps the form with `words.lost`, and a
  * refusal at the field the focus was on already is said by the live region
- * (components/ui/answer-at-field.ts).
+ * (components/ui/answer-at-field.ts). A password typed into the field before the script ran is kept,
+ * and scored (typedBeforeScript): hydration used to erase it, without a word.
  */
 export function ResetForm({
   action: resetSipAction,
@@ -201,7 +219,9 @@ export function ResetForm({
   locale,
   messages,
 }: Props) {
-  const [password, setPassword] = useState('');
+  const [password, setPassword] = useState(NOTHING_TYPED);
+  // The password field itself: what was typed into it before the page's script ran is adopted below.
+  const field = useRef<HTMLInputElement>(null);
   const [visible, setVisible] = useState(false);
   // The rule sets the shortest length a generated password passes it at (a strict provider's 10^30).
   const shortest = generatedLengthFor(minGuessesLog10);
@@ -255,6 +275,16 @@ export function ResetForm({
   const atField = useAnswerAtField(state);
   // The field took the focus: load the meter's worker and words before the first keystroke.
   const [engaged, setEngaged] = useState(false);
+  // Typed before the script ran (a slow phone paints the form seconds earlier): hydration keeps what
+  // the field holds, but the next render would set it to the state's '' and erase it, silently. Taken
+  // into the state once, before any render can, as a keystroke would be, so the meter scores it.
+  useLayoutEffect(() => {
+    const typed = typedBeforeScript(field.current, NOTHING_TYPED);
+    if (typed === null) return;
+    setPassword(typed);
+    setEdited(true);
+    setEngaged(true);
+  }, []);
   const assessment = useStrength(
     password,
     { userInputs, username, rule: { sipMinGuessesLog10: minGuessesLog10 } },
@@ -455,6 +485,7 @@ export function ResetForm({
           <input
             id="password"
             name="password"
+            ref={field}
             type={visible ? 'text' : 'password'}
             value={password}
             onChange={(e) => {

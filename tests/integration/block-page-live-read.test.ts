@@ -6,6 +6,7 @@ import { createElement as h } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Timeline } from '@/components/block/timeline';
+import { ExplanationText, whileChecking } from '@/components/block/explanation';
 import { BlockStatusLines } from '@/components/block/status-lines';
 import type { CredentialDevices, DeviceBinding } from '@/lib/devices/registrations';
 import { getBlockForUser, type BlockView, withLiveRead } from '@/lib/blocks/queries';
@@ -13,7 +14,7 @@ import { CATALOGUES } from '@/lib/i18n/translate';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock } from '@/tests/helpers/factory';
-import { text } from '@/tests/helpers/intl-markup';
+import { render, text } from '@/tests/helpers/intl-markup';
 
 // B1 (2026-12): the block page's first view, whose switch read finds a second credential registered
 // from the calls' address, asked for its password in the explanation and the credential list, but
@@ -111,6 +112,49 @@ describe.each(dialects())('the block page’s first view, on %s', (dialect) => {
     expect(again.events.filter((e) => e.type === 'suspect_found').map((e) => e.at)).toEqual([at('08:19')]);
   });
 
+  // B9 (2026-12): with the registrar read taking 4 s, the first view said "Change the SIP password of
+  // Front desk now. International calling comes back automatically once it is changed." until the
+  // read named Back office too; without JavaScript the streamed view never replaces that first one.
+  it('promises nothing while its switch read is out, then asks for every password the read found', async () => {
+    const b = await blocked({ placedAt: at('08:00'), createdAt: at('08:00') });
+    const read = await b.view();
+    const words = (view: BlockView, checking: boolean, needsPerson = false, locale: 'en' | 'es' = 'en') =>
+      text(render(h(ExplanationText, { block: view, needsPerson, checking }), locale)).trim();
+    const desk = `Front desk (${b.desk.username})`;
+    const office = `Back office (${b.office.username})`;
+    const { checking, checkingNoScript } = CATALOGUES.en.block.explain;
+
+    const first = words(read, true);
+    expect(first).toContain(`Change the SIP password of ${desk} now. ${checking} ${checkingNoScript}`);
+    expect(first).not.toMatch(/comes back|reviews the account/);
+    // A reason that needs a person: no promise of support's lift either, until the read is in.
+    expect(words(read, true, true)).not.toMatch(/comes back|reviews the account/);
+    expect(words(read, false, true)).toContain('our support team reviews the account and lifts the block');
+    // The no-script sentence is shown only where no script runs (CSS `scripting: none`).
+    expect(render(h(ExplanationText, { block: read, needsPerson: false, checking: true }))).toContain(
+      `<span class="hidden noscript:inline"> ${checkingNoScript}</span>`,
+    );
+
+    // The read found nothing more: the stored view's promise, with no word of a check.
+    expect(words(read, false)).toContain(
+      `Change the SIP password of ${desk} now. International calling comes back automatically once it is changed.`,
+    );
+    expect(words(read, false)).not.toContain(checking);
+    // The read found Back office: both asked for, and the promise covers both.
+    const live = withLiveRead(read, readWith(b.office), at('08:20'));
+    expect(words(live, false)).toContain(
+      `Change the SIP passwords of ${desk} and ${office} now. International calling comes back automatically once all of them are changed.`,
+    );
+
+    // In Spanish too, as a reader who is spoken to as usted reads it.
+    const es = words(read, true, false, 'es');
+    // (The username's span closes before the period: the markup's text reads "…) .".)
+    expect(es).toContain(`Cambie ahora la contraseña SIP de ${desk}`);
+    expect(es).toContain(CATALOGUES.es.block.explain.checking);
+    expect(es).toContain('nuestra central');
+    expect(es).not.toMatch(/se restablecen|revisa la cuenta/);
+  });
+
   it('never shows a block placed ahead of the portal’s clock, and orders the timeline by it', async () => {
     // The switch node's clock ran 4 minutes fast: placed "08:04", recorded by the portal at 08:00.
     const b = await blocked({ placedAt: at('08:04'), createdAt: at('08:00') });
@@ -161,5 +205,21 @@ describe('the block page', () => {
     expect(boundaries.filter((b) => b.includes('<CredentialList'))).toHaveLength(1);
     // And the timeline takes the same live view.
     expect(boundaries.some((b) => b.includes('<Timeline'))).toBe(true);
+    // B9: the summary of suspicious devices, rendered right before the explanation, said "Change Back
+    // office" from a boundary of its own while the explanation named Front desk only. It is in the
+    // explanation's boundary now, and the page has no other.
+    expect(withBoth[0]).toMatch(/<SuspiciousList[\s\S]*<Explanation/);
+    expect(file.getText()).not.toMatch(/<SuspiciousDevices\b/);
+    // The fallback (no read yet) tells the explanation that the check is still running.
+    expect(withBoth[0]).toMatch(/<Explanation block=\{b\} checking=\{!read\} \/>/);
+  });
+
+  it('while the read is out, no password step says what comes next', () => {
+    expect(whileChecking('rotate')).toBe('rotateOnly');
+    expect(whileChecking('rotateReview')).toBe('rotateOnly');
+    expect(whileChecking('rotatedReview')).toBe('rotatedTrunk');
+    expect(whileChecking('rotatedOtherOpen')).toBe('rotatedTrunk');
+    for (const kept of ['rotateOnly', 'rotatedTrunk', 'rotatedStillBlocked', null] as const)
+      expect(whileChecking(kept)).toBe(kept);
   });
 });

@@ -13,7 +13,7 @@ import { mayPassCalls } from '@/lib/allowances/queries';
 import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
-import { SuspiciousDevices } from '@/components/devices/suspicious-devices';
+import { SuspiciousList } from '@/components/devices/suspicious-devices';
 import { devicesOfBlock } from '@/lib/devices/registrations';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
@@ -117,17 +117,25 @@ export default async function BlockPage({
           />
         </div>
       </PageHead>
-      <SuspiciousDevices load={devices} href={(id) => `/credentials/${id}/reset?block=${block.id}`} />
-
-      {/* One boundary for what the page asks for: the explanation and the credential list are
-          revealed together, both as read or both with this view's switch read (WithLiveSuspects). */}
+      {/* One boundary for what the page asks for: the summary of the devices that look like an
+          attacker's, the explanation and the credential list are revealed together, with this view's
+          switch read (WithLiveSuspects); until then the block as read, its explanation saying the
+          check is still running (`checking`) and promising nothing, and no summary. */}
       <WithLiveSuspects
         block={block}
         live={live}
-        render={(b) => (
+        devices={devices}
+        render={(b, read) => (
           <>
+            {read?.devices ? (
+              <SuspiciousList
+                devices={read.devices}
+                href={(id) => `/credentials/${id}/reset?block=${block.id}`}
+              />
+            ) : null}
+
             <Section id="what" title={t(open ? 'whatHappened' : 'whatHappenedLifted')} gap={2}>
-              <Explanation block={b} />
+              <Explanation block={b} checking={!read} />
             </Section>
 
             <Section id="calls" title={t('callsTitle')} gap={2}>
@@ -169,36 +177,58 @@ export default async function BlockPage({
       {openList ? <OpenBlocks list={openList} base={`/blocks/${block.id}`} /> : null}
 
       <Section id="timeline" title={t('timelineTitle')}>
-        <WithLiveSuspects block={block} live={live} render={(b) => <Timeline events={b.events} />} />
+        <WithLiveSuspects
+          block={block}
+          live={live}
+          devices={devices}
+          render={(b) => <Timeline events={b.events} />}
+        />
       </Section>
     </div>
   );
 }
 
-type Live = { block: BlockView; live: Promise<BlockView>; render: (block: BlockView) => ReactNode };
+/** This view's switch read as the page has it (devicesOfBlock): null when no account was found. */
+type Devices = Awaited<ReturnType<typeof devicesOfBlock>>;
+
+type Live = {
+  block: BlockView;
+  live: Promise<BlockView>;
+  devices: Promise<Devices>;
+  /** The part of the page for `block`; `read`: the switch read it reflects, null while it is out. */
+  render: (block: BlockView, read: { devices: Devices } | null) => ReactNode;
+};
 
 /**
- * `render(block)` as read, then again once this view's switch read (`devicesOfBlock`, which records
- * what it sees) is in, as that read shows the block (`live`: lib/blocks/queries.ts liveBlockView,
- * the credentials it finds registered from the calls' address or by a scanning tool `suspected`, and
- * their timeline entries): the block and the switch are read in parallel, and the first view of a
- * page whose read finds the attacker's second credential must already ask for its password.
+ * `render(block, null)` as read, then again once this view's switch read (`devicesOfBlock`, which
+ * records what it sees) is in, with that read (`devices`) and as it shows the block (`live`:
+ * lib/blocks/queries.ts liveBlockView, the credentials it finds registered from the calls' address or
+ * by a scanning tool `suspected`, and their timeline entries): the block and the switch are read in
+ * parallel, and the first view of a page whose read finds the attacker's second credential must
+ * already ask for its password.
  *
  * Each boundary is revealed on its own (React streams a boundary's content when it is ready, keeps a
  * large or late one hidden until its script reveals it, and reveals in batches), so what must agree
  * is rendered by ONE boundary: a first view once said "Change the SIP password of Front desk now…
  * comes back once it is changed" (the explanation's boundary still showing its fallback, as read)
- * beside a credential list, in a boundary of its own, already asking for Back office's password too.
- * The timeline, far below, has its own: it only adds an entry.
+ * beside a credential list, in a boundary of its own, already asking for Back office's password too;
+ * and the summary of suspicious devices, in a boundary of its own, said "Change Back office" beside
+ * an explanation naming Front desk only. The timeline, far below, has its own: it only adds an entry.
+ *
+ * The fallback is what a slow read (4 s) shows first, and what a browser without JavaScript keeps
+ * (the streamed content replaces it by an inline script; only a read in before the page's first
+ * bytes is rendered in place): so it must be true whatever the read finds. The page's fallback says the check is still running and promises nothing
+ * (components/block/explanation.tsx `checking`).
  */
-function WithLiveSuspects({ block, live, render }: Live) {
+function WithLiveSuspects({ block, live, devices, render }: Live) {
   return (
-    <Suspense fallback={render(block)}>
-      <LiveSuspects live={live} render={render} />
+    <Suspense fallback={render(block, null)}>
+      <LiveSuspects live={live} devices={devices} render={render} />
     </Suspense>
   );
 }
 
-async function LiveSuspects({ live, render }: Pick<Live, 'live' | 'render'>) {
-  return render(await live);
+async function LiveSuspects({ live, devices, render }: Omit<Live, 'block'>) {
+  const [b, read] = await Promise.all([live, devices]);
+  return render(b, { devices: read });
 }
