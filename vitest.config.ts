@@ -28,6 +28,7 @@ export const ISOLATED = [
   'tests/integration/safe-action.test.ts',
   'tests/integration/sign-in-audit-trail.test.ts',
   'tests/integration/sign-in-lockout.test.ts',
+  'tests/integration/sign-in-pending-one-reading.test.ts',
   'tests/integration/sign-in-time-zone.test.ts',
   'tests/integration/staff-login-security.test.ts',
   'tests/integration/staff-outcome.test.ts',

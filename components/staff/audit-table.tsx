@@ -8,7 +8,6 @@ import { DataTable } from '@/components/ui/data-table';
 import { actorName } from '@/components/ui/actor-name';
 import { displayEmail } from '@/lib/auth/email-address';
 import { AuditDetailList, detailWords, type DetailWords } from '@/components/staff/audit-detail';
-import { signInStage } from '@/lib/staff/audit-detail';
 
 /**
  * The look of the rows' repeated parts, set once on the table's body (see DataTable): the action's
@@ -59,10 +58,10 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
           <td>
             {/* The name in the reader's language, and the code that logs and docs use. A row of an
                 action no longer in the list (older data) shows its code alone. */}
-            {signInStage(e.action, e.detail) === 'pending' ? (
-              // A password accepted, its two-factor code still due: not a sign-in (lib/staff/audit-detail.ts).
+            {e.signIn === 'pending' ? (
+              // A password accepted, its two-factor code still due: not a sign-in (lib/staff/audit-detail.ts signInStage).
               <span className="block">{t('signInPending')}</span>
-            ) : signInStage(e.action, e.detail) === 'unrecorded' ? (
+            ) : e.signIn === 'unrecorded' ? (
               // Written before rows said whether a code was still due: accepted, not known to be complete.
               <span className="block">{t('signInUnrecorded')}</span>
             ) : t.has(auditActionKey(e.action)) ? (

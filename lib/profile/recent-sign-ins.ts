@@ -1,6 +1,7 @@
 import 'server-only';
 import Bowser from 'bowser';
 import { db } from '@/lib/server/db';
+import { signInStage } from '@/lib/staff/audit-detail';
 
 // A person's own recent sign-ins, read from the audit log for their profile (app/profile/page.tsx):
 // so that a customer can see a sign-in that was not theirs and sign out everywhere (OWASP ASVS 5.0
@@ -37,8 +38,8 @@ export type RecentSignIn = {
 const FAILED = { 'sign_in.failure': 'failed', 'sign_in.throttled': 'throttled' } as const;
 
 /**
- * The rows of their own login: a sign-in's first step (`sign_in.success`, whose `secondFactor:
- * "pending"` since 2026-12-07 says the code is still due: lib/auth/sign-in.ts), the code accepted
+ * The rows of their own login: a sign-in's first step (`sign_in.success`, whose detail says since
+ * 2026-12-07 whether the code is still due: lib/staff/audit-detail.ts signInStage), the code accepted
  * (`mfa.verified`, `mfa.recovery_code_used`: the sign-in completes) or refused (`mfa.failure`).
  */
 const OWN: Record<string, SignInKind> = {
@@ -48,16 +49,17 @@ const OWN: Record<string, SignInKind> = {
   'mfa.failure': 'codeFailed',
 };
 
-/** How lib/audit/log.ts stores the second factor in a sign_in.success detail (JSON.stringify). */
-const SECOND_FACTOR = '"secondFactor":';
-const PENDING = '"secondFactor":"pending"';
+/** A sign_in.success row by how far its sign-in got (lib/staff/audit-detail.ts signInStage, the one reading). */
+const STAGE = { pending: 'pending', complete: 'signedIn', unrecorded: 'accepted' } as const satisfies Record<
+  NonNullable<ReturnType<typeof signInStage>>,
+  SignInKind
+>;
 
 const kindOf = (r: { action: string; detail: string | null }): SignInKind => {
   if (r.action in FAILED) return FAILED[r.action as keyof typeof FAILED];
-  if (r.action !== 'sign_in.success') return OWN[r.action] ?? 'signedIn';
   // An older row never said whether a code was still due: accepted, not known to be complete.
-  if (!r.detail?.includes(SECOND_FACTOR)) return 'accepted';
-  return r.detail.includes(PENDING) ? 'pending' : 'signedIn';
+  const stage = signInStage(r.action, r.detail);
+  return stage ? STAGE[stage] : (OWN[r.action] ?? 'signedIn');
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { AuditAction } from '@/lib/audit/names';
+import type { secondFactorAtSignIn } from '@/lib/auth/sign-in';
 import { revealInvisible } from '@/lib/server/control-characters';
 
 // An audit row's `detail` (the JSON text lib/audit/log.ts stores) read as a labelled list for the
@@ -237,6 +238,34 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'customer_user.enabled': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
 };
 
+/** The methods a sign_in.success row may store (lib/auth/sign-in.ts, link-sign-in.ts). */
+const SIGN_IN_METHODS = ['password', 'email_link', 'mfa_unlock_link'];
+
+/**
+ * Whether a sign-in's two-factor code was still due, as its `sign_in.success` row stores it (since
+ * 2026-12-07): the detail's `secondFactor` key, `pending` or `none` (lib/auth/sign-in.ts
+ * secondFactorAtSignIn, its only writer, with lib/auth/link-sign-in.ts). Typed from that writer: a
+ * state it adds or renames fails the type check here, not a reader in silence.
+ */
+type SecondFactorState = ReturnType<typeof secondFactorAtSignIn>;
+const SECOND_FACTOR_KEY = 'secondFactor';
+const SECOND_FACTOR: Record<SecondFactorState, true> = { pending: true, none: true };
+const SECOND_FACTOR_STATES: readonly string[] = Object.keys(SECOND_FACTOR);
+
+/** `"secondFactor":"<state>"`, as lib/audit/log.ts stores it in the row's text (JSON.stringify: no spaces). */
+const storedSecondFactor = (state: SecondFactorState) =>
+  JSON.stringify({ [SECOND_FACTOR_KEY]: state }).slice(1, -1);
+
+/**
+ * The text a `sign_in.success` row's stored detail contains when the two-factor code was still due
+ * (`"secondFactor":"pending"`): the one definition of a pending sign-in that every reader shares.
+ * signInStage reads it in a row's text; an SQL reader tests the same text in the column (a
+ * case-sensitive substring: SQLite `instr`, PostgreSQL `strpos`; never `LIKE`, which SQLite folds
+ * case for), so a query over many rows stays in the database (lib/staff/blocks-in-force.ts).
+ */
+export const PENDING_SIGN_IN_TEXT = storedSecondFactor('pending');
+const COMPLETE_SIGN_IN_TEXT = storedSecondFactor('none');
+
 /**
  * Keys of one action's rows read together as one field, labelled `label` and shown where the first
  * of them is stored: `read` gives its value from the whole detail, or null when a stored value does
@@ -249,17 +278,13 @@ type Fold = {
 };
 
 const FOLDS: Partial<Record<AuditAction, Fold>> = {
-  'sign_in.success': { keys: ['method', 'secondFactor'], label: 'signIn', read: signInStep },
+  'sign_in.success': { keys: ['method', SECOND_FACTOR_KEY], label: 'signIn', read: signInStep },
   'user.created': {
     keys: ['localeSource', 'localeCountry', 'countryLanguage', 'localeChosen'],
     label: 'languageFrom',
     read: languageFrom,
   },
 };
-
-/** The methods and second-factor states a sign_in.success row may store (lib/auth/sign-in.ts, link-sign-in.ts). */
-const SIGN_IN_METHODS = ['password', 'email_link', 'mfa_unlock_link'];
-const SECOND_FACTOR_STATES = ['pending', 'none'];
 
 /**
  * "Sign-in" of a sign_in.success row: its `method` and `secondFactor` (both written since
@@ -269,7 +294,7 @@ const SECOND_FACTOR_STATES = ['pending', 'none'];
  * said whether a second factor was due, and is not guessed at (its `method`, if any, is listed alone).
  */
 function signInStep(d: Record<string, unknown>): DetailValue | null {
-  const { method, secondFactor } = d;
+  const { method, [SECOND_FACTOR_KEY]: secondFactor } = d;
   if (typeof method !== 'string' || !SIGN_IN_METHODS.includes(method)) return null;
   if (typeof secondFactor !== 'string' || !SECOND_FACTOR_STATES.includes(secondFactor)) return null;
   return {
@@ -280,23 +305,22 @@ function signInStep(d: Record<string, unknown>): DetailValue | null {
 }
 
 /**
- * How far the sign-in of a `sign_in.success` row (`action`, its `detail` as readAuditDetail read it)
- * got: `pending` (a password or link accepted with the two-factor code still due: the person was not
- * signed in by it; a tester read a stolen password's row, its code then refused, as a sign-in),
- * `complete` (no second factor was due), or `unrecorded` (a row written before 2026-12-07, which never
- * said: a password or link accepted, complete or not); null for any other action.
+ * How far the sign-in of an `action` row got, read from its `detail` as stored (the AuditLog row's
+ * text): for `sign_in.success`, `pending` (a password or link accepted with the two-factor code still
+ * due, PENDING_SIGN_IN_TEXT: the person was not signed in by it; a tester read a stolen password's
+ * row, its code then refused, as a sign-in), `complete` (`"secondFactor":"none"`: no second factor
+ * was due), or `unrecorded` (anything else: a row written before 2026-12-07, which never said; a
+ * password or link accepted, complete or not); null for any other action. The one reading of it: the
+ * staff audit table (lib/staff/audit-query.ts), the profile's recent sign-ins
+ * (lib/profile/recent-sign-ins.ts), and, in SQL from PENDING_SIGN_IN_TEXT, the blocks in force.
  */
 export function signInStage(
   action: string,
-  detail: AuditDetail,
+  detail: string | null,
 ): 'pending' | 'complete' | 'unrecorded' | null {
   if (action !== 'sign_in.success') return null;
-  const step =
-    detail?.kind === 'fields'
-      ? detail.fields.find((f) => f.label === 'signIn' && f.value.kind === 'term')
-      : undefined;
-  if (!step || step.value.kind !== 'term') return 'unrecorded';
-  return step.value.code.endsWith(' pending') ? 'pending' : 'complete';
+  if (detail?.includes(PENDING_SIGN_IN_TEXT)) return 'pending';
+  return detail?.includes(COMPLETE_SIGN_IN_TEXT) ? 'complete' : 'unrecorded';
 }
 
 /**

@@ -11,7 +11,7 @@ import { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit/names';
 import { CATALOGUES } from '@/lib/i18n/translate';
 import { dayStart } from '@/lib/time/day';
 import { readAccountFilter } from './account-filter';
-import { readAuditDetail } from './audit-detail';
+import { readAuditDetail, signInStage } from './audit-detail';
 import { encodeCursor, inDatabaseYears, readCursor, timeIdKey } from './cursor';
 
 // The audit log, newest first, with keyset pagination on (at, id): every page is an index range
@@ -132,11 +132,26 @@ const PERSONAL_ACTIONS: readonly AuditAction[] = AUDIT_ACTIONS.filter(
 /**
  * The actions a staff member of `role` may read in the audit log, in AUDIT_ACTIONS' order: the action
  * filter's options (components/staff/audit-filters.tsx). An admin, every one; an agent, all but staff
- * management (ADMIN_ONLY_ACTIONS). listAudit answers a hidden action with no entries, as for an action
- * with none.
+ * management (ADMIN_ONLY_ACTIONS). listAudit applies no other action (unappliedAction).
  */
 export function auditActionsFor(role: Role): readonly AuditAction[] {
   return role === 'admin' ? AUDIT_ACTIONS : AUDIT_ACTIONS.filter((a) => !ADMIN_ONLY_ACTIONS.has(a));
+}
+
+/** Why the action a link names is not applied: no action has that code, or the reader's role may not read it. */
+export type UnappliedAction = 'unknown' | 'hidden';
+
+/**
+ * Why the audit log does not apply `action` (a readable code, as auditFilterSchema gives it) for a
+ * reader of `role`, or null when it does (or none is named): `unknown` when no action has that code
+ * (AUDIT_ACTIONS; a link edited by hand or from an older version), `hidden` when it is one the role
+ * may not read (auditActionsFor: staff management, to an agent). The filter's select cannot offer
+ * either, so without a word the page read "Any action" over "No entries match" (review of 2026-12-08).
+ */
+export function unappliedAction(role: Role, action: string | undefined): UnappliedAction | null {
+  if (!action) return null;
+  if (!(AUDIT_ACTIONS as readonly string[]).includes(action)) return 'unknown';
+  return (auditActionsFor(role) as readonly string[]).includes(action) ? null : 'hidden';
 }
 
 /**
@@ -194,12 +209,16 @@ export function systemActorTyped(typed: string): (typeof SYSTEM_ACTORS)[number] 
  * as shown, `operator-cli`, or `switch`: systemActorTyped), action and days (`f.from` to `f.to`, both
  * included, on the clock of the caller's `timeZone`, as the log's times are shown). `f.before` is the
  * cursor of the previous page; a damaged one gives the first page with `badCursor: true`. Returns
- * `{ entries, next, unknown, unreadable, badCursor }`: `next` is the cursor of the following page or
- * null, `unknown` names a filter that matched nothing (no such account; no such user and no row by
- * that name; `days` when the first day is after the last), `unreadable` the filters that could not be
- * read (`f.unreadable`, from auditFilterSchema), in which case no entry is read: an answer to filters
- * the agent did not set would read as the answer to those they did. Each entry's `targetHref` is
- * where the caller can see its target (targetHref).
+ * `{ entries, next, unknown, unreadable, actionNotApplied, badCursor }`: `next` is the cursor of the
+ * following page or null, `unknown` names a filter that matched nothing (no such account; no such
+ * user and no row by that name; `days` when the first day is after the last), `unreadable` the
+ * filters that could not be read (`f.unreadable`, from auditFilterSchema), in which case no entry is
+ * read: an answer to filters the agent did not set would read as the answer to those they did;
+ * `actionNotApplied` (undefined when applied) says why the action named is not one this reader may
+ * filter by (unappliedAction: `unknown`, or `hidden` from their role), in which case no entry is read
+ * either (nor, for a hidden one, anything). Each entry's `targetHref` is where the caller can see its
+ * target (targetHref), and `signIn` how far a sign-in row's sign-in got (lib/staff/audit-detail.ts
+ * signInStage, from the stored text).
  * An agent reads the rows about customer accounts and customer logins, and their own; the rows about
  * other staff (staff management, another staff member's sign-ins and sessions, sign-ins tried with
  * their address) are an admin's (hiddenFromReader): filters that name only such rows find no entry.
@@ -211,16 +230,18 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   const cursor = read.ok ? read.key : null;
   const badCursor = !read.ok;
   const unreadable = f.unreadable ?? [];
-  if (unreadable.length > 0) return { entries: [], next: null, unknown: null, unreadable, badCursor };
+  // `actionNotApplied` undefined when the action (if any) is applied.
+  const none = { entries: [], next: null, unknown: null, unreadable, badCursor, actionNotApplied: undefined };
+  if (unreadable.length > 0) return none;
   // A first day after the last (both ISO dates: their order is the text's) holds no day at all: said
   // so, before any query, rather than "no entries match", which would send the agent looking for a missing row.
-  if (f.from && f.to && f.from > f.to)
-    return { entries: [], next: null, unknown: 'days' as const, unreadable, badCursor };
-  // Staff management named to an agent (typed, or a link an admin shared): nothing of it, as for an
-  // action with no rows; no query either.
-  if (f.action && user.role !== 'admin' && ADMIN_ONLY_ACTIONS.has(f.action))
-    return { entries: [], next: null, unknown: null, unreadable, badCursor };
-  const hidden = await hiddenFromReader(user, f.action);
+  if (f.from && f.to && f.from > f.to) return { ...none, unknown: 'days' as const };
+  // An action this reader cannot filter by (staff management named to an agent, in a link an admin
+  // shared; a code no action has): said so, rather than "no entries match" under "Any action". A
+  // hidden one before any query, as before; an unknown one after the account (whose absence it
+  // answered first when it ran), with no row of the log read.
+  const actionNotApplied = unappliedAction(user.role, f.action);
+  if (actionNotApplied === 'hidden') return { ...none, actionNotApplied };
   // Filters name things people know (ACC-1001, an email); resolve them to the indexed ids first.
   // An account number as heard on the phone ("acc 1001", "ACC1001", or "1001" alone: the field holds
   // nothing else) is read as the search reads it.
@@ -235,8 +256,9 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     f.actor && !bySwitch
       ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
       : null;
-  if (f.account && !account)
-    return { entries: [], next: null, unknown: 'account' as const, unreadable, badCursor };
+  if (f.account && !account) return { ...none, unknown: 'account' as const };
+  if (actionNotApplied) return { ...none, actionNotApplied };
+  const hidden = await hiddenFromReader(user, f.action);
   // An actor with no user row (the operator CLI's `operator-cli`, an address that matches no login) is
   // found by the name its rows keep.
   // The switch's rows (systemActorOf below, read when a row has no actorEmail): an action of the
@@ -297,7 +319,7 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
           .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
           .slice(0, PAGE + 1);
   if (f.actor && !actor && !bySwitch && rows.length === 0 && !cursor)
-    return { entries: [], next: null, unknown: 'actor' as const, unreadable, badCursor };
+    return { ...none, unknown: 'actor' as const };
   const page = rows.slice(0, PAGE);
   const ids = (pick: (r: (typeof page)[number]) => string | null) => [
     ...new Set(page.map(pick).filter((x): x is string => !!x)),
@@ -334,6 +356,7 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
       // Read as labelled fields (rows written before form text refused them may hold bidi controls:
       // every text is shown with `\u202e` escapes, so a detail cannot display as something it is not).
       detail: readAuditDetail(r.action, r.detail),
+      signIn: signInStage(r.action, r.detail),
     };
   });
   const last = page[page.length - 1];
@@ -343,6 +366,7 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     unknown: null,
     unreadable,
     badCursor,
+    actionNotApplied: undefined,
   };
 }
 
@@ -396,3 +420,6 @@ function targetHref(
 }
 
 export type AuditEntryView = Awaited<ReturnType<typeof listAudit>>['entries'][number];
+
+/** One answer of listAudit: a page of entries, or why there are none. */
+export type AuditAnswer = Awaited<ReturnType<typeof listAudit>>;

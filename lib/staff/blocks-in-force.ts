@@ -3,7 +3,8 @@ import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
-import { db } from '@/lib/server/db';
+import { db, isPostgres } from '@/lib/server/db';
+import { PENDING_SIGN_IN_TEXT } from '@/lib/staff/audit-detail';
 import { encodeCursor } from '@/lib/staff/cursor';
 
 // The support desk's list of blocks in force (`/staff/blocks`): in a fraud wave most blocked
@@ -134,11 +135,18 @@ export type BlocksInForcePage = {
 /** The audit actions that are a sign-in (lib/staff/customer-logins.ts SIGNED_IN and PASSED_FACTOR). */
 const SIGN_INS = ['sign_in.success', 'mfa.verified', 'mfa.recovery_code_used'];
 /**
- * A `sign_in.success` row whose second factor was still due (lib/auth/sign-in.ts, since 2026-12-07;
- * lib/audit/log.ts stores the detail as JSON.stringify writes it): not a sign-in, its `mfa.verified`
- * is (lib/staff/audit-detail.ts signInStage).
+ * Not a `sign_in.success` row whose two-factor code was still due (lib/staff/audit-detail.ts
+ * PENDING_SIGN_IN_TEXT and signInStage, the one definition): that is no sign-in, its `mfa.verified`
+ * is. The same case-sensitive substring test of the stored text as signInStage's `includes`, in the
+ * database (`instr` on SQLite, `strpos` on PostgreSQL; SQLite's LIKE would fold case): a filter on
+ * each row of a member's (actorId, at) range, no index of its own needed. `l` is the AuditLog alias.
  */
-const PENDING_SIGN_IN = '%"secondFactor":"pending"%';
+const notPendingSignIn = () => {
+  const at = isPostgres()
+    ? Prisma.sql`strpos(l."detail", ${PENDING_SIGN_IN_TEXT})`
+    : Prisma.sql`instr(l."detail", ${PENDING_SIGN_IN_TEXT})`;
+  return Prisma.sql`(l."detail" IS NULL OR l."action" <> 'sign_in.success' OR ${at} = 0)`;
+};
 
 // The four tests of a block `b` the filters and the rows share, each an EXISTS over one block's rows
 // (TriggerCall (blockId, at), SipCredential (username) unique, BlockSuspectCredential (blockId, …)).
@@ -231,7 +239,7 @@ export function blocksInForceSql(
       (SELECT MAX((SELECT MAX(l."at") FROM "AuditLog" l
           WHERE l."actorId" = m."userId" AND l."at" > p."createdAt"
             AND l."action" || '' IN (${Prisma.join(SIGN_INS)})
-            AND (l."detail" IS NULL OR l."detail" NOT LIKE ${PENDING_SIGN_IN})))
+            AND ${notPendingSignIn()}))
         FROM "Membership" m JOIN "User" w ON w."id" = m."userId" AND w."role" = 'customer'
         WHERE m."accountId" = p."accountId") AS "signedInAt",
       (SELECT COUNT(*) FROM "Membership" m JOIN "User" w ON w."id" = m."userId" AND w."role" = 'customer'

@@ -138,7 +138,7 @@ describe('lock ends and completed sign-ins', () => {
 
   it('a password or link accepted with the code still due is not named a sign-in, nor an older row', () => {
     const stage = (action: string, detail: object | null) =>
-      signInStage(action, readAuditDetail(action, detail && JSON.stringify(detail)));
+      signInStage(action, detail && JSON.stringify(detail));
     expect(stage('sign_in.success', { method: 'password', secondFactor: 'pending' })).toBe('pending');
     expect(stage('sign_in.success', { method: 'email_link', secondFactor: 'pending' })).toBe('pending');
     expect(stage('sign_in.success', { method: 'password', secondFactor: 'none' })).toBe('complete');

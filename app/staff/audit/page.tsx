@@ -1,14 +1,12 @@
-import { Fragment } from 'react';
 import { Link } from '@/components/ui/link';
-import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { PAGE_LINK } from '@/components/ui/button-class';
 import { getTranslations } from 'next-intl/server';
+import { AuditAnswer } from '@/components/staff/audit-answer';
 import { AuditFilters } from '@/components/staff/audit-filters';
 import { AuditTable } from '@/components/staff/audit-table';
 import { requireStaff } from '@/lib/auth/session';
 import { auditActionsFor, auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { pageTitle } from '@/lib/i18n/page-title';
-import { typedText } from '@/lib/server/control-characters';
 
 export const generateMetadata = () => pageTitle('staff.audit.title');
 
@@ -41,38 +39,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <AuditFilters f={f} timeZone={user.timeZone} actions={auditActionsFor(user.role)} />
       {page.badCursor ? <p role="status">{tStaff('badCursor')}</p> : null}
       {asked ? (
-        // The filters are a GET form and the pages plain links: each answer loads the page anew. Its
-        // first sentence answers and takes the focus (break-29 saw a keyboard user sent to the top of
-        // the page after each filter), keyed by the query so that each answer arrives anew.
-        <div role="status" key={keep.toString() + (f.before ?? '')}>
-          <FocusOnArrival look="answer">
-            {page.unreadable.length > 0
-              ? // Each filter that could not be read, said back as it was typed (without invisible
-                // characters, isolated from the sentence): no entries, not the log unfiltered.
-                page.unreadable.map((field, i) => (
-                  <Fragment key={field}>
-                    {i > 0 ? ' ' : null}
-                    {t.rich(`unreadable.${field}`, {
-                      typed: () => <bdi>{typedText(f[field] ?? '', 40)}</bdi>,
-                    })}
-                  </Fragment>
-                ))
-              : page.unknown
-                ? page.unknown === 'account'
-                  ? t('noAccount')
-                  : page.unknown === 'days'
-                    ? t('noDays')
-                    : t('noActor')
-                : page.entries.length === 0
-                  ? t('none')
-                  : t(filtered ? 'answer' : 'answerPage', {
-                      count: page.entries.length,
-                      more: page.next ? 'yes' : 'no',
-                    })}
-          </FocusOnArrival>
-        </div>
+        // The filters are a GET form and the pages plain links: each answer loads the page anew, keyed
+        // by the query so that each answer arrives anew.
+        <AuditAnswer key={keep.toString() + (f.before ?? '')} page={page} f={f} filtered={filtered} />
       ) : null}
-      {page.unknown || page.unreadable.length > 0 || (asked && page.entries.length === 0) ? null : (
+      {page.unknown ||
+      page.unreadable.length > 0 ||
+      page.actionNotApplied ||
+      (asked && page.entries.length === 0) ? null : (
         <AuditTable entries={page.entries} />
       )}
       <nav aria-label={t('pages')} className="flex gap-4">
