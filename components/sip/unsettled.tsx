@@ -1,4 +1,5 @@
-import { useFormatter, useTranslations } from 'next-intl';
+import { useFormatter, useNow, useTranslations } from 'next-intl';
+import { busyStill } from '@/lib/credentials/change-state';
 import { ZONED, ZONED_SECONDS } from '@/lib/time/format';
 
 /** Why a password change's answer is not known (lib/credentials/change-state.ts unknownCause). */
@@ -14,7 +15,11 @@ type Cause = 'no_answer' | 'error_answer';
  * that answered by asking Tollgate to wait (a 429 or 503 with Retry-After: `busyUntil`) was busy, and
  * the notice says from when to set a new password (reset.unsettled.unknownBusy, to the second), not
  * "now", which it would answer the same (a tester, 2026-12-07). `at`, when the change was sent, and
- * `busyUntil` are shown in the reader's zone.
+ * `busyUntil` are shown in the reader's zone. Once `busyUntil` has come (busyStill, against the
+ * request's time: next-intl's useNow, the server's clock at render; a test's provider `now`), the
+ * wait is over and the notice says what it says of any change the switch answered with an error
+ * (reset.unsettled.unknownError: not known to be in force, set a new password now), never "from" a
+ * time already past.
  */
 export function UnsettledNotice({
   unsettled,
@@ -23,8 +28,9 @@ export function UnsettledNotice({
 }) {
   const t = useTranslations('reset.unsettled');
   const format = useFormatter();
+  const now = useNow();
   const at = format.dateTime(unsettled.at, ZONED);
-  const busyUntil = unsettled.kind === 'unknown' ? unsettled.busyUntil : undefined;
+  const busyUntil = unsettled.kind === 'unknown' ? busyStill(unsettled.busyUntil, now) : undefined;
   const key =
     unsettled.kind === 'in_flight'
       ? 'inFlight'
@@ -47,15 +53,18 @@ export function UnsettledNotice({
  * wait (a 429 or 503 with Retry-After), with from when a new password can be set (`busyUntil`, the
  * change's stored answer: lib/credentials/change-state.ts busyUntilOf; to the second, in the
  * reader's zone, the very time the reset page names); dashboard.unsettledError when it answered with
- * another error; dashboard.unsettled otherwise.
+ * another error, or asked to wait and that time has come (busyStill against the request's time,
+ * useNow, as UnsettledNotice: no "set a new one from" a time already past); dashboard.unsettled
+ * otherwise.
  */
 export function UnsettledLine({ cause, busyUntil }: { cause: Cause; busyUntil?: Date }) {
   const t = useTranslations('dashboard');
   const format = useFormatter();
+  const busy = busyStill(busyUntil, useNow());
   return (
     <span className="block text-sm font-medium text-amber-900">
-      {busyUntil
-        ? t('unsettledBusy', { until: format.dateTime(busyUntil, ZONED_SECONDS) })
+      {busy
+        ? t('unsettledBusy', { until: format.dateTime(busy, ZONED_SECONDS) })
         : t(cause === 'error_answer' ? 'unsettledError' : 'unsettled')}
     </span>
   );

@@ -87,6 +87,23 @@ export function busyUntilOf(change: {
 }
 
 /**
+ * `busyUntil` (busyUntilOf, or askedToWaitUntil) while it is still ahead of `now`, else undefined: the
+ * one test of "the switch's wait is not over yet" for every reader that words it. Before that time
+ * the customer reads that the switch was busy and from when to set a new password; from it on (the
+ * second named included, as accountBusyUntil lets a new change through once `until > now` no longer
+ * holds) the change is still not known to be applied, and the customer reads what a change the
+ * switch answered with another error reads (the reset page's reset.unsettled.unknownError, "set a new
+ * password now"; the dashboard's dashboard.unsettledError; the alert's introUnconfirmedError and
+ * wasYouUnconfirmed, "set the password again"), never "from" a time already past (the dashboard kept
+ * saying "Set a new one from 10:42:06" until the next change). `now`: the time of the reading: a page's request
+ * (next-intl's useNow, the server's clock at render; an auto-refreshing page renders again), the
+ * mail's first attempt to send.
+ */
+export function busyStill(busyUntil: Date | null | undefined, now: Date): Date | undefined {
+  return busyUntil && busyUntil.getTime() > now.getTime() ? busyUntil : undefined;
+}
+
+/**
  * The time "Registered devices" on a credential's reset page is said to be read again from, while the
  * switch's quiet pauses the reads (lib/devices/registrations.ts NotRead `paused`, `pausedUntil` on
  * this instance's clock: lib/switch/quiet.ts) and the page's change was answered by asking to wait

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
 import {
   awaitsSwitchAnswer,
+  busyStill,
   busyUntilOf,
   MAX_BUSY_WAIT_SECONDS,
   pausedReadsUntil,
@@ -586,15 +587,20 @@ export async function latestChange(
  * devicesForCredential: scoped to `userId`'s accounts, null when not theirs), with the time reads are
  * paused until (NotRead `paused`) named as the page's change names it when the pause is that change's
  * busy answer (pausedReadsUntil with `latest`'s `busyUntil`): one time on the page, not the quiet's
- * and the change's a second apart. `latest`: the page's latestChange, read beside it.
+ * and the change's a second apart. A busy time that has come by `now` (busyStill; default: this
+ * read's time, the page's render) is not named: the page's notice then says a new password can be
+ * set now (components/sip/unsettled.tsx), and the reads stay paused until the quiet's own time, which
+ * is still ahead (it may end up to 2 s after the change's). `latest`: the page's latestChange, read
+ * beside it.
  */
 export async function resetPageDevices(
   userId: string,
   credentialId: string,
   latest: Promise<{ unsettled: Unsettled | null }>,
+  now?: Date,
 ): Promise<Awaited<ReturnType<typeof devicesForCredential>>> {
   const [loaded, { unsettled }] = await Promise.all([devicesForCredential(userId, credentialId), latest]);
-  const busy = unsettled?.kind === 'unknown' ? unsettled.busyUntil : undefined;
+  const busy = unsettled?.kind === 'unknown' ? busyStill(unsettled.busyUntil, now ?? new Date()) : undefined;
   if (!loaded || !busy) return loaded;
   return {
     ...loaded,

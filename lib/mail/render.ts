@@ -51,7 +51,7 @@ import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { enrolmentCode } from '@/lib/mail/templates/enrolment-code';
 import { isEnrolmentCode } from '@/lib/auth/mfa/enrol-proof';
 import { sipPasswordChanged, sipPasswordsChanged } from '@/lib/mail/templates/sip-password-changed';
-import { busyUntilOf } from '@/lib/credentials/change-state';
+import { busyStill, busyUntilOf } from '@/lib/credentials/change-state';
 import { accountBlocked } from '@/lib/allowances/blocked';
 import { sharedNow } from '@/lib/server/clock';
 import { lockAccount } from '@/lib/server/db/lock';
@@ -735,12 +735,14 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           'the switch confirmed a newer password of the credential, sent after this change; the alert of that confirmation says so',
         );
       // The switch answered it by asking to wait: busy, and from when, read from the change as stored
-      // (busyUntilOf), the time the reset page and the form's answer name.
+      // (busyUntilOf), the time the reset page and the form's answer name. Sent once that time has
+      // come (a mail held through an SMTP outage), it says what the reset page then says: answered
+      // with an error, set the password again (busyStill, at the first attempt: a retry reads alike).
       const asked = await db.sipPasswordChange.findUnique({
         where: { id: p.unconfirmedChangeId },
         select: { status: true, error: true, completedAt: true },
       });
-      const busyUntil = asked ? busyUntilOf(asked) : null;
+      const busyUntil = busyStill(asked ? busyUntilOf(asked) : null, firstAttemptAt);
       return {
         ok: true,
         mail: sipPasswordChanged(

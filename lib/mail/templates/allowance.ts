@@ -1,4 +1,4 @@
-import type { Translate } from '@/lib/i18n/note';
+import type { Audience, Translate } from '@/lib/i18n/note';
 import { storedText } from '@/lib/i18n/stored';
 import { switchErrorText } from '@/lib/switch/error-text';
 import { callbackDisplay } from '@/lib/phone/callback';
@@ -194,7 +194,9 @@ export function allowanceDenied(d: AllowanceRequestMailData, now: DenialNow, ctx
   const account = accountLabel(ctx, d.account);
   const country = countryOf(ctx, d.allowance.country);
   const at = when(d.allowance.createdAt, ctx);
-  const reason = storedText(t as unknown as Translate, d.allowance.decisionNote);
+  // The customer's mail (a denial goes to the one who asked, else every member): a stored note's
+  // switch error, if it carries one, in the customer's words (readStored's `customer` audience).
+  const reason = storedText(t as unknown as Translate, d.allowance.decisionNote, 'customer');
   const next = {
     blocked: t('allowance.mail.denied.next', { country, support: ctx.support }),
     askedAgain: t('allowance.mail.denied.nextAskedAgain', { country, account }),
@@ -247,7 +249,8 @@ export type NotStartedCause = 'refused' | 'gaveUp';
  * A grant that did not start, as its mails read it: `country` ISO 3166-1 alpha-2, `decidedAt` when
  * support approved or granted it, `blockId` the block page (the customer's link; else the account's page),
  * `error` the stored switch error (`<code>: <detail>`, lib/switch/error-text.ts; the last transport
- * error of a grant given up; null when none is known), read in the agent's words; `staff`: the
+ * error of a grant given up; null when none is known), read in its reader's words (the agent's
+ * `switchError.*`, the customer's `customerSwitchError.*`: no customer copy says "switch"); `staff`: the
  * deciding agent's copy (the switch's error, what to check, a link to the staff console). `asker`:
  * who asked for it as the reader is told (`you`, the `member` who did), or `support` for support's
  * grant from the account page.
@@ -276,9 +279,13 @@ export function allowanceNotStarted(d: AllowanceNotStartedData, cause: NotStarte
   const country = countryOf(ctx, d.allowance.country);
   const at = when(d.allowance.decidedAt, ctx);
   const key = `allowance.mail.notStarted.${d.staff ? 'staff.' : ''}${cause}` as const;
+  // Each copy in its reader's words (lib/i18n/note.ts Audience): the agent's says "the switch answered
+  // …", the customer's "our phone system …" (customerSwitchError.*), so that no customer mail can say
+  // "switch" should a customer template name {error} one day.
+  const audience: Audience = d.staff ? 'staff' : 'customer';
   const error = d.error
-    ? switchErrorText(t as unknown as Translate, d.error)
-    : t('allowance.mail.notStarted.staff.noError');
+    ? switchErrorText(t as unknown as Translate, d.error, audience)
+    : t(d.staff ? 'allowance.mail.notStarted.staff.noError' : 'allowance.mail.notStarted.noError');
   const path = d.staff
     ? `/staff/accounts/${encodeURIComponent(d.account.number)}`
     : d.allowance.blockId
