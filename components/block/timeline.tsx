@@ -32,16 +32,16 @@ export const actorArgs = (a: PageActor) => ({
 /**
  * What a timeline entry says beyond its heading: for "SIP password changed", the credential, named as
  * every page names it (its label and username, the username alone when the label adds nothing:
- * CredentialName); else the stored detail in the words of `audience` (StoredText, default `staff`: a
- * switch error in a customer's entry says "our phone system", in staff's "the switch"). Server
- * components only.
+ * CredentialName); else the stored detail in the words of `audience` (StoredText: a switch error in a
+ * customer's entry says "our phone system", in staff's "the switch"). `audience` is required: a
+ * default once chose staff's words for whoever forgot it. Server components only.
  */
 export function TimelineDetail({
   event: e,
-  audience = 'staff',
+  audience,
 }: {
   event: Pick<Event, 'type' | 'detail'>;
-  audience?: Audience;
+  audience: Audience;
 }) {
   const credential = e.type === 'password_reset' ? credentialOfResetDetail(e.detail) : null;
   return credential ? (
@@ -69,24 +69,23 @@ function SuspectSeen({ suspect: s }: { suspect: SuspectEntry }) {
 }
 
 /**
- * A block's history. Customers see what happened, which member sent or withdrew a request ("by you",
- * or the member's address) and when a suspect credential was found (`suspect`, SuspectSeen); staff
- * (`showActor`) also see who did each thing. The stored notes read in the words of `audience`, by
- * default the reader `showActor` says (staff with it, else the customer): a lift the switch refused
- * reads "(answer code “account_closed”)" to a customer, "(the switch answered “account_closed”)" to
- * staff (lib/switch/error-text.ts switchErrorNote). Times in the reader's zone (next-intl's request
- * zone). No async: renders in a server component and in a test alike.
+ * A block's history, for the reader `audience` says, which every page states (no default): the
+ * customer's block page passes `customer`, staff pages `staff`. It decides both what an entry says
+ * beside its time and the words of its stored note:
+ * - `customer`: which member sent or withdrew a request ("by you", or the member's address: `by`)
+ *   and when a suspect credential was found (`suspect`, SuspectSeen), never an agent; a lift the
+ *   switch refused reads "(answer code “account_closed”)" (lib/switch/error-text.ts switchErrorNote,
+ *   customerSwitchError.*: "our phone system", never "the switch");
+ * - `staff`: who did each thing (`actor`: the agent, the switch, the policy…: ActorName), and the same
+ *   refusal reads "(the switch answered “account_closed”)".
+ * It once followed a `showActor` flag, which a page could leave out and show staff's words to a
+ * customer, or set and show a customer staff's. `events` are shown in the order given, each at its
+ * `at` (lib/blocks/timeline-order.ts shownTimeline orders them and sets the times shown). Times in the
+ * reader's zone (next-intl's request zone). No async: renders in a server component and in a test alike.
  */
-export function Timeline({
-  events,
-  showActor = false,
-  audience = showActor ? 'staff' : 'customer',
-}: {
-  events: Event[];
-  showActor?: boolean;
-  audience?: Audience;
-}) {
+export function Timeline({ events, audience }: { events: Event[]; audience: Audience }) {
   const t = useTranslations('timeline');
+  const staff = audience === 'staff';
   return (
     <ol className="flex flex-col gap-2 border-l-2 border-slate-300 pl-4">
       {events.map((e) => (
@@ -94,12 +93,12 @@ export function Timeline({
           <p className="font-medium">{t(e.title)}</p>
           <p className="text-sm text-slate-700">
             <When at={e.at} />
-            {showActor && namesAnActor(e.actor) ? (
+            {staff && namesAnActor(e.actor) ? (
               <>
                 {' · '}
                 <ActorName actor={e.actor} />
               </>
-            ) : !showActor && e.by && e.by.is !== 'unknown' ? (
+            ) : !staff && e.by && e.by.is !== 'unknown' ? (
               <>
                 {' · '}
                 {t('byPerson', actorArgs(e.by))}

@@ -12,11 +12,11 @@ import { encodeCursor } from '@/lib/staff/cursor';
 import { shownRequestStatus } from '@/lib/requests/closed';
 import { howBlockEnded, liftedHow } from './ended';
 import { passwordChangedSince } from './rotation';
-import { shownPlacedAt } from './shown-placed-at';
 import { suspectWords, withLiveSuspects, type SuspectReason, type Suspected } from './suspects';
 import type { CredentialDevices } from '@/lib/devices/registrations';
 import { sharedNow } from '@/lib/server/clock';
 import { timelineTitle, type TimelineTitle } from './timeline-title';
+import { inShownOrder, shownTimeline } from './timeline-order';
 import { readStored } from '@/lib/i18n/stored';
 
 export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
@@ -239,25 +239,25 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     liftRefused: isLiftRefusal(events.findLast((e) => e.type === 'lift_requested')),
     // Customers learn whether fraud monitoring or support placed the block, never which agent; and
     // which member sent or withdrew a request (`by`: you, or their address as stored). With the
-    // block's suspect credentials, each when it was first seen (suspectEntries), in time order. The
-    // block's own `placed` entry at the time the page shows it placed (shownPlacedAt: never ahead of
-    // when the portal recorded it), and in order by it.
-    events: inTimeOrder<TimelineEntry>(
-      events.map((e) => ({
-        id: e.id,
-        type: e.type,
-        /** The entry's heading (timelineTitle): a block placed again by Tollgate is not support's. */
-        title: timelineTitle(e.type, e.actor),
-        at:
-          e.type === 'placed' && e.at.getTime() === placedAt.getTime()
-            ? shownPlacedAt({ placedAt, createdAt })
-            : e.at,
-        detail: e.detail,
-        actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,
-        by: MEMBER_STEPS.has(e.type) && e.actor ? memberOfStep(e.actor, row.viewerEmail) : null,
-        suspect: null,
-      })),
-      suspectEntries(sipCredentials, credentials, overview.sourceIps, row.status !== 'lifted'),
+    // block's suspect credentials, each when it was first seen (suspectEntries). Each at the time it
+    // is shown and in order by it (lib/blocks/timeline-order.ts shownTimeline: the placement at the
+    // time the page shows it placed, never ahead of when the portal recorded it, and first).
+    events: shownTimeline<TimelineEntry>(
+      [
+        ...events.map((e): TimelineEntry => ({
+          id: e.id,
+          type: e.type,
+          /** The entry's heading (timelineTitle): a block placed again by Tollgate is not support's. */
+          title: timelineTitle(e.type, e.actor),
+          at: e.at,
+          detail: e.detail,
+          actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,
+          by: MEMBER_STEPS.has(e.type) && e.actor ? memberOfStep(e.actor, row.viewerEmail) : null,
+          suspect: null,
+        })),
+        ...suspectEntries(sipCredentials, credentials, overview.sourceIps, row.status !== 'lifted'),
+      ],
+      { placedAt, createdAt },
     ),
     requests: shownRequests,
     /**
@@ -393,14 +393,6 @@ const suspectEntry = (
   },
 });
 
-/**
- * The block's events (oldest first, as read) and its suspect entries merged by time, oldest first;
- * entries at the same instant keep their order (a stable sort), an event before a suspect. Sorted
- * even with no suspect: the `placed` entry's shown time (shownPlacedAt) may be earlier than read.
- */
-const inTimeOrder = <E extends { at: Date }>(events: E[], more: E[]): E[] =>
-  [...events, ...more].sort((a, b) => a.at.getTime() - b.at.getTime());
-
 /** What the block page's live view needs of a block (getBlockForUser's BlockView has it all). */
 type LiveShape = {
   status: string;
@@ -441,7 +433,7 @@ export function withLiveRead<B extends LiveShape>(
       ? [suspectEntry(c, c.suspected, seenAt, live.sourceIps, open)]
       : [],
   );
-  return found.length ? ({ ...live, events: inTimeOrder([...live.events], found) } as B) : live;
+  return found.length ? ({ ...live, events: inShownOrder([...live.events, ...found]) } as B) : live;
 }
 
 /**

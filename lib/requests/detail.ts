@@ -5,6 +5,7 @@ import { leftAt, type LeftWhy } from '@/lib/accounts/left-at';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
 import { CALLS_SHOWN, callView, staffBlockView } from '@/lib/blocks/queries';
 import { timelineTitle } from '@/lib/blocks/timeline-title';
+import { shownTimeline } from '@/lib/blocks/timeline-order';
 import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { sharedNow } from '@/lib/server/clock';
@@ -99,7 +100,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
       where: { accountId: r.accountId, id: { not: r.blockId } },
       orderBy: { placedAt: 'desc' },
       take: 20,
-      select: { id: true, reason: true, status: true, placedAt: true, liftedAt: true },
+      select: { id: true, reason: true, status: true, placedAt: true, createdAt: true, liftedAt: true },
     }),
     db.unblockRequest.findMany({
       where: { accountId: r.accountId, id: { not: r.id } },
@@ -209,14 +210,21 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
         .filter((c, i) => c.marked || i >= b.calls.length - CALLS_SHOWN),
       /** Calls stored with the block in all. */
       callCount: b.calls.length,
-      events: b.events.map((e) => ({
-        id: e.id,
-        type: e.type,
-        title: timelineTitle(e.type, e.actor),
-        at: e.at,
-        detail: e.detail,
-        actor: e.actor,
-      })),
+      /** When the portal recorded it (its own clock): the placed time shown (shownPlacedAt) is never after it. */
+      createdAt: b.createdAt,
+      // Each entry at the time it is shown and in order by it, as the customer's page shows them
+      // (lib/blocks/timeline-order.ts shownTimeline: the placement first, never ahead of the record).
+      events: shownTimeline(
+        b.events.map((e) => ({
+          id: e.id,
+          type: e.type,
+          title: timelineTitle(e.type, e.actor),
+          at: e.at,
+          detail: e.detail,
+          actor: e.actor,
+        })),
+        b,
+      ),
     },
     summary,
     likelihood,

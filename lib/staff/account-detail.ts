@@ -33,7 +33,13 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
     ...staffAccountView(a),
     /** The number on file (E.164, `;ext=…`), which the console's search finds it by; null when none. */
     phone: a.phone,
-    blocks: a.blocks.map((b) => ({ ...staffBlockView(b), calls: b._count.calls + b.callsNotKept })),
+    // With when the portal recorded each (createdAt): the card shows it placed at the earlier of that
+    // and the switch's time (shownPlacedAt), never at the time of rendering.
+    blocks: a.blocks.map((b) => ({
+      ...staffBlockView(b),
+      createdAt: b.createdAt,
+      calls: b._count.calls + b.callsNotKept,
+    })),
     requests: a.requests.map((r) => ({
       id: r.id,
       kind: r.kind,

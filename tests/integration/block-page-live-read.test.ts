@@ -74,7 +74,7 @@ const entries = (events: BlockView['events']) =>
         locale: 'en',
         messages: CATALOGUES.en,
         timeZone: 'UTC',
-        children: h(Timeline, { events }),
+        children: h(Timeline, { events, audience: 'customer' }),
       }),
     ).matchAll(/<li>(.*?)<\/li>/g),
   ].map((m) => text(m[1]!).trim());

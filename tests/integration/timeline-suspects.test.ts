@@ -87,7 +87,7 @@ function entries(events: BlockView['events'], locale: 'en' | 'es', timeZone: str
       locale,
       messages: CATALOGUES[locale],
       timeZone,
-      children: h(Timeline, { events }),
+      children: h(Timeline, { events, audience: 'customer' }),
     }),
   );
   return [...html.matchAll(/<li>(.*?)<\/li>/g)].map((m) => text(m[1]!).trim());

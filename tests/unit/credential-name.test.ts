@@ -91,7 +91,7 @@ describe('a password change on a block’s timeline', () => {
         locale: 'en',
         messages: CATALOGUES.en,
         timeZone: 'UTC',
-        children: h(TimelineDetail, { event: { type, detail } }),
+        children: h(TimelineDetail, { event: { type, detail }, audience: 'staff' }),
       }),
     );
 

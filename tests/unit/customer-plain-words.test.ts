@@ -167,9 +167,9 @@ describe.each([
       by: null,
       suspect: null,
     }));
-    const lines = [...render(h(Timeline, { events }), locale).matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
-      text(m[1]!),
-    );
+    const lines = [
+      ...render(h(Timeline, { events, audience: 'customer' }), locale).matchAll(/<li>([\s\S]*?)<\/li>/g),
+    ].map((m) => text(m[1]!));
     expect(lines).toHaveLength(STORED_ERRORS.length);
     const found = lines.flatMap((line, i) => {
       const m = JARGON.exec(line) ?? /Tollgate|\{|\bHTTP\b/.exec(line);

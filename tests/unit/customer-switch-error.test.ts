@@ -37,7 +37,9 @@ describe('a lift the switch refused, on the customer’s timeline', () => {
     );
   });
 
-  it('is chosen by the timeline’s reader: a customer’s page, or staff’s (showActor)', () => {
+  // B3 (2026-12): the reader was inferred from a `showActor` flag a page could leave out. It is the
+  // `audience` every page states now, and it alone decides the words and who an entry names.
+  it('is chosen by the timeline’s audience, which every page states', () => {
     const events = [
       {
         id: 'e1',
@@ -49,16 +51,33 @@ describe('a lift the switch refused, on the customer’s timeline', () => {
         by: null,
         suspect: null,
       },
+      {
+        id: 'e2',
+        type: 'request_submitted' as const,
+        title: 'request_submitted' as const,
+        at: new Date('2026-12-07T09:05:00Z'),
+        detail: null,
+        actor: 'dana@acme.example',
+        by: { is: 'you' as const },
+        suspect: null,
+      },
     ];
-    const customer = text(render(h(Timeline, { events }), 'es'));
+    const customer = text(render(h(Timeline, { events, audience: 'customer' }), 'es'));
     expect(customer).toContain('(código de respuesta «account_closed»)');
     expect(customer).not.toMatch(/switch/i);
-    const staff = text(render(h(Timeline, { events, showActor: true }), 'es'));
+    expect(customer).toContain('por usted'); // the member who sent it, never the login behind it
+    expect(customer).not.toContain('dana@acme.example');
+    const staff = text(render(h(Timeline, { events, audience: 'staff' }), 'es'));
     expect(staff).toContain('(el switch respondió «account_closed»)');
-    // An explicit audience wins over the default showActor gives.
-    expect(text(render(h(Timeline, { events, showActor: true, audience: 'customer' }), 'en'))).toContain(
-      '(answer code “account_closed”)',
-    );
+    expect(staff).toContain('dana@acme.example');
+    expect(staff).not.toContain('por usted');
+    // The flag the audience was once inferred from is gone, and changes nothing if a caller still sends it.
+    // @ts-expect-error `showActor` is no prop of the timeline any more
+    const flagged = text(render(h(Timeline, { events, audience: 'customer', showActor: true }), 'en'));
+    expect(flagged).toContain('(answer code “account_closed”)');
+    expect(flagged).not.toContain('dana@acme.example');
+    // @ts-expect-error the audience is required: no page may leave the reader to a default
+    expect(text(render(h(Timeline, { events }), 'en'))).toBeTypeOf('string');
   });
 });
 

@@ -181,7 +181,7 @@ export default async function BlockPage({
           block={block}
           live={live}
           devices={devices}
-          render={(b) => <Timeline events={b.events} />}
+          render={(b) => <Timeline events={b.events} audience="customer" />}
         />
       </Section>
     </div>

@@ -32,6 +32,7 @@ import { pageTitle } from '@/lib/i18n/page-title';
 import { credentialName } from '@/lib/accounts/credential-name';
 import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
 import { allowanceCardHref } from '@/lib/allowances/href';
+import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 
 /** "Unblock request · ACC-1001 · Tollgate" for staff; the words alone for anyone else (the page answers 404). */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -210,7 +211,8 @@ export default async function StaffRequestPage({
                 by: actorName(who, b.placedBy),
                 liftedBy: b.liftedBy ? actorName(who, b.liftedBy) : 'none',
                 status: l(`blockStatus.${b.status}`),
-                placed: () => <When at={b.placedAt} />,
+                // The earlier of the switch's time and the portal's record, as the timeline and the account page.
+                placed: () => <When at={shownPlacedAt(b)} />,
                 lifted: () => (b.liftedAt ? <When at={b.liftedAt} /> : null),
               })}{' '}
               <Link href={`/staff/accounts/${r.account.number}`} className="text-blue-800 underline">
@@ -241,7 +243,7 @@ export default async function StaffRequestPage({
               <p className="text-sm">{t('marked', { count: b.calls.filter((c) => c.marked).length })}</p>
             ) : null}
             <h3 className="font-semibold">{t('timeline')}</h3>
-            <Timeline events={b.events} showActor />
+            <Timeline events={b.events} audience="staff" />
           </Section>
 
           <Section id="account-title" title={t('account')}>
