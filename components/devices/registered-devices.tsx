@@ -10,16 +10,22 @@ type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | nul
 /**
  * "Registered devices" (CONTRACTS §6): the heading renders at once; the list streams in when the
  * switch has answered (Suspense), so a slow switch never holds back the rest of the page.
- * `load` is a promise started by the page (lib/devices/registrations.ts), already scoped to the user.
+ * `load` is a promise started by the page (lib/devices/registrations.ts), already scoped to the user,
+ * or its value when the page already has it (the block page's read in time, lib/blocks/live-read.ts):
+ * then the list is rendered in place, with no boundary or "loading" fallback to render beside it.
  */
-export async function RegisteredDevices({ load }: { load: Promise<Loaded> }) {
+export async function RegisteredDevices({ load }: { load: Promise<Loaded> | Loaded }) {
   const t = await getTranslations('devices');
   return (
     <Section id="devices" title={t('title')}>
       <p className="max-w-2xl text-sm text-slate-700">{t('intro')}</p>
-      <Suspense fallback={<p role="status">{t('loading')}</p>}>
-        <DeviceList load={load} />
-      </Suspense>
+      {load instanceof Promise ? (
+        <Suspense fallback={<p role="status">{t('loading')}</p>}>
+          <DeviceList load={load} />
+        </Suspense>
+      ) : load ? (
+        <RegisteredDeviceList devices={load} />
+      ) : null}
     </Section>
   );
 }

@@ -1,5 +1,4 @@
 import { useLocale, useTranslations } from 'next-intl';
-import { Suspense } from 'react';
 import { IpPlace } from '@/components/ui/ip-place';
 import { PAGE_LINK } from '@/components/ui/button-class';
 import { CredentialName } from '@/components/ui/credential-name';
@@ -31,28 +30,9 @@ type Props = {
  * all, or an address in another country than the account's), each with its credential (label and
  * username), where it registers from, its device software, why it looks so, and a link to change
  * that SIP password. Out of 45 credentials an owner could not find the one scanner among the device
- * sections. `load`: the same promise the page's "Registered devices" section awaits (the page
- * starts it once), so the switch is asked once. It streams in when the switch has answered
- * (Suspense, nothing shown meanwhile: the devices section says it is loading), and shows nothing
- * when there are none.
- */
-export function SuspiciousDevices({ load, ...props }: Props & { load: Promise<Loaded> }) {
-  return (
-    <Suspense fallback={null}>
-      <SuspiciousLoaded load={load} {...props} />
-    </Suspense>
-  );
-}
-
-async function SuspiciousLoaded({ load, ...props }: Props & { load: Promise<Loaded> }) {
-  const loaded = await load;
-  return loaded ? <SuspiciousList devices={loaded} {...props} /> : null;
-}
-
-/**
- * The summary itself, from devices already read: a region named by its heading, with a list of the
- * devices that look like an attacker's; null when none does. For a page that has awaited its devices
- * (the staff account page's section), and for tests.
+ * sections. From devices already read: a region named by its heading; null when no device looks
+ * so. The block page renders it in the boundary of its switch read (app/blocks/[id]/page.tsx
+ * WithLiveSuspects), the staff account page in its devices section.
  */
 export function SuspiciousList({
   devices,

@@ -8,6 +8,7 @@ import { clockOffset, CLOCK_SKEW_TOLERANCE_MS } from '@/lib/server/clock';
 import { mailServerTimes, probeMailServerIfQuiet, type MailServerTimes } from '@/lib/mail/server-state';
 import type { MailTransport } from '@/lib/mail/transport';
 import { mailOutboxLagMs } from '@/lib/mail/lag';
+import { TIMED_OUT, within } from '@/lib/server/within';
 
 // Readiness (CONTRACTS §7): what a load balancer needs to decide whether to send this instance
 // traffic. The database, its migrations and the workers decide it; the switch and SMTP are
@@ -164,25 +165,6 @@ async function mailServerState(now: number, transport?: MailTransport): Promise<
     // No transport to probe (a configuration this process cannot read): report what is known.
   }
   return mailServerTimes();
-}
-
-const TIMED_OUT = Symbol('timed out');
-
-/**
- * `p`'s value, or TIMED_OUT when it has not settled within `ms` (at once for `ms` ≤ 0). `p` keeps
- * running; its late value or error is dropped (no unhandled rejection: the race handles both). A timer
- * of readiness's own: Prisma takes no time limit per query, and the pool's limits serve requests.
- */
-async function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

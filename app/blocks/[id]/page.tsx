@@ -24,6 +24,7 @@ import { versionOf } from '@/lib/server/version';
 import { blockPageData } from '@/lib/blocks/page-version';
 import { liveBlockView, otherOpenBlocksForUser, type BlockView } from '@/lib/blocks/queries';
 import { isRowId } from '@/lib/server/row-id';
+import { liveReadWithin } from '@/lib/blocks/live-read';
 
 /**
  * How often an open block page renders again even when its data has not changed, ms: the registered
@@ -57,13 +58,20 @@ export default async function BlockPage({
 }) {
   const { user, block } = await ownBlock(params);
   const { request, allowance, others } = await searchParams;
+  // One switch read per credential, shared by the suspicious-devices summary and the device list,
+  // and the block as that read shows it (lib/blocks/queries.ts liveBlockView), once for every part
+  // of the page that names the block's suspects. Started first: it runs beside the reads below.
+  const devices = devicesOfBlock(block);
+  const live = liveBlockView(block, devices);
   const t = await getTranslations('block');
   const open = block.status !== 'lifted';
   // What the open page asks each time instead of rendering again (lib/server/version.ts); a later
-  // page of the other open blocks, when asked for, beside it (the first came with the block).
-  const [data, olderOthers] = await Promise.all([
+  // page of the other open blocks, when asked for, beside it (the first came with the block); and
+  // the switch read, when it is in within LIVE_READ_WAIT_MS (`read`, null when it is not).
+  const [data, olderOthers, read] = await Promise.all([
     blockPageData(user.id, block),
     block.otherOpenBlocks && isRowId(others) ? otherOpenBlocksForUser(user.id, block.id, others) : null,
+    liveReadWithin(live, devices),
   ]);
   // A page past the last (its blocks lifted meanwhile) shows the first page instead.
   const openList = olderOthers?.items.length ? olderOthers : block.otherOpenBlocks;
@@ -81,11 +89,6 @@ export default async function BlockPage({
           allowance === 'requested' && data.allowances.some((a) => a.status === 'requested')
           ? 'allowanceRequested'
           : null;
-  // One switch read per credential, shared by the suspicious-devices summary and the device list,
-  // and the block as that read shows it (lib/blocks/queries.ts liveBlockView), once for every part
-  // of the page that names the block's suspects.
-  const devices = devicesOfBlock(block);
-  const live = liveBlockView(block, devices);
   return (
     <div className="flex flex-col gap-8">
       {/* Waiting for the switch: every few seconds. In force: the switch may lift it, or more calls
@@ -125,17 +128,18 @@ export default async function BlockPage({
         block={block}
         live={live}
         devices={devices}
-        render={(b, read) => (
+        read={read}
+        render={(b, seen) => (
           <>
-            {read?.devices ? (
+            {seen?.devices ? (
               <SuspiciousList
-                devices={read.devices}
+                devices={seen.devices}
                 href={(id) => `/credentials/${id}/reset?block=${block.id}`}
               />
             ) : null}
 
             <Section id="what" title={t(open ? 'whatHappened' : 'whatHappenedLifted')} gap={2}>
-              <Explanation block={b} checking={!read} />
+              <Explanation block={b} checking={!seen} />
             </Section>
 
             <Section id="calls" title={t('callsTitle')} gap={2}>
@@ -149,7 +153,7 @@ export default async function BlockPage({
         )}
       />
 
-      <RegisteredDevices load={devices} />
+      <RegisteredDevices load={read ? read.devices : devices} />
 
       {open ? <OtherDoors /> : null}
 
@@ -181,6 +185,7 @@ export default async function BlockPage({
           block={block}
           live={live}
           devices={devices}
+          read={read}
           render={(b) => <Timeline events={b.events} audience="customer" />}
         />
       </Section>
@@ -195,6 +200,8 @@ type Live = {
   block: BlockView;
   live: Promise<BlockView>;
   devices: Promise<Devices>;
+  /** Both, when they were in within LIVE_READ_WAIT_MS (lib/blocks/live-read.ts); else null. */
+  read: { block: BlockView; devices: Devices } | null;
   /** The part of the page for `block`; `read`: the switch read it reflects, null while it is out. */
   render: (block: BlockView, read: { devices: Devices } | null) => ReactNode;
 };
@@ -215,12 +222,14 @@ type Live = {
  * and the summary of suspicious devices, in a boundary of its own, said "Change Back office" beside
  * an explanation naming Front desk only. The timeline, far below, has its own: it only adds an entry.
  *
- * The fallback is what a slow read (4 s) shows first, and what a browser without JavaScript keeps
- * (the streamed content replaces it by an inline script; only a read in before the page's first
- * bytes is rendered in place): so it must be true whatever the read finds. The page's fallback says the check is still running and promises nothing
- * (components/block/explanation.tsx `checking`).
+ * A read in within LIVE_READ_WAIT_MS (`read`, lib/blocks/live-read.ts) is rendered in place, once,
+ * with no boundary and no fallback: the usual case. The fallback is what a slower read (4 s) shows
+ * first, and what a browser without JavaScript keeps (the streamed content replaces it by an inline
+ * script): so it must be true whatever the read finds. It says the check is still running and
+ * promises nothing (components/block/explanation.tsx `checking`).
  */
-function WithLiveSuspects({ block, live, devices, render }: Live) {
+function WithLiveSuspects({ block, live, devices, read, render }: Live) {
+  if (read) return render(read.block, { devices: read.devices });
   return (
     <Suspense fallback={render(block, null)}>
       <LiveSuspects live={live} devices={devices} render={render} />
@@ -228,7 +237,7 @@ function WithLiveSuspects({ block, live, devices, render }: Live) {
   );
 }
 
-async function LiveSuspects({ live, devices, render }: Omit<Live, 'block'>) {
+async function LiveSuspects({ live, devices, render }: Omit<Live, 'block' | 'read'>) {
   const [b, read] = await Promise.all([live, devices]);
   return render(b, { devices: read });
 }

@@ -1,0 +1,31 @@
+import { TIMED_OUT, within } from '@/lib/server/within';
+
+/**
+ * How long the block page waits for its switch read (lib/devices/registrations.ts devicesOfBlock)
+ * before it sends its first bytes without it, ms. A registrar answers in tens of milliseconds: then
+ * the page is rendered once, as the read shows the block, true from its first paint (also without
+ * JavaScript, and for a screen reader, which a streamed swap of the explanation interrupts), with no
+ * Suspense fallback rendered beside it (the explanation, calls, credentials and timeline were rendered
+ * twice on every view before, and their HTML sent twice, one copy hidden: bench/README.md, the
+ * fifty-eighth session, for what it saves).
+ * A slower read (a switch under load, up to SWITCH_API_TIMEOUT_MS) costs the first paint this much
+ * at most, and then streams in as before. A quarter of a second: under the 0.4 s at which a wait
+ * starts to be felt as one (Doherty's threshold), and ten times a registrar's usual answer.
+ */
+export const LIVE_READ_WAIT_MS = 250;
+
+/**
+ * The block as this view's switch read shows it (`live`, lib/blocks/queries.ts liveBlockView) and the
+ * read itself (`devices`), when both are in within `ms` (LIVE_READ_WAIT_MS); null when they are not
+ * (the page then streams them behind Suspense, from the same promises, which keep running) or when
+ * the read failed in time (the streamed part shows that failure as it did). Never rejects.
+ */
+export async function liveReadWithin<B, D>(
+  live: Promise<B>,
+  devices: Promise<D>,
+  ms = LIVE_READ_WAIT_MS,
+): Promise<{ block: Awaited<B>; devices: Awaited<D> } | null> {
+  const both = Promise.all([live, devices]).then(([block, read]) => ({ block, devices: read }));
+  const answer = await within(both, ms).catch((): typeof TIMED_OUT => TIMED_OUT);
+  return answer === TIMED_OUT ? null : answer;
+}
