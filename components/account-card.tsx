@@ -8,7 +8,6 @@ import type { AccountSummary } from '@/lib/accounts/queries';
 import { credentialLabel } from '@/lib/accounts/credential-name';
 import { isDemo } from '@/lib/server/env';
 import { ZONED } from '@/lib/time/format';
-import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 
 /**
  * One account on the dashboard and on its own page: status first, in words, then what to do and the
@@ -50,9 +49,9 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
           <p className="font-semibold text-red-900">{t('blocked')}</p>
           <p className="text-sm text-red-950">
             {t('blockedSince', {
-              // Never ahead of the clock (a switch node running fast): `since` is already the earlier
-              // of placedAt and createdAt (lib/accounts/queries.ts), capped here at the render's time too.
-              at: format.dateTime(shownPlacedAt({ placedAt: block.since }), ZONED),
+              // Never ahead of the clock (a switch node running fast): `since` is already shownPlacedAt's
+              // earlier of placedAt and createdAt, taken in the dashboard's query (lib/accounts/queries.ts).
+              at: format.dateTime(block.since, ZONED),
             })}
             . {block.inForce > 1 ? `${t('blocksInForce', { count: block.inForce })} ` : ''}
             {tr(block.reason)}

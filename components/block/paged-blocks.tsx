@@ -23,7 +23,7 @@ type Words = 'block.openBlocks' | 'account.history';
  * page's block history; `empty` is said for a list with no blocks (nothing at all when not given).
  */
 export function PagedBlocks<
-  T extends { id: string; placedAt: Date; createdAt?: Date; reason: OpenBlockItem['reason'] },
+  T extends { id: string; placedAt: Date; createdAt: Date; reason: OpenBlockItem['reason'] },
 >({
   page,
   words,

@@ -93,6 +93,7 @@ export function AccountBlocks({
                       id: o.id,
                       reason: o.reason,
                       placedAt: o.placedAt.toISOString(),
+                      createdAt: o.createdAt.toISOString(),
                       calls: o.calls,
                     }))
                 : []

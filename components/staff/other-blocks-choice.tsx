@@ -41,10 +41,7 @@ export function OtherBlocksChoice({
             {t('alsoLift', {
               reason: l(`reason.${b.reason}`),
               placed: format.dateTime(
-                shownPlacedAt({
-                  placedAt: new Date(b.placedAt),
-                  createdAt: b.createdAt ? new Date(b.createdAt) : null,
-                }),
+                shownPlacedAt({ placedAt: new Date(b.placedAt), createdAt: new Date(b.createdAt) }),
                 ZONED,
               ),
             })}

@@ -27,6 +27,8 @@ export type BlockHistoryItem = {
   status: BlockStatus;
   /** When the switch placed it (the switch's clock). */
   placedAt: Date;
+  /** When the portal recorded it (its own clock): the placed time shown is never after it (shownPlacedAt). */
+  createdAt: Date;
   /** When the switch's lift reached the portal; null while in force (and for a lift never dated). */
   liftedAt: Date | null;
   /** How it was lifted (liftedHow); null while it is in force. */
@@ -45,6 +47,7 @@ type HistoryRow = {
   reason: BlockReason;
   status: BlockStatus;
   placedAt: Date | string | number;
+  createdAt: Date | string | number;
   liftedAt: Date | string | number | null;
   liftedBy: string | null;
   liftNote: string | null;
@@ -80,7 +83,7 @@ export function blockHistorySql(userId: string, number: string, after: string | 
       WHERE ${Prisma.raw(row)}."accountId" = ${account} ${cursor.past(row)}`;
   };
   return Prisma.sql`
-    SELECT p."id", p."reason", p."status", p."placedAt", p."liftedAt", p."liftedBy",
+    SELECT p."id", p."reason", p."status", p."placedAt", p."createdAt", p."liftedAt", p."liftedBy",
       (SELECT e."detail" FROM "BlockEvent" e WHERE e."blockId" = p."id" AND e."type" = 'lifted'
         ORDER BY e."at" DESC LIMIT 1) AS "liftNote",
       (SELECT COUNT(*) FROM "UnblockRequest" u WHERE u."blockId" = p."id") AS "requests",
@@ -88,7 +91,7 @@ export function blockHistorySql(userId: string, number: string, after: string | 
       (SELECT COUNT(*) FROM "Block" r WHERE r."accountId" = ${account}) AS "total",
       ${after === null ? Prisma.sql`0` : Prisma.sql`(SELECT COUNT(*) FROM ${blocks('r')})`} AS "remaining"
     FROM (
-      SELECT o."id", o."reason", o."status", o."placedAt", o."liftedAt", o."liftedBy"
+      SELECT o."id", o."reason", o."status", o."placedAt", o."createdAt", o."liftedAt", o."liftedBy"
       FROM ${blocks('o')}
       ORDER BY o."placedAt" DESC, o."id" DESC
       LIMIT ${shown}
@@ -125,6 +128,7 @@ export async function blockHistoryForUser(
     reason: r.reason,
     status: r.status,
     placedAt: asDate(r.placedAt),
+    createdAt: asDate(r.createdAt),
     liftedAt: r.status === 'lifted' && r.liftedAt !== null ? asDate(r.liftedAt) : null,
     liftedHow: r.status === 'lifted' ? liftedHow(r.liftedBy, r.liftNote) : null,
     requests: Number(r.requests),

@@ -561,7 +561,7 @@ export type OpenBlockItem = {
   status: BlockStatus;
   placedAt: Date;
   /** When the portal recorded it (shown with placedAt: lib/blocks/shown-placed-at.ts). */
-  createdAt?: Date;
+  createdAt: Date;
   /** The calls the switch reported with it: those stored plus `callsNotKept`. */
   calls: number;
 };
@@ -720,7 +720,7 @@ export type OtherBlockDto = {
   reason: string;
   placedAt: string;
   /** When the portal recorded it (shown with placedAt: lib/blocks/shown-placed-at.ts). */
-  createdAt?: string;
+  createdAt: string;
   calls: number;
 };
 

@@ -4,17 +4,14 @@
  * block.placed event's `occurredAt`), and `createdAt`, when the portal recorded it (its own clock).
  * A switch node whose clock runs fast reports a block up to 300 s ahead (the signature's tolerance,
  * docs/switch-api.md), and a customer read "Blocked since 10:04" at 10:00; the portal cannot have
- * recorded a block before it happened, so the earlier of the two is never in the future. Without a
- * recorded time (a read that does not carry one), the earlier of `placedAt` and `now` (the time of
- * rendering; not stable across renders, so every read that can should carry `createdAt`).
+ * recorded a block before it happened, so the earlier of the two is never in the future. Every read
+ * that shows a placed time carries `createdAt` (required: a fallback to the time of rendering once
+ * hid reads that did not, and moved with every render); the dashboard takes the same earlier time in
+ * its query (lib/accounts/queries.ts `since`).
  *
  * A display rule only: the domain orders blocks and their events by `placedAt` itself
- * (lib/blocks/lifecycle.ts). Pure; returns one of the dates given (or `now`), never a new instant.
+ * (lib/blocks/lifecycle.ts). Pure; returns one of the dates given, never a new instant.
  */
-export function shownPlacedAt(
-  block: { placedAt: Date; createdAt?: Date | null },
-  now: Date = new Date(),
-): Date {
-  const bound = block.createdAt ?? now;
-  return bound.getTime() < block.placedAt.getTime() ? bound : block.placedAt;
+export function shownPlacedAt(block: { placedAt: Date; createdAt: Date }): Date {
+  return block.createdAt.getTime() < block.placedAt.getTime() ? block.createdAt : block.placedAt;
 }

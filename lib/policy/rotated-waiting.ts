@@ -26,6 +26,8 @@ export type RotatedWaitingItem = {
   id: string;
   reason: BlockReason;
   placedAt: Date;
+  /** When the portal recorded it (its own clock): the placed time shown is never after it (shownPlacedAt). */
+  createdAt: Date;
   /** When the last of the passwords the block named was changed: since then it waits for a person. */
   rotatedAt: Date | null;
   /** False when today's policy no longer asks a person for this reason: a stricter one held it. */
@@ -37,6 +39,7 @@ type Row = {
   id: string;
   reason: BlockReason;
   placedAt: Date | string | number;
+  createdAt: Date | string | number;
   rotatedAt: Date | string | number | null;
   number: string;
   name: string;
@@ -46,7 +49,7 @@ type Row = {
 const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(v));
 
 /**
- * The blocks of the list, as a common table expression `waiting` (id, reason, placedAt, accountId,
+ * The blocks of the list, as a common table expression `waiting` (id, reason, placedAt, createdAt, accountId,
  * rotatedAt): in force, on an account with no manual block in force (support's own: theirs already),
  * whose every block in force names at least one SIP credential, and every call of it names a
  * credential of the account whose password was changed after that block reached the portal
@@ -97,7 +100,7 @@ export const WAITING = Prisma.sql`WITH "open" AS (
     HAVING SUM(CASE WHEN o."reason" <> 'manual' AND n."calls" > 0 AND n."rotated" = n."calls"
       AND COALESCE(x."rotated", 0) = COALESCE(x."suspects", 0) THEN 0 ELSE 1 END) = 0
   ), "waiting" AS (
-    SELECT o."id", o."reason", o."placedAt", o."accountId",
+    SELECT o."id", o."reason", o."placedAt", o."createdAt", o."accountId",
       CASE WHEN x."rotatedAt" IS NOT NULL AND x."rotatedAt" > n."rotatedAt" THEN x."rotatedAt" ELSE n."rotatedAt" END AS "rotatedAt"
     FROM "open" o JOIN "named" n ON n."id" = o."id" JOIN "ready" r ON r."accountId" = o."accountId"
     LEFT JOIN "suspect" x ON x."id" = o."id"
@@ -135,7 +138,7 @@ export async function rotatedWaitingForPerson(
   // end (a cursor kept while the last entries were lifted) has no row to carry the count: counted alone.
   const count = Prisma.sql`SELECT COUNT(*) FROM (SELECT 1 FROM "waiting" LIMIT ${cap + 1}) x`;
   const rows = await db.$queryRaw<(Row & { total: number | bigint })[]>`${WAITING}
-      SELECT w."id", w."reason", w."placedAt", w."rotatedAt", a."number", a."name", (${count}) AS "total"
+      SELECT w."id", w."reason", w."placedAt", w."createdAt", w."rotatedAt", a."number", a."name", (${count}) AS "total"
       FROM "waiting" w JOIN "CustomerAccount" a ON a."id" = w."accountId"
       ${keyset}
       ORDER BY w."placedAt" ASC, w."id" ASC
@@ -156,6 +159,7 @@ export async function rotatedWaitingForPerson(
       id: r.id,
       reason: r.reason,
       placedAt: asDate(r.placedAt),
+      createdAt: asDate(r.createdAt),
       rotatedAt: r.rotatedAt === null ? null : asDate(r.rotatedAt),
       needsPersonNow: policy.needsPerson.has(r.reason),
       account: { number: r.number, name: r.name },

@@ -148,6 +148,10 @@ describe.each(dialects())('the admins’ lift policy on %s', (dialect) => {
       (i) => i.id === held.id,
     );
     expect(entry).toMatchObject({ needsPersonNow: false });
+    // With when the portal recorded it (read back as a date on both databases): the staff home
+    // shows it placed at the earlier of that and the switch's time, never at the time of rendering.
+    const stored = await db().block.findUniqueOrThrow({ where: { id: held.id } });
+    expect(entry!.createdAt).toEqual(stored.createdAt);
     await rotate(creds[0].username);
     expect(await decide(account.id)).toEqual([held.id]);
     expect(await listed()).not.toContain(held.id);

@@ -193,6 +193,7 @@ describe('what the approval says of the account’s allowances', () => {
     id: `b-${reason}`,
     reason,
     placedAt: '2026-12-07T09:00:00.000Z',
+    createdAt: '2026-12-07T09:00:01.000Z',
     calls: 3,
   });
   const forms = (props: Partial<Parameters<typeof DecisionForms>[0]>, locale: 'en' | 'es' = 'en') =>

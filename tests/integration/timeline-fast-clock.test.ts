@@ -6,6 +6,8 @@ import { getBlockForUser } from '@/lib/blocks/queries';
 import { inShownOrder, shownTimeline } from '@/lib/blocks/timeline-order';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { getAccountForStaff } from '@/lib/staff/account-detail';
+import { blockHistoryForUser } from '@/lib/accounts/block-history';
+import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock, makeRequest, makeStaff } from '@/tests/helpers/factory';
@@ -97,6 +99,16 @@ describe.each(dialects())('a block placed by a switch whose clock runs fast, on 
     const html = render(h(AccountBlocks, { account: view, holds: new Map() }));
     const heading = /<h3 id="block-[^"]+"[^>]*>(.*?)<\/h3>/.exec(html)![1]!;
     expect(heading).toContain(`dateTime="${recorded.toISOString()}"`);
+  });
+
+  it('the customer’s block history carries when the portal recorded each block (read back on both databases)', async () => {
+    const { account, users } = await makeAccount();
+    const block = await makeBlock(account.id, { placedAt: at('08:04:00'), createdAt: at('08:00:00') });
+    const item = (await blockHistoryForUser(users[0]!.id, account.number)).items.find(
+      (b) => b.id === block.id,
+    )!;
+    expect(item.createdAt).toEqual(at('08:00:00'));
+    expect(shownPlacedAt(item)).toEqual(at('08:00:00'));
   });
 });
 

@@ -13,9 +13,23 @@ import { CATALOGUES } from '@/lib/i18n/translate';
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 20, 12, minute, 7));
 const list = (over: Partial<OpenBlockList> = {}): OpenBlockList => ({
   items: [
-    { id: 'blk11', reason: 'hotspot_source_ip', status: 'active', placedAt: at(11), calls: 2 },
-    { id: 'blk10', reason: 'high_risk_destination', status: 'lift_pending', placedAt: at(10), calls: 1 },
-    { id: 'blk9', reason: 'manual', status: 'active', placedAt: at(9), calls: 0 },
+    {
+      id: 'blk11',
+      reason: 'hotspot_source_ip',
+      status: 'active',
+      placedAt: at(11),
+      createdAt: at(11),
+      calls: 2,
+    },
+    {
+      id: 'blk10',
+      reason: 'high_risk_destination',
+      status: 'lift_pending',
+      placedAt: at(10),
+      createdAt: at(10),
+      calls: 1,
+    },
+    { id: 'blk9', reason: 'manual', status: 'active', placedAt: at(9), createdAt: at(9), calls: 0 },
   ],
   total: 3,
   from: 1,

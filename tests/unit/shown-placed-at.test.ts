@@ -10,8 +10,4 @@ describe('shownPlacedAt', () => {
   it('keeps the switch’s time when the portal recorded the block after it (the usual case)', () => {
     expect(shownPlacedAt({ placedAt: t('10:00:00'), createdAt: t('10:00:03') })).toEqual(t('10:00:00'));
   });
-  it('without a recorded time, never shows a time after `now`', () => {
-    expect(shownPlacedAt({ placedAt: t('10:04:00') }, t('10:01:00'))).toEqual(t('10:01:00'));
-    expect(shownPlacedAt({ placedAt: t('09:00:00'), createdAt: null }, t('10:01:00'))).toEqual(t('09:00:00'));
-  });
 });
