@@ -13,6 +13,7 @@ import { credentialName } from '@/lib/accounts/credential-name';
 import { CredentialName } from '@/components/ui/credential-name';
 import { providerSipAddressValues } from '@/components/ui/sip-addresses';
 import { revealInvisible } from '@/lib/server/control-characters';
+import type { ExplanationCheck } from '@/lib/blocks/live-read';
 
 /**
  * Two or three sentences: what probably happened and what to do, from the block's own evidence. What to
@@ -30,28 +31,30 @@ import { revealInvisible } from '@/lib/server/control-characters';
  * own block, with no password step at all. `needsPerson` overrides the policy read (tests).
  * The words are ExplanationText's.
  *
- * `checking`: the block as stored while the page's live read of the switch is still out (the block
- * page's Suspense fallback, app/blocks/[id]/page.tsx WithLiveSuspects): that read may find another
- * credential registered from the calls' address, whose password the lift waits for too, so no step
- * says what happens next (whileChecking) and a sentence says the check is still running.
+ * `check`: `running`, the block as stored while the page's live read of the switch is still out (the
+ * block page's Suspense fallback, app/blocks/[id]/page.tsx WithLiveSuspects): that read may find
+ * another credential registered from the calls' address, whose password the lift waits for too;
+ * `unread`, the read came back without the devices of some credential (the switch failed to answer,
+ * or asked Tollgate to pause: lib/blocks/live-read.ts explanationCheck), so such a credential is as
+ * unknown. Either way no step says what happens next (whileChecking) and a sentence says why.
  */
 export async function Explanation({
   block,
   needsPerson,
-  checking = false,
+  check,
 }: {
   block: BlockView;
   needsPerson?: boolean;
-  checking?: boolean;
+  check?: ExplanationCheck;
 }) {
-  // While checking, no step says what happens next (whileChecking), so the policy is not read: the
-  // fallback that carries it is part of the page's first paint.
+  // While a check is running or was left unread, no step says what happens next (whileChecking), so
+  // the policy is not read: the fallback that carries it is part of the page's first paint.
   const person =
     needsPerson ??
-    (!checking && block.status === 'active' && block.reason !== 'manual'
+    (!check && block.status === 'active' && block.reason !== 'manual'
       ? await accountNeedsPersonOnce(block.account.id)
       : false);
-  return <ExplanationText block={block} needsPerson={person} checking={checking} />;
+  return <ExplanationText block={block} needsPerson={person} check={check} />;
 }
 
 /**
@@ -92,21 +95,25 @@ const accountNeedsPersonOnce = cache(accountNeedsPerson);
  * app/globals.css): "salieron por acme-⏎pbx" was split on a phone, and the customer reads them back
  * to support.
  *
- * `checking` (Explanation's): the password step without what follows it (whileChecking), then that
- * our phone system is still being checked for other devices using the account's passwords
- * (`checking`), and, where no script runs (CSS `scripting: none`: the streamed live render never
- * replaces the fallback there), that a reload shows what the check found (`checkingNoScript`: the
- * read records its suspects, lib/blocks/suspects.ts, so the next view names them). A tester read
- * "…comes back automatically once it is changed" for 4 s, until the read named a second password.
+ * `check` (Explanation's): the password step without what follows it (whileChecking), then, while
+ * the read is `running`, that our phone system is still being checked for other devices using the
+ * account's passwords (`checking`), and, where no script runs (CSS `scripting: none`: the streamed
+ * live render never replaces the fallback there), that a reload shows what the check found
+ * (`checkingNoScript`: the read records its suspects, lib/blocks/suspects.ts, so the next view names
+ * them); when it came back `unread`, that the check could not be made and is made again before the
+ * lift (`checkUnread`: the outbox reads every credential first, lib/switch/outbox.ts
+ * readBeforePolicyLift). A tester read "…comes back automatically once it is changed" for 4 s,
+ * until the read named a second password; another, with the read failing, did as asked and saw the
+ * lift stopped for a credential the page had not named.
  */
 export function ExplanationText({
   block,
   needsPerson,
-  checking = false,
+  check,
 }: {
   block: BlockView;
   needsPerson: boolean;
-  checking?: boolean;
+  check?: ExplanationCheck;
 }) {
   const t = useTranslations('block.explain');
   const where = useTranslations('ipPlace');
@@ -180,7 +187,7 @@ export function ExplanationText({
     changed,
     needsPerson,
   });
-  const step = checking ? whileChecking(found) : found;
+  const step = check ? whileChecking(found) : found;
   const trunk = actionable && block.unknownNames.length > 0;
   return (
     <div className="flex flex-col gap-2">
@@ -221,11 +228,13 @@ export function ExplanationText({
           {t.rich(step, { count: rotatable.length, credentials: nameList(rotatable) })}
         </p>
       ) : null}
-      {checking && step ? (
+      {check === 'running' && step ? (
         <p>
           {t('checking')}
           <span className="hidden noscript:inline"> {t('checkingNoScript')}</span>
         </p>
+      ) : check === 'unread' && step ? (
+        <p>{t('checkUnread')}</p>
       ) : null}
       {step && pendingSuspects.length ? (
         <p>
@@ -361,7 +370,7 @@ export function rotationStep(s: {
 
 /**
  * The password step the block page says while its live read of the switch is still out (Explanation's
- * `checking`), for `step`, rotationStep's answer on the block as stored: that read may find another
+ * `check`), for `step`, rotationStep's answer on the block as stored: that read may find another
  * credential whose password the lift waits for too, so no step promises what comes next. Calling
  * coming back by itself (`rotate`) or after support's review (`rotateReview`) becomes only the
  * passwords to change (`rotateOnly`); "nothing more is needed" (`rotatedOtherOpen`) and "support

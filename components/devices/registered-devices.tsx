@@ -12,20 +12,22 @@ type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | nul
  * switch has answered (Suspense), so a slow switch never holds back the rest of the page.
  * `load` is a promise started by the page (lib/devices/registrations.ts), already scoped to the user,
  * or its value when the page already has it (the block page's read in time, lib/blocks/live-read.ts):
- * then the list is rendered in place, with no boundary or "loading" fallback to render beside it.
+ * then the list is rendered in place, in a boundary that suspends on nothing.
  */
 export async function RegisteredDevices({ load }: { load: Promise<Loaded> | Loaded }) {
   const t = await getTranslations('devices');
   return (
     <Section id="devices" title={t('title')}>
       <p className="max-w-2xl text-sm text-slate-700">{t('intro')}</p>
-      {load instanceof Promise ? (
-        <Suspense fallback={<p role="status">{t('loading')}</p>}>
+      {/* The same boundary either way, so that a refresh of the open page keeps the list shown while
+          its next read is out, instead of "loading" (a boundary new to the tree shows its fallback). */}
+      <Suspense fallback={<p role="status">{t('loading')}</p>}>
+        {load instanceof Promise ? (
           <DeviceList load={load} />
-        </Suspense>
-      ) : load ? (
-        <RegisteredDeviceList devices={load} />
-      ) : null}
+        ) : load ? (
+          <RegisteredDeviceList devices={load} />
+        ) : null}
+      </Suspense>
     </Section>
   );
 }

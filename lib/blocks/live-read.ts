@@ -29,3 +29,26 @@ export async function liveReadWithin<B, D>(
   const answer = await within(both, ms).catch((): typeof TIMED_OUT => TIMED_OUT);
   return answer === TIMED_OUT ? null : answer;
 }
+
+/**
+ * Why the block page's explanation must not yet say what follows the password step
+ * (components/block/explanation.tsx `check`): `running` while this view's switch read is still out
+ * (the Suspense fallback), `unread` when it came back without the devices of at least one credential
+ * (`notRead`: the switch did not answer in time or failed, or asked Tollgate to pause), since a
+ * device registered from the calls' address under that credential would hold the lift too (the
+ * outbox reads every credential again before a rotation's lift: lib/switch/outbox.ts
+ * readBeforePolicyLift).
+ */
+export type ExplanationCheck = 'running' | 'unread';
+
+/**
+ * The explanation's `check` for this view's switch read (`read`: devicesOfBlock's answer, null while
+ * it is out): `running` for none yet, `unread` when a credential's devices were not read, else
+ * undefined (every credential read: the page may say what comes next).
+ */
+export function explanationCheck(
+  read: { credentials: readonly { notRead: unknown }[] } | null,
+): ExplanationCheck | undefined {
+  if (!read) return 'running';
+  return read.credentials.some((c) => c.notRead !== null) ? 'unread' : undefined;
+}

@@ -7,6 +7,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Timeline } from '@/components/block/timeline';
 import { ExplanationText, whileChecking } from '@/components/block/explanation';
+import { explanationCheck } from '@/lib/blocks/live-read';
 import { BlockStatusLines } from '@/components/block/status-lines';
 import type { CredentialDevices, DeviceBinding } from '@/lib/devices/registrations';
 import { getBlockForUser, type BlockView, withLiveRead } from '@/lib/blocks/queries';
@@ -118,8 +119,15 @@ describe.each(dialects())('the block page’s first view, on %s', (dialect) => {
   it('promises nothing while its switch read is out, then asks for every password the read found', async () => {
     const b = await blocked({ placedAt: at('08:00'), createdAt: at('08:00') });
     const read = await b.view();
-    const words = (view: BlockView, checking: boolean, needsPerson = false, locale: 'en' | 'es' = 'en') =>
-      text(render(h(ExplanationText, { block: view, needsPerson, checking }), locale)).trim();
+    const words = (
+      view: BlockView,
+      checking: boolean | 'unread',
+      needsPerson = false,
+      locale: 'en' | 'es' = 'en',
+    ) => {
+      const check = checking === 'unread' ? 'unread' : checking ? 'running' : undefined;
+      return text(render(h(ExplanationText, { block: view, needsPerson, check }), locale)).trim();
+    };
     const desk = `Front desk (${b.desk.username})`;
     const office = `Back office (${b.office.username})`;
     const { checking, checkingNoScript } = CATALOGUES.en.block.explain;
@@ -131,7 +139,7 @@ describe.each(dialects())('the block page’s first view, on %s', (dialect) => {
     expect(words(read, true, true)).not.toMatch(/comes back|reviews the account/);
     expect(words(read, false, true)).toContain('our support team reviews the account and lifts the block');
     // The no-script sentence is shown only where no script runs (CSS `scripting: none`).
-    expect(render(h(ExplanationText, { block: read, needsPerson: false, checking: true }))).toContain(
+    expect(render(h(ExplanationText, { block: read, needsPerson: false, check: 'running' }))).toContain(
       `<span class="hidden noscript:inline"> ${checkingNoScript}</span>`,
     );
 
@@ -153,6 +161,24 @@ describe.each(dialects())('the block page’s first view, on %s', (dialect) => {
     expect(es).toContain(CATALOGUES.es.block.explain.checking);
     expect(es).toContain('nuestra central');
     expect(es).not.toMatch(/se restablecen|revisa la cuenta/);
+
+    // Tester R (2026-12-08): the read came back without a credential's devices (the switch failed,
+    // or asked Tollgate to pause): the page promised "comes back automatically", the customer did as
+    // asked, and the lift was stopped for a credential registered from the calls' address that the
+    // page had not named. An unread credential is as unknown as a read still out.
+    const { checkUnread } = CATALOGUES.en.block.explain;
+    const unread = words(read, 'unread');
+    expect(unread).toContain(`Change the SIP password of ${desk} now. ${checkUnread}`);
+    expect(unread).not.toMatch(/comes back automatically|reviews the account/);
+    expect(unread).not.toContain(checking);
+    expect(words(read, 'unread', false, 'es')).toContain(CATALOGUES.es.block.explain.checkUnread);
+    const cred = { notRead: null };
+    expect(explanationCheck(null)).toBe('running');
+    expect(explanationCheck({ credentials: [cred, cred] })).toBeUndefined();
+    expect(explanationCheck({ credentials: [cred, { notRead: { reason: 'failed' } }] })).toBe('unread');
+    expect(explanationCheck({ credentials: [{ notRead: { reason: 'paused', until: at('08:30') } }] })).toBe(
+      'unread',
+    );
   });
 
   it('never shows a block placed ahead of the portal’s clock, and orders the timeline by it', async () => {
@@ -210,9 +236,15 @@ describe('the block page', () => {
     // explanation's boundary now, and the page has no other.
     expect(withBoth[0]).toMatch(/<SuspiciousList[\s\S]*<Explanation/);
     expect(file.getText()).not.toMatch(/<SuspiciousDevices\b/);
-    // The fallback (no read yet) tells the explanation that the check is still running.
+    // The fallback (no read yet) tells the explanation that the check is still running, and a read
+    // that left a credential unread that it could not be made (explanationCheck).
     expect(withBoth[0]).toMatch(
-      /render=\{\(b, (\w+)\) =>[\s\S]*<Explanation block=\{b\} checking=\{!\1\} \/>/,
+      /render=\{\(b, (\w+)\) =>[\s\S]*<Explanation block=\{b\} check=\{explanationCheck\(\1\?\.devices \?\? null\)\} \/>/,
+    );
+    // A read in time still sits in a Suspense boundary (the same one a slower refresh needs), so
+    // that a refresh of the open page keeps its content while its read is out (Tester R).
+    expect(file.getText()).toMatch(
+      /if \(read\)\s*return \(?\s*<Suspense fallback=\{null\}>\{render\(read\.block, \{ devices: read\.devices \}\)\}<\/Suspense>/,
     );
     // Every boundary and the device list take the read that came in time (lib/blocks/live-read.ts),
     // so a view whose read is in renders each part once, in place, with no fallback beside it.

@@ -24,7 +24,7 @@ import { versionOf } from '@/lib/server/version';
 import { blockPageData } from '@/lib/blocks/page-version';
 import { liveBlockView, otherOpenBlocksForUser, type BlockView } from '@/lib/blocks/queries';
 import { isRowId } from '@/lib/server/row-id';
-import { liveReadWithin } from '@/lib/blocks/live-read';
+import { explanationCheck, liveReadWithin } from '@/lib/blocks/live-read';
 
 /**
  * How often an open block page renders again even when its data has not changed, ms: the registered
@@ -139,7 +139,7 @@ export default async function BlockPage({
             ) : null}
 
             <Section id="what" title={t(open ? 'whatHappened' : 'whatHappenedLifted')} gap={2}>
-              <Explanation block={b} checking={!seen} />
+              <Explanation block={b} check={explanationCheck(seen?.devices ?? null)} />
             </Section>
 
             <Section id="calls" title={t('callsTitle')} gap={2}>
@@ -223,13 +223,17 @@ type Live = {
  * an explanation naming Front desk only. The timeline, far below, has its own: it only adds an entry.
  *
  * A read in within LIVE_READ_WAIT_MS (`read`, lib/blocks/live-read.ts) is rendered in place, once,
- * with no boundary and no fallback: the usual case. The fallback is what a slower read (4 s) shows
+ * with no fallback (in a boundary that suspends on nothing: the same one a later, slower render
+ * needs, so a refresh of the open page keeps what it shows until its read is in): the usual case. The fallback is what a slower read (4 s) shows
  * first, and what a browser without JavaScript keeps (the streamed content replaces it by an inline
  * script): so it must be true whatever the read finds. It says the check is still running and
  * promises nothing (components/block/explanation.tsx `checking`).
  */
 function WithLiveSuspects({ block, live, devices, read, render }: Live) {
-  if (read) return render(read.block, { devices: read.devices });
+  // The same boundary either way: an open page renders itself again (AutoRefresh, in a transition),
+  // and React keeps a boundary's content shown while its next render waits, where a boundary new to
+  // the tree would show its fallback ("still checking") for as long as a slow read takes.
+  if (read) return <Suspense fallback={null}>{render(read.block, { devices: read.devices })}</Suspense>;
   return (
     <Suspense fallback={render(block, null)}>
       <LiveSuspects live={live} devices={devices} render={render} />
