@@ -5,6 +5,7 @@ import { type AccountSpec, createCustomer, literally } from './support/factories
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { rememberSecret } from './support/secrets';
 import { clearFaults, passwordMatches, setFaults } from './support/sim';
+import { postBlockPlaced } from './support/switch-events';
 
 // What a customer sees before the page has everything (commit 75318ea6), in Chromium: a password
 // typed into the reset form before the page's script ran (a slow phone paints the server's HTML
@@ -106,6 +107,57 @@ test.describe('the block page while its switch read is out, with JavaScript', ()
     await expect(page.getByText(CHECKING)).toHaveCount(0);
     await expectAccessible(page);
   });
+});
+
+// Tester R (2026-12-08): a page rendered with its read in time (lib/blocks/live-read.ts) that then
+// rendered itself again over a slow read (its version check saw a change) dropped back to "We are
+// still checking…" and "Asking our phone system…" for as long as the read took: the first render had
+// no Suspense boundary, so the refresh's was new to the tree and showed its fallback.
+test('an open block page that renders itself again over a slow read keeps what it shows', async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const {
+    user,
+    accounts: [account],
+  } = await createCustomer([blocked('Steady Page Co')]);
+  const [desk] = account!.credentials;
+  await signIn(page, user);
+  await page.goto(`/blocks/${account!.blockId}`);
+  await expect(explanation(page)).toContainText(PROMISE);
+  const loading = en('devices.loading');
+  // From here on, every moment either placeholder is on the screen is recorded.
+  await page.evaluate(
+    ([checking, asking]) => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const look = () => {
+        const shown = document.body.innerText;
+        if (shown.includes(checking)) seen.push('checking');
+        if (shown.includes(asking)) seen.push('loading');
+      };
+      new MutationObserver(look).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+    },
+    [CHECKING, loading],
+  );
+  await withSlowRegistrar(desk!.username, async () => {
+    // The switch places a second block on the account: the open page's version check (every few
+    // seconds) sees it and the page renders again, its registrar read now taking SLOW_READ_MS.
+    await postBlockPlaced(account!.number, [
+      { from: desk!.username, to: '+2693123456', sourceIp: '185.220.101.47' },
+    ]);
+    await expect(page.getByText(/Another block is in force on this account too/)).toBeVisible({
+      timeout: 30_000,
+    });
+  });
+  await expect(explanation(page)).toContainText(
+    `Change the SIP password of ${desk!.label} (${desk!.username}) now.`,
+  );
+  expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual([]);
 });
 
 test('a password typed before the page’s script ran is kept, scored and set', async ({ page }) => {
