@@ -1,25 +1,39 @@
-import { Fragment } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import type { AuditAnswer as Answer, AuditFilter } from '@/lib/staff/audit-query';
 import { typedText } from '@/lib/server/control-characters';
 
 /**
- * The first sentence of the audit log's answer to what the reader asked (`f`, the filters of the URL;
- * `page`, listAudit's answer; `filtered`, whether any filter is set), in a status region right under
- * the filters that takes the focus on arrival (break-29 saw a keyboard user sent to the top of the
- * page after each filter): each filter that could not be read, said back as typed; an action in the
- * link that was not applied, and why (lib/staff/audit-query.ts unappliedAction: no such action, or
- * not visible to the reader's role; the select, which cannot offer it, shows "Any action"); a filter
- * that matched nothing; else how many entries. The page keys it by the query, so each answer arrives
- * anew.
+ * The audit log's answer to what the reader asked (`f`, the filters of the URL; `page`, listAudit's
+ * answer; `filtered`, whether any filter is set), in a status region right under the filters whose
+ * first sentence takes the focus on arrival (break-29 saw a keyboard user sent to the top of the page
+ * after each filter). When filters were not applied it says every reason at once (one sentence, or a
+ * lead sentence and a short list), in the form's order: a filter that could not be read, said back as
+ * typed; an account no account has; an actor that is a colleague whose rows for that action are an
+ * admin's to read, or that no login has; an action in the link that was not applied, and why
+ * (lib/staff/audit-query.ts unappliedAction: no such action, or not visible to the reader's role; the
+ * select, which cannot offer it, shows "Any action"); days the wrong way round. So correcting one does
+ * not reveal the next, and the action's note stays as long as the link names it (review of
+ * 2026-12-08). Else how many entries, and, when the actor is a colleague, that only their work on
+ * customer accounts is listed. The page keys it by the query, so each answer arrives anew.
  */
 export function AuditAnswer({
   page,
   f,
   filtered,
 }: {
-  page: Pick<Answer, 'entries' | 'next' | 'unknown' | 'unreadable' | 'actionNotApplied'>;
+  page: Pick<
+    Answer,
+    | 'entries'
+    | 'next'
+    | 'unknown'
+    | 'unmatched'
+    | 'unreadable'
+    | 'actionNotApplied'
+    | 'actorNotApplied'
+    | 'colleagueWorkOnly'
+  >;
   f: AuditFilter;
   filtered: boolean;
 }) {
@@ -29,32 +43,51 @@ export function AuditAnswer({
     function Typed() {
       return <bdi>{typedText(v ?? '', 40)}</bdi>;
     };
+  const unmatched = page.unmatched ?? (page.unknown ? [page.unknown] : []);
+  const unreadable = (field: (typeof page.unreadable)[number]) =>
+    page.unreadable.includes(field) ? [t.rich(`unreadable.${field}`, { typed: typed(f[field]) })] : [];
+  // Every reason no entry is shown, in the order of the form's fields.
+  const reasons: ReactNode[] = [
+    ...unreadable('account'),
+    ...(unmatched.includes('account') ? [t('noAccount')] : []),
+    ...unreadable('actor'),
+    ...(page.actorNotApplied ? [t.rich('actorNotApplied.colleague', { typed: typed(f.actor) })] : []),
+    ...(unmatched.includes('actor') ? [t('noActor')] : []),
+    ...unreadable('action'),
+    ...(page.actionNotApplied
+      ? [t.rich(`actionNotApplied.${page.actionNotApplied}`, { typed: typed(f.action) })]
+      : []),
+    ...unreadable('from'),
+    ...unreadable('to'),
+    ...(unmatched.includes('days') ? [t('noDays')] : []),
+  ];
+  const colleague = page.colleagueWorkOnly ? (
+    <p>{t.rich('colleagueWorkOnly', { typed: typed(f.actor) })}</p>
+  ) : null;
   return (
     <div role="status">
-      <FocusOnArrival look="answer">
-        {page.unreadable.length > 0
-          ? // No entries, not the log unfiltered.
-            page.unreadable.map((field, i) => (
-              <Fragment key={field}>
-                {i > 0 ? ' ' : null}
-                {t.rich(`unreadable.${field}`, { typed: typed(f[field]) })}
-              </Fragment>
-            ))
-          : page.actionNotApplied
-            ? t.rich(`actionNotApplied.${page.actionNotApplied}`, { typed: typed(f.action) })
-            : page.unknown
-              ? page.unknown === 'account'
-                ? t('noAccount')
-                : page.unknown === 'days'
-                  ? t('noDays')
-                  : t('noActor')
-              : page.entries.length === 0
-                ? t('none')
-                : t(filtered ? 'answer' : 'answerPage', {
-                    count: page.entries.length,
-                    more: page.next ? 'yes' : 'no',
-                  })}
-      </FocusOnArrival>
+      {reasons.length > 1 ? (
+        <>
+          <FocusOnArrival look="answer">{t('notApplied', { count: reasons.length })}</FocusOnArrival>
+          <ul className="list-disc pl-6">
+            {reasons.map((r, i) => (
+              <li key={i}>{r}</li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <FocusOnArrival look="answer">
+          {reasons.length === 1
+            ? reasons[0]
+            : page.entries.length === 0
+              ? t('none')
+              : t(filtered ? 'answer' : 'answerPage', {
+                  count: page.entries.length,
+                  more: page.next ? 'yes' : 'no',
+                })}
+        </FocusOnArrival>
+      )}
+      {colleague}
     </div>
   );
 }

@@ -203,25 +203,49 @@ export function systemActorTyped(typed: string): (typeof SYSTEM_ACTORS)[number] 
   return null;
 }
 
+/** Why the actor filter is not applied for this reader: it names a colleague (another staff login) with an action that only finds their own rows. */
+export type UnappliedActor = 'colleague';
+
+/**
+ * Whether the actor filter's login (`actor`: its id and role, null for no login) is a colleague of
+ * `reader`: another staff login (its role now), read by an agent, whose sign-ins, sessions, second
+ * factor and access refused (PERSONAL_ACTIONS), and staff management, are an admin's to read
+ * (hiddenFromReader). The reader's own address, a customer's, and an address that is no login's are not.
+ */
+function colleagueOf(reader: CurrentUser, actor: { id: string; role: Role } | null): boolean {
+  return reader.role !== 'admin' && !!actor && actor.id !== reader.id && isStaff(actor);
+}
+
 /**
  * One page (50) of the audit log, newest first (at, then id), filtered by account number (as stored,
  * or typed as heard: "acc 1001", "1001", readAccountFilter), actor (a user's email as stored or
  * as shown, `operator-cli`, or `switch`: systemActorTyped), action and days (`f.from` to `f.to`, both
  * included, on the clock of the caller's `timeZone`, as the log's times are shown). `f.before` is the
- * cursor of the previous page; a damaged one gives the first page with `badCursor: true`. Returns
- * `{ entries, next, unknown, unreadable, actionNotApplied, badCursor }`: `next` is the cursor of the
- * following page or null, `unknown` names a filter that matched nothing (no such account; no such
- * user and no row by that name; `days` when the first day is after the last), `unreadable` the
- * filters that could not be read (`f.unreadable`, from auditFilterSchema), in which case no entry is
- * read: an answer to filters the agent did not set would read as the answer to those they did;
- * `actionNotApplied` (undefined when applied) says why the action named is not one this reader may
- * filter by (unappliedAction: `unknown`, or `hidden` from their role), in which case no entry is read
- * either (nor, for a hidden one, anything). Each entry's `targetHref` is where the caller can see its
- * target (targetHref), and `signIn` how far a sign-in row's sign-in got (lib/staff/audit-detail.ts
- * signInStage, from the stored text).
+ * cursor of the previous page; a damaged one gives the first page with `badCursor: true`.
+ *
+ * Returns `{ entries, next, unknown, unmatched, unreadable, actionNotApplied, actorNotApplied,
+ * colleagueWorkOnly, badCursor }`: `next` is the cursor of the following page or null. When a filter
+ * cannot be applied no entry of the log is read (an answer to filters the agent did not set would read
+ * as the answer to those they did), and the answer names every reason at once, so that correcting one
+ * does not reveal the next (review of 2026-12-08, Tester S):
+ * - `unreadable`: the filters that could not be read (`f.unreadable`, from auditFilterSchema);
+ * - `unmatched` (undefined when none): the readable filters that matched nothing, in the form's order:
+ *   `account` (no such account), `days` (the first day after the last), and, only when nothing else
+ *   stopped the query, `actor` (no such user and no row by that name); `unknown` is its first, or null;
+ * - `actionNotApplied` (undefined when applied): why a readable action is not one this reader may
+ *   filter by (unappliedAction: `unknown`, or `hidden` from their role);
+ * - `actorNotApplied` (undefined when applied): `colleague` when an agent names another staff login
+ *   (colleagueOf) together with one of the actions about the person who acted (PERSONAL_ACTIONS:
+ *   sign-ins, sessions, second factor, access refused), which are all an admin's to read.
+ * These are checked before any query of the audit log or of the staff logins; only the account and
+ * the actor's login are looked up (to say that they match nothing, or who the actor is).
+ * `colleagueWorkOnly` is true when an agent names a colleague with no action: the entries are their
+ * work on customer accounts only, and the page says so beside them (else undefined).
+ * Each entry's `targetHref` is where the caller can see its target (targetHref), and `signIn` how far
+ * a sign-in row's sign-in got (lib/staff/audit-detail.ts signInStage, from the stored text).
  * An agent reads the rows about customer accounts and customer logins, and their own; the rows about
  * other staff (staff management, another staff member's sign-ins and sessions, sign-ins tried with
- * their address) are an admin's (hiddenFromReader): filters that name only such rows find no entry.
+ * their address) are an admin's (hiddenFromReader).
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listAudit(user: CurrentUser, f: AuditFilter) {
@@ -230,34 +254,51 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   const cursor = read.ok ? read.key : null;
   const badCursor = !read.ok;
   const unreadable = f.unreadable ?? [];
-  // `actionNotApplied` undefined when the action (if any) is applied.
-  const none = { entries: [], next: null, unknown: null, unreadable, badCursor, actionNotApplied: undefined };
-  if (unreadable.length > 0) return none;
-  // A first day after the last (both ISO dates: their order is the text's) holds no day at all: said
-  // so, before any query, rather than "no entries match", which would send the agent looking for a missing row.
-  if (f.from && f.to && f.from > f.to) return { ...none, unknown: 'days' as const };
-  // An action this reader cannot filter by (staff management named to an agent, in a link an admin
-  // shared; a code no action has): said so, rather than "no entries match" under "Any action". A
-  // hidden one before any query, as before; an unknown one after the account (whose absence it
-  // answered first when it ran), with no row of the log read.
-  const actionNotApplied = unappliedAction(user.role, f.action);
-  if (actionNotApplied === 'hidden') return { ...none, actionNotApplied };
+  const readable = (field: AuditFilterField) => !unreadable.includes(field);
   // Filters name things people know (ACC-1001, an email); resolve them to the indexed ids first.
   // An account number as heard on the phone ("acc 1001", "ACC1001", or "1001" alone: the field holds
   // nothing else) is read as the search reads it.
-  const account = f.account
-    ? await db.customerAccount.findUnique({
-        where: { number: readAccountFilter(f.account)?.number ?? f.account.toUpperCase() },
-        select: { id: true },
-      })
-    : null;
   const bySwitch = f.actor === 'switch';
-  const actor =
-    f.actor && !bySwitch
-      ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
-      : null;
-  if (f.account && !account) return { ...none, unknown: 'account' as const };
-  if (actionNotApplied) return { ...none, actionNotApplied };
+  const [account, actor] = await Promise.all([
+    f.account && readable('account')
+      ? db.customerAccount.findUnique({
+          where: { number: readAccountFilter(f.account)?.number ?? f.account.toUpperCase() },
+          select: { id: true },
+        })
+      : null,
+    f.actor && readable('actor') && !bySwitch
+      ? db.user.findUnique({ where: { email: f.actor }, select: { id: true, role: true } })
+      : null,
+  ]);
+  const unmatched: ('account' | 'days' | 'actor')[] = [];
+  if (f.account && readable('account') && !account) unmatched.push('account');
+  // A first day after the last (both ISO dates: their order is the text's) holds no day at all: said
+  // so, before any query, rather than "no entries match", which would send the agent looking for a missing row.
+  if (f.from && f.to && readable('from') && readable('to') && f.from > f.to) unmatched.push('days');
+  // An action this reader cannot filter by (staff management named to an agent, in a link an admin
+  // shared; a code no action has): said so, rather than "no entries match" under "Any action".
+  const actionNotApplied = readable('action')
+    ? (unappliedAction(user.role, f.action) ?? undefined)
+    : undefined;
+  // A colleague's sign-ins (and the other actions about the person who acted) are an admin's to read:
+  // said so, rather than "no entries match" as if they had never signed in.
+  const colleague = colleagueOf(user, actor);
+  const actorNotApplied: UnappliedActor | undefined =
+    colleague && !!f.action && (PERSONAL_ACTIONS as readonly string[]).includes(f.action)
+      ? 'colleague'
+      : undefined;
+  const none = {
+    entries: [],
+    next: null,
+    unknown: unmatched[0] ?? null,
+    unmatched: unmatched.length > 0 ? unmatched : undefined,
+    unreadable,
+    badCursor,
+    actionNotApplied,
+    actorNotApplied,
+    colleagueWorkOnly: undefined,
+  };
+  if (unreadable.length > 0 || unmatched.length > 0 || actionNotApplied || actorNotApplied) return none;
   const hidden = await hiddenFromReader(user, f.action);
   // An actor with no user row (the operator CLI's `operator-cli`, an address that matches no login) is
   // found by the name its rows keep.
@@ -319,7 +360,7 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
           .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
           .slice(0, PAGE + 1);
   if (f.actor && !actor && !bySwitch && rows.length === 0 && !cursor)
-    return { ...none, unknown: 'actor' as const };
+    return { ...none, unknown: 'actor' as const, unmatched: ['actor' as const] };
   const page = rows.slice(0, PAGE);
   const ids = (pick: (r: (typeof page)[number]) => string | null) => [
     ...new Set(page.map(pick).filter((x): x is string => !!x)),
@@ -364,9 +405,12 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     entries,
     next: rows.length > PAGE && last ? encodeCursor([last.at, last.id]) : null,
     unknown: null,
+    unmatched: undefined,
     unreadable,
     badCursor,
     actionNotApplied: undefined,
+    actorNotApplied: undefined,
+    colleagueWorkOnly: colleague && !f.action ? true : undefined,
   };
 }
 

@@ -43,9 +43,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         // by the query so that each answer arrives anew.
         <AuditAnswer key={keep.toString() + (f.before ?? '')} page={page} f={f} filtered={filtered} />
       ) : null}
+      {/* No table when a filter was not applied: the answer above says every reason, and no entry was read. */}
       {page.unknown ||
       page.unreadable.length > 0 ||
       page.actionNotApplied ||
+      page.actorNotApplied ||
       (asked && page.entries.length === 0) ? null : (
         <AuditTable entries={page.entries} />
       )}
