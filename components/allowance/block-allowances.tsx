@@ -69,7 +69,7 @@ export function AllowanceStatus({
         at: endedAt,
         ask,
         listed: a.stillOnSwitch?.until ? 'yes' : 'no',
-        note: () => <KeptLines text={storedText(all, a.denial)} />,
+        note: () => <KeptLines text={storedText(all, a.denial, 'customer')} />,
       })}
       {cause ? ` ${cause}` : null}
     </>

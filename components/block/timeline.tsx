@@ -8,6 +8,7 @@ import { CredentialName } from '@/components/ui/credential-name';
 import { credentialOfResetDetail } from '@/lib/accounts/credential-name';
 import type { BlockView, PageActor, SuspectEntry } from '@/lib/blocks/queries';
 import { displayEmail } from '@/lib/auth/email-address';
+import { timelineHeadings, type TimelineHeading } from '@/lib/blocks/timeline-title';
 
 /**
  * `by`: the member who sent or withdrew a request, on the customer's page (getBlockForUser); staff
@@ -68,6 +69,11 @@ function SuspectSeen({ suspect: s }: { suspect: SuspectEntry }) {
   });
 }
 
+/** The headings that speak of the switch: staff read them in their own words (`staffTimeline.*`). */
+const STAFF_HEADINGS = ['placed_calls', 'placed_again', 'reapply_requested', 'lift_requested'] as const;
+const staffHeading = (h: TimelineHeading): h is (typeof STAFF_HEADINGS)[number] =>
+  (STAFF_HEADINGS as readonly string[]).includes(h);
+
 /**
  * A block's history, for the reader `audience` says, which every page states (no default): the
  * customer's block page passes `customer`, staff pages `staff`. It decides both what an entry says
@@ -77,20 +83,30 @@ function SuspectSeen({ suspect: s }: { suspect: SuspectEntry }) {
  *   switch refused reads "(answer code “account_closed”)" (lib/switch/error-text.ts switchErrorNote,
  *   customerSwitchError.*: "our phone system", never "the switch");
  * - `staff`: who did each thing (`actor`: the agent, the switch, the policy…: ActorName), and the same
- *   refusal reads "(the switch answered “account_closed”)".
+ *   refusal reads "(the switch answered “account_closed”)"; a stored note that speaks of the switch
+ *   reads in staff's words too (lib/i18n/stored.ts STAFF_WORDED_NOTES: "The switch reports…").
  * It once followed a `showActor` flag, which a page could leave out and show staff's words to a
- * customer, or set and show a customer staff's. `events` are shown in the order given, each at its
+ * customer, or set and show a customer staff's. Each entry is headed by its `title`, but the
+ * switch's own event with the calls of a block the reconciler found first, a second `placed`, reads
+ * as what it is (lib/blocks/timeline-title.ts timelineHeadings: "Details of the calls received",
+ * staff's "Calls of the block reported by the switch"), and headings that speak of the switch say
+ * "the switch" to staff (`staffTimeline.*`), "our phone system" to a customer (`timeline.*`).
+ * `events` are shown in the order given, each at its
  * `at` (lib/blocks/timeline-order.ts shownTimeline orders them and sets the times shown). Times in the
  * reader's zone (next-intl's request zone). No async: renders in a server component and in a test alike.
  */
 export function Timeline({ events, audience }: { events: Event[]; audience: Audience }) {
   const t = useTranslations('timeline');
+  const staffWords = useTranslations('staffTimeline');
   const staff = audience === 'staff';
+  const headings = timelineHeadings(events);
+  // A heading that speaks of the switch: in staff's words for staff (staffTimeline), else the customer's.
+  const heading = (h: TimelineHeading) => (staff && staffHeading(h) ? staffWords(h) : t(h));
   return (
     <ol className="flex flex-col gap-2 border-l-2 border-slate-300 pl-4">
-      {events.map((e) => (
+      {events.map((e, i) => (
         <li key={e.id}>
-          <p className="font-medium">{t(e.title)}</p>
+          <p className="font-medium">{heading(headings[i]!)}</p>
           <p className="text-sm text-slate-700">
             <When at={e.at} />
             {staff && namesAnActor(e.actor) ? (

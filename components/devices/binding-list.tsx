@@ -32,6 +32,11 @@ const TERMS = 'grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols
  * 'staff'): the customer is asked to act ("change this SIP password"), support is told what the
  * customer should do, in staff's words (`staff.devices.flag`; a tester found "your SIP password" and
  * "our phone system" on the staff page, 2026-12).
+ * `notReadSaidAbove`: the section already says why credentials were not read, once, as its status
+ * (DevicesNotRead, above the list): a credential not read then reads a plain short note of which
+ * reason ("Could not be read just now."), not a status of its own, so a screen reader hears the
+ * reason once, not once per credential (45 times on a large account). Default false: its own status
+ * with the whole sentence (NotReadWords), for a BindingList shown alone.
  * `home`: the account's country (ISO 3166-1 alpha-2), named in the foreign-country flag. Switch-written
  * text arrives with its control characters replaced (readableSwitchText) and is shown with invisible
  * formatting written out (revealInvisible). Hooks only (no next-intl/server): renders in any server
@@ -41,10 +46,12 @@ export function BindingList({
   credential: c,
   home,
   audience = 'customer',
+  notReadSaidAbove = false,
 }: {
   credential: CredentialDevices;
   home: string;
   audience?: 'customer' | 'staff';
+  notReadSaidAbove?: boolean;
 }) {
   const t = useTranslations('devices');
   const staff = useTranslations('staff.devices');
@@ -56,7 +63,10 @@ export function BindingList({
   const flag = (key: FlagKey, values?: Record<string, string | number>) =>
     audience === 'staff' ? staff(`flag.${key}`, values) : t(`flag.${key}`, values);
   if (c.bindings === null)
-    return (
+    return notReadSaidAbove ? (
+      // Said once for the section (DevicesNotRead): here only which reason, not a status of its own.
+      <p className="text-amber-950">{t('notReadHere', { reason: c.notRead?.reason ?? 'failed' })}</p>
+    ) : (
       <p role="status" className="text-amber-950">
         <NotReadWords notRead={c.notRead ?? { reason: 'failed' }} />
       </p>
@@ -136,6 +146,36 @@ export function BindingList({
 function TimeAt({ at, seconds = false }: { at: Date; seconds?: boolean }) {
   const format = useFormatter();
   return <time dateTime={at.toISOString()}>{format.dateTime(at, seconds ? ZONED_SECONDS : ZONED)}</time>;
+}
+
+/**
+ * Why the devices of some of `credentials` were not read, said once for a whole "Registered
+ * devices" section as its one status (role="status"), above the list, whose BindingLists then take
+ * `notReadSaidAbove`: each reason once (NotReadWords: "Could not get the registered devices from our
+ * phone system just now…", or the switch's pause with the latest time any credential is read again),
+ * after "The devices of 2 of the SIP passwords below were not read." when some were read. Nothing
+ * when every credential was read. The unread credentials carry the same reason nearly always (the
+ * switch down, or its pause, holds for every read of one page), and one status per credential made a
+ * screen reader say the same sentence 3, 4 or 45 times.
+ */
+export function DevicesNotRead({ credentials }: { credentials: readonly CredentialDevices[] }) {
+  const t = useTranslations('devices');
+  const unread = credentials.filter((c) => c.bindings === null);
+  if (unread.length === 0) return null;
+  const reasons = unread.map((c) => c.notRead ?? { reason: 'failed' as const });
+  const failed = reasons.some((r) => r.reason === 'failed');
+  const until = reasons.reduce<Date | null>(
+    (latest, r) => (r.reason === 'paused' && (!latest || r.until > latest) ? r.until : latest),
+    null,
+  );
+  return (
+    <p role="status" className="text-amber-950">
+      {unread.length < credentials.length ? <>{t('notReadSome', { count: unread.length })} </> : null}
+      {failed ? <NotReadWords notRead={{ reason: 'failed' }} /> : null}
+      {failed && until ? ' ' : null}
+      {until ? <NotReadWords notRead={{ reason: 'paused', until }} /> : null}
+    </p>
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import { getTranslations } from 'next-intl/server';
-import { BindingList } from '@/components/devices/binding-list';
+import { BindingList, DevicesNotRead } from '@/components/devices/binding-list';
 import type { CredentialDevices } from '@/lib/devices/registrations';
 import { Section } from '@/components/ui/section';
 import { CredentialName } from '@/components/ui/credential-name';
@@ -40,18 +40,21 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
 /**
  * The section's list once read: each SIP credential of `devices` under its own heading (label and
  * username), and its devices as BindingList renders them (the one rendering, the staff account page's
- * too). `devices.accountCountry`: ISO 3166-1 alpha-2, named in the foreign-country flag. No
+ * too). Why credentials were not read is said once, at the top, as the list's one status
+ * (DevicesNotRead), and each such credential then reads a short plain note (BindingList's
+ * `notReadSaidAbove`). `devices.accountCountry`: ISO 3166-1 alpha-2, named in the foreign-country flag. No
  * next-intl/server: renders in any server component, and in a test.
  */
 export function RegisteredDeviceList({ devices }: { devices: NonNullable<Loaded> }) {
   return (
     <div className="flex flex-col gap-4">
+      <DevicesNotRead credentials={devices.credentials} />
       {devices.credentials.map((c) => (
         <div key={c.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
           <h3 className="font-medium">
             <CredentialName credential={c} />
           </h3>
-          <BindingList credential={c} home={devices.accountCountry} />
+          <BindingList credential={c} home={devices.accountCountry} notReadSaidAbove />
         </div>
       ))}
     </div>

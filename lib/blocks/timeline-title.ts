@@ -27,3 +27,29 @@ export function timelineTitle(type: BlockEventType, actor: string | null | undef
   }
   return type;
 }
+
+/**
+ * What a shown timeline entry is headed: its TimelineTitle, or `placed_calls` for the switch's own
+ * event bringing the calls of a block the reconciler found first (lib/blocks/lifecycle.ts
+ * attachToFound writes it as a second `placed` by `switch`), which read "Block placed by fraud
+ * monitoring" a second time, as if there were two blocks.
+ */
+export type TimelineHeading = TimelineTitle | 'placed_calls';
+
+/**
+ * The heading of each of `entries`, a block's timeline in the order it is shown (lib/blocks/
+ * timeline-order.ts shownTimeline: the placement first among entries shown at the same instant):
+ * each entry's `title`, but for an entry titled `placed` (the switch's) after another titled
+ * `placed`, which is not the block's placement but the switch's event with its calls
+ * (`placed_calls`: "Details of the calls received" to a customer, "Calls of the block reported by
+ * the switch" to staff). Pure; same length and order as `entries`.
+ */
+export function timelineHeadings(entries: readonly { title: TimelineTitle }[]): TimelineHeading[] {
+  let placed = false;
+  return entries.map(({ title }) => {
+    if (title !== 'placed') return title;
+    const heading = placed ? 'placed_calls' : 'placed';
+    placed = true;
+    return heading;
+  });
+}

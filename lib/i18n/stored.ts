@@ -192,8 +192,60 @@ function forReaders(note: Note, audience: Audience): Note {
 }
 
 /**
+ * The history notes whose words speak of the switch to a customer ("our phone system", "nuestra
+ * central", "a routine check"): staff read each in their own words instead, under `staffHistory.`
+ * with the same name and ICU arguments ("the switch", "reconciliation"). Every `history.*` sentence
+ * that says "our phone system" is listed here (tests/unit/staff-history-words.test.ts checks the
+ * catalogue against this list).
+ */
+export const STAFF_WORDED_NOTES: ReadonlySet<string> = new Set([
+  'history.foundBlocked',
+  'history.placedBySupport',
+  'history.followsSwitch',
+  'history.reapplyLateLift',
+  'history.reapplyReconcile',
+  'history.liftCancelledNewBlock',
+  'history.liftCancelledNewer',
+  'history.liftedOnSwitch',
+  'history.liftConfirmed',
+  'history.liftRefused',
+  'history.placedAgain',
+  'history.liftPolicy',
+  'history.liftRequest',
+  'history.liftStaff',
+  'history.noticeHeld',
+  'history.noticeReleasedCalls',
+  'history.noticeReleasedLift',
+  'history.callsAfterNotice',
+  'history.noticeEmailedNoCalls',
+]);
+
+/**
+ * `note` as `audience` reads it: for `staff`, a note of STAFF_WORDED_NOTES (and any nested in its
+ * values) under its `staffHistory.` key; for `customer`, as stored. Only the words change: the key a
+ * caller compares (readStored's) stays `history.*`.
+ */
+function inWordsOf(note: Note, audience: Audience): Note {
+  if (audience !== 'staff') return note;
+  const key = STAFF_WORDED_NOTES.has(note.key)
+    ? `staffHistory.${note.key.slice(NAMESPACE.length)}`
+    : note.key;
+  if (!note.values) return key === note.key ? note : { ...note, key };
+  const values: NonNullable<Note['values']> = {};
+  for (const [k, v] of Object.entries(note.values))
+    values[k] = Array.isArray(v)
+      ? v.map((n) => inWordsOf(n, audience))
+      : typeof v === 'object'
+        ? inWordsOf(v, audience)
+        : v;
+  return { key, values };
+}
+
+/**
  * A stored column in words for the reader of `t` (a translator over the whole catalogue), who is
- * `audience` (readStored; default `staff`); null when empty.
+ * `audience` (readStored; default `staff`), in that reader's words: a note that speaks of the switch
+ * says "the switch" to staff and "our phone system" to a customer (STAFF_WORDED_NOTES); null when
+ * empty.
  */
 export function storedText(
   t: Translate,
@@ -201,5 +253,5 @@ export function storedText(
   audience: Audience = 'staff',
 ): string | null {
   const v = readStored(raw, audience);
-  return v === null || typeof v === 'string' ? v : noteText(t, v);
+  return v === null || typeof v === 'string' ? v : noteText(t, inWordsOf(v, audience));
 }

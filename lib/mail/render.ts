@@ -956,7 +956,10 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         return skip('code no longer wanted (used, replaced by a newer one, or its session ended)');
       return {
         ok: true,
-        mail: enrolmentCode({ recipient: r, code, expires, ip: p.ip ?? null, purpose }, ctx),
+        mail: enrolmentCode(
+          { recipient: r, code, expires, ip: p.ip ?? null, purpose, staff: user.role !== 'customer' },
+          ctx,
+        ),
       };
     }
     case 'sign_in_link': {

@@ -102,7 +102,7 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
       events.some(
         (e) =>
           e.type === 'placed' &&
-          storedText(translate('en'), e.detail)?.includes('Placed again in our phone system'),
+          storedText(translate('en'), e.detail, 'customer')?.includes('Placed again in our phone system'),
       ),
     ).toBe(true);
     // No "calling is back" email: the account is blocked again.

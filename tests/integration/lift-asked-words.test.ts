@@ -22,7 +22,9 @@ async function entries(blockId: string, t: typeof en) {
     where: { blockId },
     orderBy: [{ at: 'asc' }, { id: 'asc' }],
   });
-  return rows.map((r) => `${t(`timeline.${timelineTitle(r.type, r.actor)}`)} · ${storedText(t, r.detail)}`);
+  return rows.map(
+    (r) => `${t(`timeline.${timelineTitle(r.type, r.actor)}`)} · ${storedText(t, r.detail, 'customer')}`,
+  );
 }
 
 /** A lift of one block asked `by`, then answered by the switch: refused (`refuse`) or confirmed. */
@@ -73,7 +75,7 @@ describe.each(dialects())('the words of a lift the switch refused, on %s', (dial
       const english = await entries(blockId, en);
       expect(english).toEqual([
         ASKED[by].en,
-        'Lift stopped: the block stays in force · Our phone system refused the lift (the switch answered “account_closed”). Support will follow up.',
+        'Lift stopped: the block stays in force · Our phone system refused the lift (answer code “account_closed”). Support will follow up.',
       ]);
       // Nothing a reader of a block in force sees says it was lifted.
       for (const line of english) expect(line).not.toMatch(/\blifted (by|on|in)\b|^Lifted|Block lifted/i);
@@ -101,8 +103,8 @@ describe.each(dialects())('the words of a lift the switch refused, on %s', (dial
       ['Every SIP password named in the block was changed', 'policy'],
       [storeNote('history.liftPolicy'), 'policy'],
     ] as const) {
-      expect(`${en('timeline.lift_requested')} · ${storedText(en, raw)}`).toBe(ASKED[by].en);
-      expect(`${es('timeline.lift_requested')} · ${storedText(es, raw)}`).toBe(ASKED[by].es);
+      expect(`${en('timeline.lift_requested')} · ${storedText(en, raw, 'customer')}`).toBe(ASKED[by].en);
+      expect(`${es('timeline.lift_requested')} · ${storedText(es, raw, 'customer')}`).toBe(ASKED[by].es);
     }
   });
 });

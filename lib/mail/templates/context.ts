@@ -161,6 +161,19 @@ export function shell(ctx: MailContext, footer: string): Shell {
   };
 }
 
+/**
+ * The shell of a mail about the security of the recipient's own login (a code, a lock, a change):
+ * its footer names where that login is, the support console for `staff` (an agent or admin: the
+ * staff pages are not "the customer portal of your VoIP provider"), else the customer portal.
+ */
+export const securityShell = (ctx: MailContext, staff: boolean) =>
+  shell(
+    ctx,
+    staff
+      ? ctx.t('mail.footerSecurityStaff', providerArgs(ctx))
+      : ctx.t('mail.footerSecurity', providerArgs(ctx)),
+  );
+
 export const accountFooter = (ctx: MailContext, account: string) =>
   shell(ctx, ctx.t('mail.footerAccount', { account, ...providerArgs(ctx) }));
 

@@ -1,4 +1,4 @@
-import { type MailContext, providerArgs, shell, when, hello } from './context';
+import { type MailContext, providerArgs, securityShell, when, hello } from './context';
 import { renderMail } from './layout';
 
 export type EnrolmentCodeData = {
@@ -13,6 +13,11 @@ export type EnrolmentCodeData = {
    * on, moving it to a new phone, or choosing a first password.
    */
   purpose: 'enrol' | 'move' | 'password';
+  /**
+   * The recipient is staff (an agent or admin: User.role is not `customer`): the footer names the
+   * support console, not the customer portal. Omitted: a customer.
+   */
+  staff?: boolean;
 };
 
 /** The catalogue keys (under mail.enrolmentCode) of each purpose's subject, preheader and first paragraph. */
@@ -29,7 +34,9 @@ const WORDS = {
  * first code: worded as a move, not a set-up, for someone who has just lost a phone); or, `purpose`
  * `password`, choosing a portal password on the profile page where support removed the last one.
  * Says what it is for, how long it works and what to do if the reader did not ask (someone else is
- * signed in to the login). No link: a code only works typed into the page that asked for it.
+ * signed in to the login), and, in its footer, where that login is: the support console for staff
+ * (`d.staff`), the customer portal for a customer (securityShell). No link: a code only works typed
+ * into the page that asked for it.
  */
 export function enrolmentCode(d: EnrolmentCodeData, ctx: MailContext) {
   const { t } = ctx;
@@ -49,6 +56,6 @@ export function enrolmentCode(d: EnrolmentCodeData, ctx: MailContext) {
         { kind: 'p', text: t('mail.enrolmentCode.notYou', { support: ctx.support }) },
       ],
     },
-    shell(ctx, t('mail.footerSecurity', providerArgs(ctx))),
+    securityShell(ctx, d.staff ?? false),
   );
 }
