@@ -1,10 +1,11 @@
 import { redirect } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
+import { getNow, getTranslations } from 'next-intl/server';
 import { AccountCard } from '@/components/account-card';
 import { AccountFinder } from '@/components/account-finder';
 import { AccountPager } from '@/components/account-pager';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { dashboardView } from '@/lib/accounts/dashboard';
+import { earliestBusyUntil } from '@/lib/accounts/unsettled';
 import { dashboardQuery, readDashboardParams } from '@/lib/accounts/dashboard-params';
 import { isStaff } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
@@ -35,6 +36,14 @@ export default async function Dashboard({ searchParams }: { searchParams?: Promi
   // A change on its way to the switch (a lift, or support's manual block): its answer is news the
   // member waits for, so the page asks as often as a waiting block page does until it comes.
   const waiting = view.accounts.some((a) => a.blockOnItsWay || a.activeBlock?.status === 'lift_pending');
+  // The earliest "set a new one from <time>" the page shows (a change the switch answered busy): at
+  // that time the open page renders once more, to say what is true then (UnsettledLine), measured
+  // from this render's time, the one its lines were compared with (next-intl's getNow).
+  const now = await getNow();
+  const busyEnds = earliestBusyUntil(
+    view.accounts.flatMap((a) => a.credentials),
+    now,
+  );
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
@@ -51,6 +60,7 @@ export default async function Dashboard({ searchParams }: { searchParams?: Promi
             url: query ? `/api/version/dashboard?${query}` : '/api/version/dashboard',
             version: versionOf(view),
           }}
+          renderAgainInMs={busyEnds ? busyEnds.getTime() - now.getTime() : undefined}
         />
       ) : null}
       {view.paged ? <AccountFinder view={view} params={params} notes={notes} /> : null}

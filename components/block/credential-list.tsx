@@ -2,6 +2,7 @@ import { useTranslations } from 'next-intl';
 import { Link } from '@/components/ui/link';
 import { buttonClass } from '@/components/ui/button-class';
 import { CredentialName } from '@/components/ui/credential-name';
+import { UnsettledLine } from '@/components/sip/unsettled';
 import type { BlockView } from '@/lib/blocks/queries';
 import { suspectWords } from '@/lib/blocks/suspects';
 
@@ -18,6 +19,12 @@ import { suspectWords } from '@/lib/blocks/suspects';
  * scanning tool (`suspected`, lib/blocks/suspects.ts: the block's lift waits for it too) says so, with
  * the address, and is asked for like a named one: "…: change this password too" in red while the block
  * is open and its password not changed since, else neutrally beside whether it was changed.
+ * A credential whose latest password change has no known answer from the switch (sent and not
+ * answered yet, never answered, answered with an error, or busy: `unsettledCause`,
+ * `unsettledBusyUntil`, lib/accounts/unsettled.ts) says under it what the dashboard says of it
+ * (UnsettledLine): this may not be the password in force, and, while the switch's wait lasts, from
+ * when to set a new one (a tester, 2026-12-08: "Password not changed yet" and no word of it here, while
+ * the dashboard and the reset page warned).
  */
 export function CredentialList({
   block,
@@ -62,6 +69,9 @@ export function CredentialList({
                   ) : null}
                 </>
               )}
+              {c.unsettledCause ? (
+                <UnsettledLine cause={c.unsettledCause} busyUntil={c.unsettledBusyUntil} />
+              ) : null}
             </p>
           </div>
           <Link

@@ -55,10 +55,21 @@ export function UnsettledNotice({
  * reader's zone, the very time the reset page names); dashboard.unsettledError when it answered with
  * another error, or asked to wait and that time has come (busyStill against the request's time,
  * useNow, as UnsettledNotice: no "set a new one from" a time already past); dashboard.unsettled
- * otherwise.
+ * otherwise. The customer's block page says it under each credential too (components/block/
+ * credential-list.tsx). `audience` `staff` (the staff account page's "Registered devices",
+ * components/staff/account-devices.tsx) tells the same story in staff's words, naming the switch and
+ * the customer (staff.devices.unsettled, unsettledError, unsettledBusy), at the same time.
  */
-export function UnsettledLine({ cause, busyUntil }: { cause: Cause; busyUntil?: Date }) {
-  const t = useTranslations('dashboard');
+export function UnsettledLine({
+  cause,
+  busyUntil,
+  audience = 'customer',
+}: {
+  cause: Cause;
+  busyUntil?: Date;
+  audience?: 'customer' | 'staff';
+}) {
+  const t = useTranslations(audience === 'staff' ? 'staff.devices' : 'dashboard');
   const format = useFormatter();
   const busy = busyStill(busyUntil, useNow());
   return (

@@ -1,7 +1,8 @@
 import { useFormatter, useTranslations } from 'next-intl';
 import { Suspense } from 'react';
-import { BindingList } from '@/components/devices/binding-list';
+import { BindingList, DevicesNotRead } from '@/components/devices/binding-list';
 import { SuspiciousList } from '@/components/devices/suspicious-devices';
+import { UnsettledLine } from '@/components/sip/unsettled';
 import { CredentialName } from '@/components/ui/credential-name';
 import { Section } from '@/components/ui/section';
 import type { StaffDevices } from '@/lib/devices/registrations';
@@ -39,7 +40,9 @@ async function StaffDevicesLoaded({ load }: { load: Promise<StaffDevices | null>
  * What the section shows once read: at its top the devices that look like an attacker's
  * (SuspiciousList, each linking to its credential's part below), then each SIP credential (by
  * username) under its own heading (label and username) with when its password was last changed through
- * Tollgate (and that the switch has not answered the latest change, when so), and its devices as the
+ * Tollgate (and, when the switch's answer to the latest change is not known, why, in staff's words:
+ * no answer, an error, or busy until a time, and once that time has come what an error reads:
+ * UnsettledLine, the customer's pages' line), and its devices as the
  * customer's "Registered devices" shows them (BindingList, the one rendering of them: the same layout,
  * words and flags, a device that did not say what it is told in words for an agent; the contact under
  * "Technical details").
@@ -57,6 +60,8 @@ export function StaffDeviceList({ devices }: { devices: StaffDevices }) {
         audience="staff"
         level={3}
       />
+      {/* Why some credentials were not read, said once for the section (one status, not one each). */}
+      <DevicesNotRead credentials={devices.credentials} />
       {devices.credentials.map((c) => (
         <div
           key={c.id}
@@ -76,10 +81,14 @@ export function StaffDeviceList({ devices }: { devices: StaffDevices }) {
               dash('never')
             )}
             {c.unsettled ? (
-              <span className="block font-medium text-amber-900">{dash('unsettled')}</span>
+              <UnsettledLine
+                cause={c.unsettledCause ?? 'no_answer'}
+                busyUntil={c.unsettledBusyUntil}
+                audience="staff"
+              />
             ) : null}
           </p>
-          <BindingList credential={c} home={devices.accountCountry} audience="staff" />
+          <BindingList credential={c} home={devices.accountCountry} audience="staff" notReadSaidAbove />
         </div>
       ))}
     </div>

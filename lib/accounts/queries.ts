@@ -2,7 +2,7 @@ import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import { db } from '@/lib/server/db';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
-import { awaitsSwitchAnswer, busyUntilOf, unknownCause } from '@/lib/credentials/change-state';
+import { unsettledStateOf } from '@/lib/accounts/unsettled';
 
 /** Scope clause: the account is one of the user's (STYLE.md: authorize inside the query). */
 export const memberOf = (userId: string) => ({ memberships: { some: { userId } } });
@@ -77,13 +77,7 @@ export type SummaryRow = {
   label: string | null;
   passwordChangedAt: Date | string | number | null;
   passwordScore: number | bigint | null;
-  lastChange: string | null;
-  lastChangeConfirmedAt: Date | string | number | null;
-  /** That change's stored switch error (SipPasswordChange `error`), for unknownCause. */
-  lastChangeError: string | null;
-  /** When that change's answer came (SipPasswordChange `completedAt`), for busyUntilOf. */
-  lastChangeCompletedAt: Date | string | number | null;
-};
+} & LatestChangeRow;
 
 /**
  * 1 while support's manual block on the account is on its way to the switch (a `pending` change of
@@ -95,6 +89,44 @@ export type SummaryRow = {
 export const BLOCK_ON_ITS_WAY = Prisma.sql`CASE WHEN EXISTS (SELECT 1 FROM "SwitchOperation" s
         WHERE s."accountNumber" = a."number" AND s."status" = 'pending' AND s."kind" = 'block')
         THEN 1 ELSE 0 END`;
+
+/**
+ * The latest password change of the SIP credential aliased `c` that the switch did not refuse
+ * (status not `failed`: lib/credentials/reset.ts latestChange), as `p`: a LEFT JOIN, one probe of
+ * the SipPasswordChange `credentialId` index per credential row, in the statement that reads the
+ * credentials (no statement more). With LATEST_CHANGE_COLUMNS, for unsettledStateOf
+ * (lib/accounts/unsettled.ts): the dashboard's summary read and the block page's credential read.
+ */
+export const LATEST_CHANGE_JOIN = Prisma.sql`LEFT JOIN "SipPasswordChange" p ON p."id" = (
+      SELECT q."id" FROM "SipPasswordChange" q WHERE q."credentialId" = c."id" AND q."status" <> 'failed'
+      ORDER BY q."createdAt" DESC LIMIT 1)`;
+
+/** The columns of LATEST_CHANGE_JOIN's change `p`, as LatestChangeRow names them. */
+export const LATEST_CHANGE_COLUMNS = Prisma.sql`p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt",
+      p."error" AS "lastChangeError", p."completedAt" AS "lastChangeCompletedAt"`;
+
+/** A row's LATEST_CHANGE_COLUMNS: all null when the credential has no change that was not refused. */
+export type LatestChangeRow = {
+  lastChange: string | null;
+  lastChangeConfirmedAt: Date | string | number | null;
+  /** That change's stored switch error (SipPasswordChange `error`), for unknownCause. */
+  lastChangeError: string | null;
+  /** When that change's answer came (SipPasswordChange `completedAt`), for busyUntilOf. */
+  lastChangeCompletedAt: Date | string | number | null;
+};
+
+/** The UnsettledState (lib/accounts/unsettled.ts) of a row read with LATEST_CHANGE_COLUMNS. */
+export const unsettledOfRow = (r: LatestChangeRow) =>
+  unsettledStateOf(
+    r.lastChange === null
+      ? null
+      : {
+          status: r.lastChange,
+          switchConfirmedAt: r.lastChangeConfirmedAt,
+          error: r.lastChangeError,
+          completedAt: r.lastChangeCompletedAt,
+        },
+  );
 
 /**
  * The columns of a SummaryRow, for a statement whose account row is aliased `a` and that joins
@@ -110,8 +142,7 @@ export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
         WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "inForce",
       ${BLOCK_ON_ITS_WAY} AS "blockOnItsWay",
       c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
-      p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt",
-      p."error" AS "lastChangeError", p."completedAt" AS "lastChangeCompletedAt"`;
+      ${LATEST_CHANGE_COLUMNS}`;
 
 /** The joins SUMMARY_COLUMNS reads, after the account row `a` (one row per credential, or one with none). */
 export const SUMMARY_JOINS = Prisma.sql`LEFT JOIN "Block" b ON b."id" = (
@@ -119,9 +150,7 @@ export const SUMMARY_JOINS = Prisma.sql`LEFT JOIN "Block" b ON b."id" = (
       WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')
       ORDER BY o."placedAt" DESC LIMIT 1)
     LEFT JOIN "SipCredential" c ON c."accountId" = a."id"
-    LEFT JOIN "SipPasswordChange" p ON p."id" = (
-      SELECT q."id" FROM "SipPasswordChange" q WHERE q."credentialId" = c."id" AND q."status" <> 'failed'
-      ORDER BY q."createdAt" DESC LIMIT 1)`;
+    ${LATEST_CHANGE_JOIN}`;
 
 /**
  * The user's accounts (all, or the one numbered `number`) with the latest open block of each and its
@@ -173,17 +202,6 @@ export function summariesOf(rows: SummaryRow[]): AccountSummary[] {
       };
       out.push(a);
     }
-    const unsettled =
-      r.lastChange !== null &&
-      awaitsSwitchAnswer({ status: r.lastChange, switchConfirmedAt: r.lastChangeConfirmedAt });
-    const busyUntil =
-      unsettled && r.lastChange !== null
-        ? busyUntilOf({
-            status: r.lastChange,
-            error: r.lastChangeError,
-            completedAt: r.lastChangeCompletedAt,
-          })
-        : null;
     if (r.credentialId)
       a.credentials.push({
         id: r.credentialId,
@@ -191,14 +209,7 @@ export function summariesOf(rows: SummaryRow[]): AccountSummary[] {
         label: r.label ?? '',
         passwordChangedAt: r.passwordChangedAt === null ? null : date(r.passwordChangedAt),
         passwordScore: r.passwordScore === null ? null : Number(r.passwordScore),
-        unsettled,
-        // As the reset page's latestChange: a change still `sending` has had no answer (yet).
-        unsettledCause: !unsettled
-          ? null
-          : r.lastChange === 'unknown'
-            ? unknownCause(r.lastChangeError)
-            : 'no_answer',
-        ...(busyUntil ? { unsettledBusyUntil: busyUntil } : {}),
+        ...unsettledOfRow(r),
       });
   }
   return out;

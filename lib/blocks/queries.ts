@@ -1,6 +1,14 @@
 import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
-import { accountLabelsById, BLOCK_ON_ITS_WAY, memberOf } from '@/lib/accounts/queries';
+import {
+  accountLabelsById,
+  BLOCK_ON_ITS_WAY,
+  LATEST_CHANGE_COLUMNS,
+  LATEST_CHANGE_JOIN,
+  memberOf,
+  unsettledOfRow,
+  type LatestChangeRow,
+} from '@/lib/accounts/queries';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { isRowId } from '@/lib/server/row-id';
@@ -135,13 +143,17 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   // One read of the credentials, shared by the page and the call summary (which names the account's
   // own), each with its suspect record for this block (lib/blocks/suspects.ts: the lift waits for it
   // as for a named one), joined in the same statement (issue 14: the page's statements stay five),
-  // with when it was first seen, for the timeline (suspectEntries).
+  // with when it was first seen, for the timeline (suspectEntries), and its latest password change
+  // the switch did not refuse (LATEST_CHANGE_JOIN: one index probe per credential, in this same
+  // statement), for whether that change's answer is known (unsettledOfRow), as the dashboard says.
   const credentialRows = Promise.resolve(
     db.$queryRaw<CredentialRow[]>`
       SELECT c."id", c."username", c."label", c."passwordChangedAt", c."passwordScore",
-        x."reason" AS "suspectReason", x."sourceIp" AS "suspectIp", x."firstSeenAt" AS "suspectSeenAt"
+        x."reason" AS "suspectReason", x."sourceIp" AS "suspectIp", x."firstSeenAt" AS "suspectSeenAt",
+        ${LATEST_CHANGE_COLUMNS}
       FROM "SipCredential" c
       LEFT JOIN "BlockSuspectCredential" x ON x."credentialId" = c."id" AND x."blockId" = ${row.id}
+      ${LATEST_CHANGE_JOIN}
       WHERE c."accountId" = ${row.accountId}
       ORDER BY c."username" ASC`,
   );
@@ -203,6 +215,13 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       suspected: suspectedOf(c),
       // The rotation policy's own predicate (lib/blocks/rotation.ts), as liftIfRotated reads it.
       rotatedSinceBlock: passwordChangedSince({ passwordChangedAt }, { createdAt }),
+      /**
+       * Whether the switch's answer to its latest password change is not known (`unsettled`), why
+       * (`unsettledCause`) and, when it answered by asking Tollgate to wait, from when a new password
+       * can be set (`unsettledBusyUntil`): lib/accounts/unsettled.ts, as the dashboard reads it. The
+       * list then says this may not be the password in force (components/sip/unsettled.tsx UnsettledLine).
+       */
+      ...unsettledOfRow(c),
     };
   });
   return {
@@ -304,7 +323,10 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   };
 }
 
-/** A credential of the block's account as getBlockForUser reads it, with its suspect record for the block. */
+/**
+ * A credential of the block's account as getBlockForUser reads it, with its suspect record for the
+ * block and its latest password change the switch did not refuse (LatestChangeRow).
+ */
 type CredentialRow = {
   id: string;
   username: string;
@@ -315,7 +337,7 @@ type CredentialRow = {
   suspectIp: string | null;
   /** When the portal first saw it (BlockSuspectCredential.firstSeenAt, the portal's shared clock). */
   suspectSeenAt: Date | string | number | null;
-};
+} & LatestChangeRow;
 
 /**
  * What a timeline entry for a suspect credential says (components/block/timeline.tsx, the

@@ -1,7 +1,7 @@
 import 'server-only';
 import { memberOf } from '@/lib/accounts/queries';
 import type { CurrentUser } from '@/lib/auth/session';
-import { awaitsSwitchAnswer } from '@/lib/credentials/change-state';
+import { unsettledStateOf, type UnsettledCause } from '@/lib/accounts/unsettled';
 import { escapeLoneSurrogates, replaceControlCharacters } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
 import { namesScanner, reportedUserAgent } from '@/lib/devices/user-agent';
@@ -429,11 +429,16 @@ export async function devicesForCredential(
  * One SIP credential on the staff account page: its devices (CredentialDevices), when its password
  * was last changed through Tollgate (`passwordChangedAt`, null when never), and `unsettled`: its
  * latest change has no answer from the switch (lib/credentials/change-state.ts awaitsSwitchAnswer), so
- * `passwordChangedAt` may not be the password the switch has.
+ * `passwordChangedAt` may not be the password the switch has; then why (`unsettledCause`) and, when
+ * the switch answered by asking to wait, from when a new one can be set (`unsettledBusyUntil`), as
+ * the customer's pages read them (lib/accounts/unsettled.ts unsettledStateOf). `unsettledCause`
+ * absent reads as `no_answer`.
  */
 export type StaffCredentialDevices = CredentialDevices & {
   passwordChangedAt: Date | null;
   unsettled: boolean;
+  unsettledCause?: UnsettledCause | null;
+  unsettledBusyUntil?: Date;
 };
 
 /** What the staff account page's "Registered devices" shows (devicesForStaff). */
@@ -475,7 +480,7 @@ export async function devicesForStaff(
             where: { status: { not: 'failed' } },
             orderBy: { createdAt: 'desc' },
             take: 1,
-            select: { status: true, switchConfirmedAt: true },
+            select: { status: true, switchConfirmedAt: true, error: true, completedAt: true },
           },
         },
       },
@@ -495,7 +500,7 @@ export async function devicesForStaff(
     credentials: read.map((d, i) => ({
       ...d,
       passwordChangedAt: creds[i]!.passwordChangedAt,
-      unsettled: creds[i]!.changes.some(awaitsSwitchAnswer),
+      ...unsettledStateOf(creds[i]!.changes[0] ?? null),
     })),
   };
 }

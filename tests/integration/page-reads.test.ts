@@ -473,6 +473,8 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             named: false,
             suspected: null,
             rotatedSinceBlock: false,
+            unsettled: false,
+            unsettledCause: null,
           },
           {
             id: creds[0]!.id,
@@ -483,6 +485,8 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             named: true,
             suspected: null,
             rotatedSinceBlock: true,
+            unsettled: false,
+            unsettledCause: null,
           },
         ],
         otherOpenBlockId: later.id,

@@ -77,8 +77,20 @@ describe('a credential’s registered devices, one rendering on the customer’s
       expect(staff.map(unflagged)).toEqual(customer.map(unflagged));
       expect(staff[0]).not.toEqual(customer[0]);
       const d = CATALOGUES[locale].devices;
-      expect(text(customer[1]!)).toContain(d.couldNotLoad);
-      expect(customer[2]).toContain('<time dateTime="2026-12-07T10:15:30.000Z">');
+      // Why a credential was not read is said once for the section, above the list (one status:
+      // components/devices/binding-list.tsx DevicesNotRead); each credential carries a short note.
+      for (const html of [
+        render(h(RegisteredDeviceList, { devices }), locale),
+        render(h(StaffDeviceList, { devices }), locale),
+      ]) {
+        const above = html.slice(0, html.indexOf('<h3 class="font-medium">'));
+        expect(above.match(/role="status"/g)).toHaveLength(1);
+        expect(text(above)).toContain(d.couldNotLoad);
+        expect(above).toContain('<time dateTime="2026-12-07T10:15:30.000Z">');
+      }
+      expect(customer[1]).not.toContain('role="status"');
+      expect(text(customer[1]!)).not.toContain(d.couldNotLoad);
+      expect(text(customer[2]!)).not.toContain(d.couldNotLoad);
       expect(text(customer[3]!)).toContain(d.none);
       expect(text(customer[4]!)).not.toContain(d.none);
       expect(customer[4]).not.toContain('<ul');

@@ -51,6 +51,8 @@ describe('suspectWords', () => {
           named: false,
           suspected: { reason: 'trigger_ip' as const, sourceIp: '2002:b9dc:6505::1' },
           rotatedSinceBlock: false,
+          unsettled: false,
+          unsettledCause: null,
         },
       ],
     };

@@ -1,6 +1,7 @@
 import { Suspense, type ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
-import { getTranslations } from 'next-intl/server';
+import { getNow, getTranslations } from 'next-intl/server';
+import { earliestBusyUntil } from '@/lib/accounts/unsettled';
 import { BlockAllowances } from '@/components/allowance/block-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { CredentialList } from '@/components/block/credential-list';
@@ -79,6 +80,11 @@ export default async function BlockPage({
   const otherHref =
     block.otherOpenBlockCount >= 2 ? `#${OPEN_BLOCKS_ID}` : `/blocks/${block.otherOpenBlockId}`;
   const watch = { url: `/api/version/blocks/${encodeURIComponent(block.id)}`, version: versionOf(data) };
+  // The earliest "set a new one from <time>" the credential list shows: the open page renders once
+  // more then, to say what is true after it (as the dashboard does: app/page.tsx).
+  const now = await getNow();
+  const busyEnds = earliestBusyUntil(block.credentials, now);
+  const renderAgainInMs = busyEnds ? busyEnds.getTime() - now.getTime() : undefined;
   const pending = block.requests.some((r) => r.status === 'pending');
   const done =
     request === 'submitted' && pending
@@ -95,9 +101,15 @@ export default async function BlockPage({
           arrive, while the customer reads; the status above is a live region and says so. Each
           check is a short question (`watch`); the page renders again only when its data changed. */}
       {block.status === 'lift_pending' || block.blockOnItsWay ? (
-        <AutoRefresh watch={watch} renderEveryMs={DEVICES_EVERY_MS} />
+        <AutoRefresh watch={watch} renderEveryMs={DEVICES_EVERY_MS} renderAgainInMs={renderAgainInMs} />
       ) : block.status === 'active' ? (
-        <AutoRefresh everyMs={5000} maxMs={30_000} watch={watch} renderEveryMs={DEVICES_EVERY_MS} />
+        <AutoRefresh
+          everyMs={5000}
+          maxMs={30_000}
+          watch={watch}
+          renderEveryMs={DEVICES_EVERY_MS}
+          renderAgainInMs={renderAgainInMs}
+        />
       ) : null}
       <PageHead
         back={{ href: '/', label: t('back') }}
