@@ -36,7 +36,8 @@ import type { ExplanationCheck } from '@/lib/blocks/live-read';
  * another credential registered from the calls' address, whose password the lift waits for too;
  * `unread`, the read came back without the devices of some credential (the switch failed to answer,
  * or asked Tollgate to pause: lib/blocks/live-read.ts explanationCheck), so such a credential is as
- * unknown. Either way no step says what happens next (whileChecking) and a sentence says why.
+ * unknown. Either way no step says what happens next (whileChecking) and a sentence says why; only
+ * `running` leaves the lift policy unread (the unread sentence depends on it: checkUnreadSentence).
  */
 export async function Explanation({
   block,
@@ -47,11 +48,12 @@ export async function Explanation({
   needsPerson?: boolean;
   check?: ExplanationCheck;
 }) {
-  // While a check is running or was left unread, no step says what happens next (whileChecking), so
-  // the policy is not read: the fallback that carries it is part of the page's first paint.
+  // While the check is running, no step says what happens next (whileChecking), so the policy is not
+  // read: the fallback that carries it is part of the page's first paint. A check left unread still
+  // reads it: who lifts the block decides who checks the devices first (checkUnreadSentence).
   const person =
     needsPerson ??
-    (!check && block.status === 'active' && block.reason !== 'manual'
+    (check !== 'running' && block.status === 'active' && block.reason !== 'manual'
       ? await accountNeedsPersonOnce(block.account.id)
       : false);
   return <ExplanationText block={block} needsPerson={person} check={check} />;
@@ -100,9 +102,9 @@ const accountNeedsPersonOnce = cache(accountNeedsPerson);
  * account's passwords (`checking`), and, where no script runs (CSS `scripting: none`: the streamed
  * live render never replaces the fallback there), that a reload shows what the check found
  * (`checkingNoScript`: the read records its suspects, lib/blocks/suspects.ts, so the next view names
- * them); when it came back `unread`, that the check could not be made and is made again before the
- * lift (`checkUnread`: the outbox reads every credential first, lib/switch/outbox.ts
- * readBeforePolicyLift). A tester read "…comes back automatically once it is changed" for 4 s,
+ * them); when it came back `unread`, that the check could not be made, and who makes it before the
+ * lift (checkUnreadSentence: the outbox reads every credential before the rotation policy's lift,
+ * lib/switch/outbox.ts readBeforePolicyLift; support reviews the devices before its own). A tester read "…comes back automatically once it is changed" for 4 s,
  * until the read named a second password; another, with the read failing, did as asked and saw the
  * lift stopped for a credential the page had not named.
  */
@@ -234,7 +236,7 @@ export function ExplanationText({
           <span className="hidden noscript:inline"> {t('checkingNoScript')}</span>
         </p>
       ) : check === 'unread' && step ? (
-        <p>{t('checkUnread')}</p>
+        <p>{t(checkUnreadSentence(found))}</p>
       ) : null}
       {step && pendingSuspects.length ? (
         <p>
@@ -366,6 +368,21 @@ export function rotationStep(s: {
   if (!s.pending) return null;
   if (s.unknownNames) return 'rotateOnly';
   return s.needsPerson ? 'rotateReview' : 'rotate';
+}
+
+/**
+ * The sentence for a live read that left some credential's devices unread (Explanation's `check`
+ * `unread`), for `step`, rotationStep's answer before whileChecking: who checks the devices before
+ * international calling comes back depends on who lifts the block. The rotation policy's own lift
+ * (`rotate`, and `rotatedOtherOpen`, which waits for the account's other blocks) reads every
+ * credential's devices first (lib/switch/outbox.ts readBeforePolicyLift): `checkUnread`, "it is
+ * checked again before…". Every other step waits for support's lift (a reason that needs a person,
+ * calls through a name with no password here, a lift the switch refused), which does no such read,
+ * so the sentence says support reviews the account's devices before lifting (`checkUnreadSupport`,
+ * docs/staff-console.md: the agent reviews the calls and devices on the account page).
+ */
+export function checkUnreadSentence(step: RotationStep | null): 'checkUnread' | 'checkUnreadSupport' {
+  return step === 'rotate' || step === 'rotatedOtherOpen' ? 'checkUnread' : 'checkUnreadSupport';
 }
 
 /**

@@ -1,9 +1,7 @@
 import { useFormatter, useNow, useTranslations } from 'next-intl';
+import type { UnsettledCause } from '@/lib/accounts/unsettled';
 import { busyStill } from '@/lib/credentials/change-state';
 import { ZONED, ZONED_SECONDS } from '@/lib/time/format';
-
-/** Why a password change's answer is not known (lib/credentials/change-state.ts unknownCause). */
-type Cause = 'no_answer' | 'error_answer';
 
 /**
  * The reset page's notice about the credential's latest change whose switch answer is not known
@@ -24,7 +22,8 @@ type Cause = 'no_answer' | 'error_answer';
 export function UnsettledNotice({
   unsettled,
 }: {
-  unsettled: { kind: 'in_flight'; at: Date } | { kind: 'unknown'; at: Date; cause: Cause; busyUntil?: Date };
+  unsettled:
+    { kind: 'in_flight'; at: Date } | { kind: 'unknown'; at: Date; cause: UnsettledCause; busyUntil?: Date };
 }) {
   const t = useTranslations('reset.unsettled');
   const format = useFormatter();
@@ -65,7 +64,7 @@ export function UnsettledLine({
   busyUntil,
   audience = 'customer',
 }: {
-  cause: Cause;
+  cause: UnsettledCause;
   busyUntil?: Date;
   audience?: 'customer' | 'staff';
 }) {

@@ -1,7 +1,10 @@
 import { awaitsSwitchAnswer, busyStill, busyUntilOf, unknownCause } from '@/lib/credentials/change-state';
 
-/** Why a credential's latest password change has no known answer (change-state.ts unknownCause). */
-export type UnsettledCause = 'no_answer' | 'error_answer';
+/**
+ * Why a credential's latest password change has no known answer: change-state.ts unknownCause's
+ * answer, `no_answer` or `error_answer` (the one name for it: components/sip/unsettled.tsx too).
+ */
+export type UnsettledCause = ReturnType<typeof unknownCause>;
 
 /**
  * What every page that lists a SIP credential says of its latest password change while the switch's

@@ -6,7 +6,7 @@ import { createElement as h } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Timeline } from '@/components/block/timeline';
-import { ExplanationText, whileChecking } from '@/components/block/explanation';
+import { checkUnreadSentence, ExplanationText, whileChecking } from '@/components/block/explanation';
 import { explanationCheck } from '@/lib/blocks/live-read';
 import { BlockStatusLines } from '@/components/block/status-lines';
 import type { CredentialDevices, DeviceBinding } from '@/lib/devices/registrations';
@@ -172,6 +172,26 @@ describe.each(dialects())('the block page’s first view, on %s', (dialect) => {
     expect(unread).not.toMatch(/comes back automatically|reviews the account/);
     expect(unread).not.toContain(checking);
     expect(words(read, 'unread', false, 'es')).toContain(CATALOGUES.es.block.explain.checkUnread);
+    // A block whose lift waits for support: support's lift reads no devices (only the rotation
+    // policy's does, readBeforePolicyLift), so the sentence says support reviews them first and
+    // never that they are "checked again before international calling comes back".
+    const { checkUnreadSupport } = CATALOGUES.en.block.explain;
+    const held = words(read, 'unread', true);
+    expect(held).toContain(`Change the SIP password of ${desk} now. ${checkUnreadSupport}`);
+    expect(held).not.toContain(checkUnread);
+    expect(held).not.toMatch(/comes back automatically|lifts the block\./);
+    expect(words(read, 'unread', true, 'es')).toContain(CATALOGUES.es.block.explain.checkUnreadSupport);
+    expect(checkUnreadSentence('rotate')).toBe('checkUnread');
+    expect(checkUnreadSentence('rotatedOtherOpen')).toBe('checkUnread');
+    for (const support of [
+      'rotateReview',
+      'rotatedReview',
+      'rotateOnly',
+      'rotatedTrunk',
+      'rotatedStillBlocked',
+    ] as const) {
+      expect(checkUnreadSentence(support)).toBe('checkUnreadSupport');
+    }
     const cred = { notRead: null };
     expect(explanationCheck(null)).toBe('running');
     expect(explanationCheck({ credentials: [cred, cred] })).toBeUndefined();

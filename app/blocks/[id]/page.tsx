@@ -135,7 +135,8 @@ export default async function BlockPage({
       {/* One boundary for what the page asks for: the summary of the devices that look like an
           attacker's, the explanation and the credential list are revealed together, with this view's
           switch read (WithLiveSuspects); until then the block as read, its explanation saying the
-          check is still running (`checking`) and promising nothing, and no summary. */}
+          check is still running (Explanation's `check` `running`) and promising nothing, and no
+          summary. */}
       <WithLiveSuspects
         block={block}
         live={live}
@@ -205,7 +206,10 @@ export default async function BlockPage({
   );
 }
 
-/** This view's switch read as the page has it (devicesOfBlock): null when no account was found. */
+/**
+ * This view's switch read as the page has it (devicesOfBlock): the account's country and every SIP
+ * credential of the block's account with its registered devices, or why they were not read (`notRead`).
+ */
 type Devices = Awaited<ReturnType<typeof devicesOfBlock>>;
 
 type Live = {
@@ -239,7 +243,7 @@ type Live = {
  * needs, so a refresh of the open page keeps what it shows until its read is in): the usual case. The fallback is what a slower read (4 s) shows
  * first, and what a browser without JavaScript keeps (the streamed content replaces it by an inline
  * script): so it must be true whatever the read finds. It says the check is still running and
- * promises nothing (components/block/explanation.tsx `checking`).
+ * promises nothing (components/block/explanation.tsx, `check` `running`: the `checking` sentence).
  */
 function WithLiveSuspects({ block, live, devices, read, render }: Live) {
   // The same boundary either way: an open page renders itself again (AutoRefresh, in a transition),
