@@ -153,7 +153,11 @@ export function EndRefusedLine({
   const t = useTranslations('staff.allowances');
   const all = useTranslations() as unknown as Translate;
   if (!a.endRefused) return null;
-  const values = { at: at(a.endRefused.at), error: switchErrorText(all, a.endRefused.error) };
+  // Both sentences it goes in name the switch (removeRefused, endRefused): the error says "it".
+  const values = {
+    at: at(a.endRefused.at),
+    error: switchErrorText(all, a.endRefused.error, 'staff', { named: true }),
+  };
   if (a.stillOnSwitch)
     return (
       <>

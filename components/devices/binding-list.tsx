@@ -31,7 +31,9 @@ const TERMS = 'grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols
  * reportedUserAgent). `audience`: who reads it (default 'customer'; the staff account page passes
  * 'staff'): the customer is asked to act ("change this SIP password"), support is told what the
  * customer should do, in staff's words (`staff.devices.flag`; a tester found "your SIP password" and
- * "our phone system" on the staff page, 2026-12).
+ * "our phone system" on the staff page, 2026-12); so are why a credential was not read, the mark of
+ * a shortened field and the count of unreadable registrations (`staff.devices.notReadHere`,
+ * `shortened`, `unreadable`: "the switch", testers 2026-12-08).
  * `notReadSaidAbove`: the section already says why credentials were not read, once, as its status
  * (DevicesNotRead, above the list): a credential not read then reads a plain short note of which
  * reason ("Could not be read just now."), not a status of its own, so a screen reader hears the
@@ -62,13 +64,15 @@ export function BindingList({
   // account's recent blocks', since the staff page is not about one block.
   const flag = (key: FlagKey, values?: Record<string, string | number>) =>
     audience === 'staff' ? staff(`flag.${key}`, values) : t(`flag.${key}`, values);
+  // What Tollgate says of the switch's reads: "the switch" to support, "our phone system" to a customer.
+  const said = audience === 'staff' ? staff : t;
   if (c.bindings === null)
     return notReadSaidAbove ? (
       // Said once for the section (DevicesNotRead): here only which reason, not a status of its own.
-      <p className="text-amber-950">{t('notReadHere', { reason: c.notRead?.reason ?? 'failed' })}</p>
+      <p className="text-amber-950">{said('notReadHere', { reason: c.notRead?.reason ?? 'failed' })}</p>
     ) : (
       <p role="status" className="text-amber-950">
-        <NotReadWords notRead={c.notRead ?? { reason: 'failed' }} />
+        <NotReadWords notRead={c.notRead ?? { reason: 'failed' }} audience={audience} />
       </p>
     );
   if (c.bindings.length === 0 && c.unreadable === 0) return <p className="text-slate-700">{t('none')}</p>;
@@ -87,7 +91,7 @@ export function BindingList({
                 <dt className="text-slate-700">{t('userAgent')}</dt>
                 <dd className="break-all">
                   {b.userAgent ? revealInvisible(b.userAgent) : t('noUserAgent')}
-                  {b.shortened.includes('userAgent') ? <Shortened text={t('shortened')} /> : null}
+                  {b.shortened.includes('userAgent') ? <Shortened text={said('shortened')} /> : null}
                 </dd>
                 <dt className="text-slate-700">{t('sourceIp')}</dt>
                 <dd>
@@ -105,7 +109,7 @@ export function BindingList({
                   <dt className="text-slate-700">{t('contact')}</dt>
                   <dd className="min-w-0 font-mono">
                     <ContactText contact={b.contact} />
-                    {b.shortened.includes('contact') ? <Shortened text={t('shortened')} /> : null}
+                    {b.shortened.includes('contact') ? <Shortened text={said('shortened')} /> : null}
                   </dd>
                 </dl>
               </TechnicalDetails>
@@ -131,7 +135,7 @@ export function BindingList({
       ) : null}
       {c.unreadable > 0 ? (
         <p role="status" className="text-amber-950">
-          {t('unreadable', { count: c.unreadable })}
+          {said('unreadable', { count: c.unreadable })}
         </p>
       ) : null}
     </>
@@ -156,9 +160,17 @@ function TimeAt({ at, seconds = false }: { at: Date; seconds?: boolean }) {
  * after "The devices of 2 of the SIP passwords below were not read." when some were read. Nothing
  * when every credential was read. The unread credentials carry the same reason nearly always (the
  * switch down, or its pause, holds for every read of one page), and one status per credential made a
- * screen reader say the same sentence 3, 4 or 45 times.
+ * screen reader say the same sentence 3, 4 or 45 times. `audience` `staff` (the staff account page's
+ * devices, components/staff/account-devices.tsx) says it in staff's words, "the switch"
+ * (`staff.devices.couldNotLoad`, `paused`); default `customer`, "our phone system" (`devices.*`).
  */
-export function DevicesNotRead({ credentials }: { credentials: readonly CredentialDevices[] }) {
+export function DevicesNotRead({
+  credentials,
+  audience = 'customer',
+}: {
+  credentials: readonly CredentialDevices[];
+  audience?: 'customer' | 'staff';
+}) {
   const t = useTranslations('devices');
   const unread = credentials.filter((c) => c.bindings === null);
   if (unread.length === 0) return null;
@@ -171,9 +183,9 @@ export function DevicesNotRead({ credentials }: { credentials: readonly Credenti
   return (
     <p role="status" className="text-amber-950">
       {unread.length < credentials.length ? <>{t('notReadSome', { count: unread.length })} </> : null}
-      {failed ? <NotReadWords notRead={{ reason: 'failed' }} /> : null}
+      {failed ? <NotReadWords notRead={{ reason: 'failed' }} audience={audience} /> : null}
       {failed && until ? ' ' : null}
-      {until ? <NotReadWords notRead={{ reason: 'paused', until }} /> : null}
+      {until ? <NotReadWords notRead={{ reason: 'paused', until }} audience={audience} /> : null}
     </p>
   );
 }
@@ -181,10 +193,13 @@ export function DevicesNotRead({ credentials }: { credentials: readonly Credenti
 /**
  * Why a credential's devices are not listed (lib/devices/registrations.ts NotRead): the switch asked
  * Tollgate to pause, with the time they are read again in the reader's zone (to the second: a pause
- * lasts seconds to minutes); or the read failed, and a reload tries again.
+ * lasts seconds to minutes); or the read failed, and a reload tries again. In the words of
+ * `audience`: `devices.*` for a customer, `staff.devices.*` ("the switch") for support.
  */
-function NotReadWords({ notRead }: { notRead: NotRead }) {
-  const t = useTranslations('devices');
+function NotReadWords({ notRead, audience }: { notRead: NotRead; audience: 'customer' | 'staff' }) {
+  const customer = useTranslations('devices');
+  const staff = useTranslations('staff.devices');
+  const t = audience === 'staff' ? staff : customer;
   if (notRead.reason === 'failed') return t('couldNotLoad');
   const until = notRead.until;
   return t.rich('paused', { from: () => <TimeAt at={until} seconds /> });

@@ -17,6 +17,8 @@ const credentialAnchor = (id: string) => `devices-${id}`;
  * what it is render at once; the rest streams in when the switch has answered (Suspense), as on the
  * customer's block page, so 45 credentials' reads never hold back the page. `load`: the page's
  * lib/devices/registrations.ts devicesForStaff, started by the page (staff only, checked there).
+ * Said in staff's words: "Asking the switch…" while it loads (`staff.devices.loading`), not the
+ * customer's "our phone system".
  */
 export function StaffAccountDevices({ load }: { load: Promise<StaffDevices | null> }) {
   const t = useTranslations('staff.devices');
@@ -24,7 +26,7 @@ export function StaffAccountDevices({ load }: { load: Promise<StaffDevices | nul
   return (
     <Section id={STAFF_DEVICES_ID} title={d('title')}>
       <p className="max-w-2xl text-sm text-slate-700">{t('intro')}</p>
-      <Suspense fallback={<p role="status">{d('loading')}</p>}>
+      <Suspense fallback={<p role="status">{t('loading')}</p>}>
         <StaffDevicesLoaded load={load} />
       </Suspense>
     </Section>
@@ -37,7 +39,8 @@ async function StaffDevicesLoaded({ load }: { load: Promise<StaffDevices | null>
 }
 
 /**
- * What the section shows once read: at its top the devices that look like an attacker's
+ * What the section shows once read (why some credentials were not read in staff's words:
+ * DevicesNotRead `audience="staff"`): at its top the devices that look like an attacker's
  * (SuspiciousList, each linking to its credential's part below), then each SIP credential (by
  * username) under its own heading (label and username) with when its password was last changed through
  * Tollgate (and, when the switch's answer to the latest change is not known, why, in staff's words:
@@ -61,7 +64,7 @@ export function StaffDeviceList({ devices }: { devices: StaffDevices }) {
         level={3}
       />
       {/* Why some credentials were not read, said once for the section (one status, not one each). */}
-      <DevicesNotRead credentials={devices.credentials} />
+      <DevicesNotRead credentials={devices.credentials} audience="staff" />
       {devices.credentials.map((c) => (
         <div
           key={c.id}

@@ -54,7 +54,9 @@ export function RefusedLift({
         <p className="text-sm font-medium text-red-900">
           {t.rich('liftRefused', {
             by: refused.actor ? actorName(who, refused.actor) : 'none',
-            error: refused.lastError ? switchErrorText(all, refused.lastError) : 'none',
+            error: refused.lastError
+              ? switchErrorText(all, refused.lastError, 'staff', { named: true })
+              : 'none',
             when: () => <When at={refused.createdAt} />,
             ops: (chunks) => (
               <a href={`#${OPERATIONS_ID}`} className="text-blue-800 underline">

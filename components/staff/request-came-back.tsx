@@ -28,7 +28,7 @@ export function RequestCameBack({ back, id }: { back: CameBack; id?: string }) {
         <strong className="font-semibold">{t('title')}</strong>{' '}
         {t.rich(back.how, {
           by: back.approvedBy ?? 'none',
-          error: switchErrorText(all, back.error),
+          error: switchErrorText(all, back.error, 'staff', { named: true }),
           when: () =>
             approvedAt ? (
               <time dateTime={approvedAt.toISOString()}>{format.dateTime(approvedAt, ZONED)}</time>

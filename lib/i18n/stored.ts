@@ -185,7 +185,8 @@ function forReaders(note: Note, audience: Audience): Note {
   const values = { ...note.values };
   if (typeof values.block === 'string') delete values.block;
   if (typeof values.error === 'string' && SWITCH_ERROR_NOTES.has(note.key))
-    values.error = switchErrorNote(values.error, audience);
+    // Each of these sentences names the switch (or our phone system) itself: the error says "it".
+    values.error = switchErrorNote(values.error, audience, { named: true });
   if (typeof values.actor === 'string') values.actor = actorValue(values.actor);
   if (typeof values.to === 'string') values.to = displayEmail(values.to);
   return { ...note, values };

@@ -772,7 +772,13 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const expires = linkExpiry(firstAttemptAt, NOTICE_LINK_MAX_AGE_SEC);
       const link = { url: continueLink(ctx.appUrl, { token, callbackPath: '/security/verify' }), expires };
       const mail = mfaLocked(
-        { recipient: r, failures: user.totpFailures, lockedAt: user.totpLockedAt, link },
+        {
+          recipient: r,
+          failures: user.totpFailures,
+          lockedAt: user.totpLockedAt,
+          link,
+          staff: user.role !== 'customer',
+        },
         ctx,
       );
       return {
@@ -789,6 +795,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           usedAt: new Date(p.usedAt ?? row.createdAt),
           ip: p.ip ?? null,
           left: Number(p.left ?? 0),
+          staff: user.role !== 'customer',
         },
         ctx,
       );
@@ -798,7 +805,13 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!user || user.email !== row.to) return skip('recipient no longer active');
       const change = p.change as SecurityChange;
       const mail = securityChange(
-        { recipient: r, change, at: new Date(p.at ?? row.createdAt), ip: p.ip ?? null },
+        {
+          recipient: r,
+          change,
+          at: new Date(p.at ?? row.createdAt),
+          ip: p.ip ?? null,
+          staff: user.role !== 'customer',
+        },
         ctx,
       );
       return { ok: true, mail };
@@ -810,6 +823,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           recipient: r,
           enabledAt: new Date(p.enabledAt ?? row.createdAt),
           passwordCleared: (read.payload as { passwordCleared?: unknown }).passwordCleared === true,
+          staff: user.role !== 'customer',
         },
         ctx,
       );

@@ -180,8 +180,83 @@ function waitNote(seconds: number): Note {
  * names the switch's state, which the words already say and nobody needs quoted; how long the switch
  * asked to wait is kept (`askedToWaitFor`, `wait`), plain time. `other` drops its text: it is
  * Tollgate's or the switch's English, unread by a customer.
+ *
+ * `said.named`: the sentence around it already names the switch (or our phone system): the words
+ * then say "it" instead (SaidIn), for every kind whose words name it (NAMED_STAFF, NAMED_CUSTOMER).
  */
-export function switchErrorNote(stored: string, audience: Audience = 'staff'): Note {
+export function switchErrorNote(
+  stored: string,
+  audience: Audience = 'staff',
+  { named = false }: SaidIn = {},
+): Note {
+  const note = plainSwitchErrorNote(stored, audience);
+  if (!named) return note;
+  const [at, ...rest] = note.key.split('.');
+  const kind = rest.join('.');
+  return (at === 'switchError' ? NAMED_STAFF : NAMED_CUSTOMER).has(kind)
+    ? { ...note, key: `${at}Named.${kind}` }
+    : note;
+}
+
+/**
+ * Where a switch error is said: `named`, inside a sentence that has already named the switch (staff:
+ * "The switch refused the lift ({error})") or our phone system (a customer's "Our phone system
+ * refused the lift ({error})"). The error then speaks of it as "it" (`switchErrorNamed.*`,
+ * `customerSwitchErrorNamed.*`: "The switch refused the lift (it answered “account_closed”)", not
+ * "(the switch answered “account_closed”)", testers 2026-12-08), so that each sentence names it once.
+ * Default: the error stands alone ("Last try: no answer from the switch in time") and names it.
+ */
+export type SaidIn = { named?: boolean };
+
+/**
+ * The kinds (catalogue names under `switchError.`) whose words name the switch: each has a form
+ * under `switchErrorNamed.` that does not. tests/unit/switch-error-said-once.test.ts holds this list
+ * and the catalogue together.
+ */
+export const NAMED_STAFF: ReadonlySet<string> = new Set([
+  'timeout',
+  'connection',
+  'cancelled',
+  'unreadable',
+  'unavailable',
+  'unavailableAnswered',
+  'askedToWait',
+  'askedToWaitAnswered',
+  'askedToWaitFor',
+  'askedToWaitForAnswered',
+  'disagrees',
+  'notInForce',
+  'refused',
+  'notFound',
+  'withdrawnBecause.newBlockBySwitch',
+  'withdrawnBecause.newerInForce',
+  'withdrawnBecause.liftedOnSwitch',
+  'answered',
+  'other',
+]);
+
+/**
+ * The kinds (under `customerSwitchError.`) whose words name our phone system: each has a form under
+ * `customerSwitchErrorNamed.` that does not. `answered` ("answer code “account_closed”"), `refused`
+ * and the other withdrawals never named it.
+ */
+export const NAMED_CUSTOMER: ReadonlySet<string> = new Set([
+  'timeout',
+  'connection',
+  'cancelled',
+  'unreadable',
+  'unavailable',
+  'askedToWait',
+  'askedToWaitFor',
+  'disagrees',
+  'notInForce',
+  'notFound',
+  'withdrawnBecause.newBlockBySwitch',
+  'withdrawnBecause.liftedOnSwitch',
+  'other',
+]);
+
+function plainSwitchErrorNote(stored: string, audience: Audience): Note {
   const r = readSwitchError(stored);
   const staff = audience === 'staff';
   const at = staff ? 'switchError' : 'customerSwitchError';
@@ -218,10 +293,15 @@ export function withdrawnByTollgate(op: { status: string; lastError: string | nu
  * `audience` (default `staff`; switchErrorNote): what went wrong in their language, then, for staff,
  * when the switch refused with a code and a message, its own message after a colon (the switch's
  * words, as it sent them). A customer gets the words alone: the switch's message is its engineers'
- * English.
+ * English. `said`: pass `{ named: true }` when the sentence it goes in names the switch (SaidIn).
  */
-export function switchErrorText(t: Translate, stored: string, audience: Audience = 'staff'): string {
+export function switchErrorText(
+  t: Translate,
+  stored: string,
+  audience: Audience = 'staff',
+  said: SaidIn = {},
+): string {
   const r = readSwitchError(stored);
-  const words = noteText(t, switchErrorNote(stored, audience));
+  const words = noteText(t, switchErrorNote(stored, audience, said));
   return audience === 'staff' && r.code && r.detail ? `${words}: ${r.detail}` : words;
 }

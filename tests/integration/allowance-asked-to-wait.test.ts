@@ -54,10 +54,10 @@ async function issueNote(accountId: string, locale: 'en' | 'es') {
 }
 const STORED =
   'asked_to_wait: 600 s; simulated_failure: HTTP 429 simulated_failure: injected fault: the switch failed before applying anything';
-const EN =
-  'the switch asked Tollgate to wait 10 minutes before calling it again (it answered “simulated_failure”)';
+// Inside a sentence that names the switch: said once (B1, 2026-12-08, SaidIn `named`).
+const EN = 'it asked Tollgate to wait 10 minutes before calling it again (answer “simulated_failure”)';
 const ES =
-  'el switch pidió a Tollgate que esperara 10 minutos antes de volver a llamarlo (respondió «simulated_failure»)';
+  'pidió a Tollgate que esperara 10 minutos antes de volver a llamarlo (respondió «simulated_failure»)';
 
 describe.each(dialects())('an allowance operation the switch asked to wait, on %s', (dialect) => {
   beforeAll(async () => {

@@ -255,7 +255,7 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
         / · Ended in Tollgate THEN \(ended by Tollgate: a new block was placed\)$/,
       ),
       refusal: expect.stringMatching(
-        /^The switch refused to remove it on THEN \(the switch answered “simulated_failure”: .+\) and may still have it until THEN: until then it may let calls to Somalia through under a block\. Have the switch engineers remove it there\.$/,
+        /^The switch refused to remove it on THEN \(it answered “simulated_failure”: .+\) and may still have it until THEN: until then it may let calls to Somalia through under a block\. Have the switch engineers remove it there\.$/,
       ),
     });
     expect(await staffWords(agent, account.id, 'es')).toEqual({
@@ -459,7 +459,7 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
       status: 'In force on the switch',
       facts: expect.not.stringMatching(/Ended/),
       refusal: expect.stringMatching(
-        /^The switch refused to end it on THEN \(the switch answered “simulated_failure”: .+\), so nothing changed: it stays in force\. “End now” asks the switch again\.$/,
+        /^The switch refused to end it on THEN \(it answered “simulated_failure”: .+\), so nothing changed: it stays in force\. “End now” asks the switch again\.$/,
       ),
     });
     expect((await staffWords(agent, account.id, 'es')).refusal).toMatch(

@@ -145,7 +145,7 @@ describe.each(dialects())('an allowance grant that does not start, on %s', (dial
     const [theirs] = mail.smtp.to(agent.email);
     expect(theirs!.subject).toMatch(/^The switch refused the allowance for Germany \(DE\) — /);
     expect(oneLine(theirs!.text)).toContain(`that ${asker.email} asked for and you approved on`);
-    expect(oneLine(theirs!.text)).toContain('the switch answered “simulated_failure”');
+    expect(oneLine(theirs!.text)).toContain(': it answered “simulated_failure”');
     expect(oneLine(theirs!.text)).toContain(`/staff/accounts/${account.number}`);
     expect(mail.smtp.to(other.email)).toHaveLength(0);
   });
@@ -172,7 +172,7 @@ describe.each(dialects())('an allowance grant that does not start, on %s', (dial
     );
     expect(oneLine(mine!.text)).toContain('Support will contact you about it');
     const [theirs] = mail.smtp.to(agent.email);
-    expect(oneLine(theirs!.text)).toContain('the switch answered without the allowance in force');
+    expect(oneLine(theirs!.text)).toContain(': it answered without the allowance in force');
   });
 
   it('a grant given up after the hour: its own words to every member (support granted it) and the agent, once', async () => {
@@ -208,7 +208,7 @@ describe.each(dialects())('an allowance grant that does not start, on %s', (dial
     }
     const [theirs] = mail.smtp.to(agent.email);
     expect(theirs!.subject).toMatch(/^The switch did not confirm the allowance for Somalia \(SO\) — /);
-    expect(oneLine(theirs!.text)).toContain('(last: no answer from the switch in time)');
+    expect(oneLine(theirs!.text)).toContain('(last: no answer in time)');
   });
 
   it('not sent once overtaken: a newer grant of the country started, or the block was lifted', async () => {

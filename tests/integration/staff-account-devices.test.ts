@@ -142,7 +142,9 @@ describe.each(dialects())('registered devices on the staff account page, on %s',
     });
     const r = await devicesForStaff(agent, account.id, client());
     expect(r!.credentials.map((c) => c.notRead)).toEqual([{ reason: 'failed' }, null, null]);
-    expect(text(render(h(StaffDeviceList, { devices: r! })))).toContain(CATALOGUES.en.devices.couldNotLoad);
+    expect(text(render(h(StaffDeviceList, { devices: r! })))).toContain(
+      CATALOGUES.en.staff.devices.couldNotLoad,
+    );
   });
 
   it('shows the attacker-looking device at the top, then each credential with its password’s last change and its devices', async () => {

@@ -67,11 +67,11 @@ describe.each(dialects())('the switch refused a lift: the block card says so, on
     expect(en).toContain('role="status"');
     expect(en).toContain('href="#ops-title"');
     expect(text(en).trim()).toBe(
-      `The switch refused the lift asked for on Dec 7, 2026, 5:35 PM GMT+0 by ${agent.email} (the switch answered with the other state): see Changes for the switch .`,
+      `The switch refused the lift asked for on Dec 7, 2026, 5:35 PM GMT+0 by ${agent.email} (it answered with the other state): see Changes for the switch .`,
     );
     const es = text(await card(agent, account.number, refused.id, 'es')).trim();
     expect(es).toMatch(/^El switch rechazó el levantamiento solicitado el 7 dic 2026, 17:35 GMT\+0 por /);
-    expect(es).toContain('(el switch respondió con el otro estado): vea Cambios para el switch .');
+    expect(es).toContain('(respondió con el otro estado): vea Cambios para el switch .');
 
     // Not on the other block's card: it was never asked to be lifted. Its live region waits, empty.
     const untouched = await card(agent, account.number, other.id, 'en');

@@ -120,9 +120,7 @@ describe.each(['en', 'es'] as const)('allowance_not_started to the customer, in 
         ctx(locale),
       ).text,
     );
-    expect(m).toContain(
-      locale === 'en' ? 'the switch answered “account_closed”' : 'el switch respondió «account_closed»',
-    );
+    expect(m).toContain(locale === 'en' ? ': it answered “account_closed”' : ': respondió «account_closed»');
   });
 
   it('a denial whose stored reason carries a switch error reads it in the customer’s words', () => {

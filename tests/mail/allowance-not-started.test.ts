@@ -102,7 +102,7 @@ describe('the deciding agent’s copy', () => {
     const en = render('refused', { staff: true, asker });
     expect(en.subject).toBe('The switch refused the allowance for Somalia (SO) — Acme Dental (ACC-1001)');
     expect(en.text).toContain(
-      'that dana@acme.example asked for and you approved on Dec 6, 2026, 9:05 AM GMT-5: the switch answered “country_not_allowed”: allowances to SO need a contract amendment. It is not in force',
+      'that dana@acme.example asked for and you approved on Dec 6, 2026, 9:05 AM GMT-5: it answered “country_not_allowed”: allowances to SO need a contract amendment. It is not in force',
     );
     expect(en.text).toContain("Check the switch's answer with the switch engineers");
     expect(en.text).toContain('https://portal.example/staff/accounts/ACC-1001');
@@ -110,7 +110,7 @@ describe('the deciding agent’s copy', () => {
     const es = render('refused', { staff: true, asker }, ctx('es', 'ES', 'Europe/Madrid'));
     expect(es.subject).toBe('El switch rechazó el permiso para Somalia (SO) — Acme Dental (ACC-1001)');
     expect(es.text).toContain(
-      'que dana@acme.example solicitó y usted aprobó el 6 dic 2026, 15:05 GMT+1: el switch respondió «country_not_allowed»: allowances to SO need a contract amendment.',
+      'que dana@acme.example solicitó y usted aprobó el 6 dic 2026, 15:05 GMT+1: respondió «country_not_allowed»: allowances to SO need a contract amendment.',
     );
     expect(es.text).toContain('Compruebe la respuesta del switch');
   });
@@ -120,7 +120,7 @@ describe('the deciding agent’s copy', () => {
     expect(en.subject).toBe(
       'The switch did not confirm the allowance for Somalia (SO) — Acme Dental (ACC-1001)',
     );
-    expect(en.text).toContain('(last: no answer from the switch in time)');
+    expect(en.text).toContain('(last: no answer in time)');
     expect(en.text).toContain('Tollgate asks the switch to remove it in case it got there');
     const es = render('gaveUp', { staff: true, error: null }, ctx('es', 'MX', 'America/Mexico_City'));
     expect(es.text).toContain('(último error: no se registró ningún error)');

@@ -30,10 +30,10 @@ describe('a lift the switch refused, on the customer’s timeline', () => {
 
   it('reads in staff words to staff, who know the switch', () => {
     expect(storedText(en, REFUSED)).toBe(
-      'The switch refused the lift (the switch answered “account_closed”). The block stays in force; support follows up with the customer.',
+      'The switch refused the lift (it answered “account_closed”). The block stays in force; support follows up with the customer.',
     );
     expect(storedText(es, REFUSED, 'staff')).toMatch(
-      /^El switch rechazó el levantamiento \(el switch respondió «account_closed»\)/,
+      /^El switch rechazó el levantamiento \(respondió «account_closed»\)/,
     );
   });
 
@@ -68,7 +68,7 @@ describe('a lift the switch refused, on the customer’s timeline', () => {
     expect(customer).toContain('por usted'); // the member who sent it, never the login behind it
     expect(customer).not.toContain('dana@acme.example');
     const staff = text(render(h(Timeline, { events, audience: 'staff' }), 'es'));
-    expect(staff).toContain('(el switch respondió «account_closed»)');
+    expect(staff).toContain('(respondió «account_closed»)');
     expect(staff).toContain('dana@acme.example');
     expect(staff).not.toContain('por usted');
     // The flag the audience was once inferred from is gone, and changes nothing if a caller still sends it.

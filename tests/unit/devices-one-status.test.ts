@@ -85,6 +85,7 @@ describe('"Registered devices" says once why credentials were not read', () => {
 
   it('a BindingList shown alone (the staff account page today) keeps its own status with the whole sentence', () => {
     const html = render(h(BindingList, { credential: cred('a'), home: 'ES', audience: 'staff' }));
-    expect(statuses(html)).toEqual([CATALOGUES.en.devices.couldNotLoad]);
+    // In staff's words ("the switch": tests/unit/staff-device-words.test.ts).
+    expect(statuses(html)).toEqual([CATALOGUES.en.staff.devices.couldNotLoad]);
   });
 });

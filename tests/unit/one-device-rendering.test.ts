@@ -71,21 +71,31 @@ describe('a credential’s registered devices, one rendering on the customer’s
       const customer = parts(render(h(RegisteredDeviceList, { devices }), locale));
       const staff = parts(render(h(StaffDeviceList, { devices }), locale));
       expect(customer).toHaveLength(5);
-      // The same markup, but for the flags' words: each reader is told in its own (the next test).
-      const unflagged = (part: string) =>
-        part.replace(/<ul class="mt-2 list-disc[^"]*">.*?<\/ul>/g, '<ul flags></ul>');
-      expect(staff.map(unflagged)).toEqual(customer.map(unflagged));
+      // The same markup, but for the flags' words and what is said of the switch's reads: each reader
+      // is told in its own (the next test; tests/unit/staff-device-words.test.ts).
+      const s = CATALOGUES[locale].staff.devices;
+      const d0 = CATALOGUES[locale].devices;
+      const staffSaid = (part: string) =>
+        part
+          .replace(/<ul class="mt-2 list-disc[^"]*">.*?<\/ul>/g, '<ul flags></ul>')
+          .replaceAll(s.shortened, d0.shortened)
+          .replace(/<p[^>]*>[^<]*(?:switch|el switch)[^<]*<\/p>/gi, '<p said></p>');
+      const customerSaid = (part: string) =>
+        part
+          .replace(/<ul class="mt-2 list-disc[^"]*">.*?<\/ul>/g, '<ul flags></ul>')
+          .replace(/<p[^>]*>[^<]*(?:phone system|nuestra central)[^<]*<\/p>/gi, '<p said></p>');
+      expect(staff.map(staffSaid)).toEqual(customer.map(customerSaid));
       expect(staff[0]).not.toEqual(customer[0]);
       const d = CATALOGUES[locale].devices;
       // Why a credential was not read is said once for the section, above the list (one status:
       // components/devices/binding-list.tsx DevicesNotRead); each credential carries a short note.
-      for (const html of [
-        render(h(RegisteredDeviceList, { devices }), locale),
-        render(h(StaffDeviceList, { devices }), locale),
-      ]) {
+      for (const [html, words] of [
+        [render(h(RegisteredDeviceList, { devices }), locale), d],
+        [render(h(StaffDeviceList, { devices }), locale), s],
+      ] as const) {
         const above = html.slice(0, html.indexOf('<h3 class="font-medium">'));
         expect(above.match(/role="status"/g)).toHaveLength(1);
-        expect(text(above)).toContain(d.couldNotLoad);
+        expect(text(above)).toContain(words.couldNotLoad);
         expect(above).toContain('<time dateTime="2026-12-07T10:15:30.000Z">');
       }
       expect(customer[1]).not.toContain('role="status"');
@@ -101,10 +111,10 @@ describe('a credential’s registered devices, one rendering on the customer’s
   );
 
   it('keeps the customer’s layout: device software, then where from, then when it ends; the contact under "Technical details"', () => {
-    for (const html of [
-      render(h(RegisteredDeviceList, { devices })),
-      render(h(StaffDeviceList, { devices })),
-    ]) {
+    for (const [html, who] of [
+      [render(h(RegisteredDeviceList, { devices })), 'our phone system'],
+      [render(h(StaffDeviceList, { devices })), 'the switch'],
+    ] as const) {
       const items = [
         ...html.matchAll(/<ul aria-label="Devices registered as acme-desk"[^>]*>(.*?)<\/ul><\/div>/g),
       ];
@@ -121,7 +131,7 @@ describe('a credential’s registered devices, one rendering on the customer’s
       const folded = first.match(/<details[^>]*><summary[^>]*>(.*?)<\/summary>(.*?)<\/details>/);
       expect(folded?.[1]).toBe('Technical details');
       expect(text(folded![2]!)).toContain(
-        'Address the device gave (SIP Contact) sip:desk @185.220.101.47 :5071 ;transport=tcp (shortened: our phone system sent more)',
+        `Address the device gave (SIP Contact) sip:desk @185.220.101.47 :5071 ;transport=tcp (shortened: ${who} sent more)`,
       );
       expect(first.indexOf('<details')).toBeGreaterThan(first.indexOf('Registration ends'));
     }
@@ -167,7 +177,7 @@ describe('a credential’s registered devices, one rendering on the customer’s
               : 'pasaron por su propia red o central telefónica',
         );
         expect(words).toContain(
-          `${CATALOGUES[locale].devices.noUserAgent} ${CATALOGUES[locale].devices.shortened}`,
+          `${CATALOGUES[locale].devices.noUserAgent} ${(staffPage ? CATALOGUES[locale].staff.devices : CATALOGUES[locale].devices).shortened}`,
         );
       }
     }

@@ -147,13 +147,13 @@ describe('a request back after an approval, as the page and the queue say it', (
   it('names who approved, when, what the switch answered, and to check with the switch first', () => {
     expect(render('en', h(RequestCameBack, { back }))).toBe(
       'Back in the queue after an approval. Approved by rita@tollgate.example on Dec 6, 2026, 4:05 PM GMT+1; ' +
-        'the switch refused the lift (the switch answered “account_under_investigation”: Account under investigation).' +
+        'the switch refused the lift (it answered “account_under_investigation”: Account under investigation).' +
         'The block is still in force. Check with the switch why before you approve this request again: the same lift may be refused again.',
     );
     expect(
       render('es', h(RequestCameBack, { back: { ...back, how: 'notApplied', error: 'body_disagrees: x' } })),
     ).toMatch(
-      /^De vuelta en la cola tras una aprobación\. Aprobada por rita@tollgate\.example el 6 dic 2026, 16:05 GMT\+1; el switch respondió, pero no levantó el bloqueo \(el switch respondió con el otro estado\)\.El bloqueo sigue en vigor\. Consulte con el switch/,
+      /^De vuelta en la cola tras una aprobación\. Aprobada por rita@tollgate\.example el 6 dic 2026, 16:05 GMT\+1; el switch respondió, pero no levantó el bloqueo \(respondió con el otro estado\)\.El bloqueo sigue en vigor\. Consulte con el switch/,
     );
     expect(
       render(
@@ -169,7 +169,7 @@ describe('a request back after an approval, as the page and the queue say it', (
       ),
     ).toBe(
       'Back in the queue after an approval. Approved earlier; the lift was withdrawn before the switch applied it ' +
-        '(Tollgate withdrew the change: the switch placed a new block on this account).' +
+        '(Tollgate withdrew the change: a new block was placed on this account).' +
         'The block is still in force. Read the block’s timeline before you approve this request again.',
     );
   });

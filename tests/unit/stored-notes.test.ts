@@ -142,19 +142,19 @@ describe('notes the system stores in a text column', () => {
   it('a switch error in a history entry reads in the reader’s words, never Tollgate’s English diagnostic', () => {
     // As lib/switch/outbox.ts and lib/blocks/lifecycle.ts store them (`<code>: <detail>`).
     const cases: [stored: string, es: string][] = [
-      ['timeout: no answer within 5000 ms', 'el switch no respondió a tiempo'],
-      ['connection_error: connection error (ECONNREFUSED)', 'no se pudo contactar con el switch'],
-      ['aborted: the request was cancelled', 'se canceló la petición al switch'],
-      ['bad_body: accountNumber names another account', 'no se pudo leer la respuesta del switch'],
-      ['invalid_response: not JSON', 'no se pudo leer la respuesta del switch'],
-      ['unavailable: HTTP 502', 'el switch no estaba disponible'],
+      ['timeout: no answer within 5000 ms', 'no respondió a tiempo'],
+      ['connection_error: connection error (ECONNREFUSED)', 'no se pudo contactar con él'],
+      ['aborted: the request was cancelled', 'se canceló la petición'],
+      ['bad_body: accountNumber names another account', 'no se pudo leer su respuesta'],
+      ['invalid_response: not JSON', 'no se pudo leer su respuesta'],
+      ['unavailable: HTTP 502', 'no estaba disponible'],
       [
         'body_disagrees: the switch answered 200 with internationalCalling "blocked"',
-        'el switch respondió con el otro estado',
+        'respondió con el otro estado',
       ],
-      ['rejected: HTTP 400', 'el switch lo rechazó sin dar un motivo'],
-      ['not_found: HTTP 404', 'el switch no conoce esta cuenta'],
-      ['account_closed: the account is closed', 'el switch respondió «account_closed»'],
+      ['rejected: HTTP 400', 'sin dar un motivo'],
+      ['not_found: HTTP 404', 'no conoce esta cuenta'],
+      ['account_closed: the account is closed', 'respondió «account_closed»'],
     ];
     for (const [error, es] of cases) {
       for (const key of ['history.liftRefused', 'history.syncLiftRefused'] as const) {
@@ -181,14 +181,17 @@ describe('notes the system stores in a text column', () => {
         spanish,
         storeNote(key, { ...values, error: 'timeout: no answer within 5000 ms' }),
       )!;
-      expect(timeout, key).toContain('el switch no respondió a tiempo');
+      // Each sentence names the switch itself: the error says it once (B1, 2026-12-08).
+      expect(timeout, key).toContain('no respondió a tiempo');
+      expect(timeout, key).not.toContain('el switch no respondió a tiempo');
       expect(timeout, key).not.toContain('no answer within');
       // The wait the switch asked for (storedSwitchError), in Spanish.
       const error = 'asked_to_wait: 600 s; rate_limited: HTTP 429 rate_limited: slow down';
       const waited = storedText(spanish, storeNote(key, { ...values, error }))!;
       expect(waited, key).toContain(
-        'el switch pidió a Tollgate que esperara 10 minutos antes de volver a llamarlo (respondió «rate_limited»)',
+        'pidió a Tollgate que esperara 10 minutos antes de volver a llamarlo (respondió «rate_limited»)',
       );
+      expect(waited, key).not.toContain('el switch pidió');
       expect(waited, key).not.toContain('asked_to_wait');
     }
     expect(
@@ -200,7 +203,7 @@ describe('notes the system stores in a text column', () => {
         }),
       ),
     ).toBe(
-      'El switch no respondió en 1 hora al permiso para MX decidido por sam@tollgate.example (último error: el switch no respondió a tiempo). Tollgate dejó de enviarlo: el permiso no está en vigor en el portal, y Tollgate pide al switch que lo termine por si le llegó.',
+      'El switch no respondió en 1 hora al permiso para MX decidido por sam@tollgate.example (último error: no respondió a tiempo). Tollgate dejó de enviarlo: el permiso no está en vigor en el portal, y Tollgate pide al switch que lo termine por si le llegó.',
     );
   });
 

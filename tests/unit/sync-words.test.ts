@@ -101,7 +101,7 @@ describe('what the switch said, in an out-of-sync entry', () => {
       expect(en.found).toBe(
         'Found WHEN · portal said blocked; the switch refused the change Tollgate asked for.',
       );
-      expect(en.detail).toContain('(the switch answered “simulated_failure”)');
+      expect(en.detail).toContain('(it answered “simulated_failure”)');
       expect(en.all).not.toMatch(/no answer/);
       const es = entry(grantRefused(stored), 'es');
       expect(es.found).toBe(

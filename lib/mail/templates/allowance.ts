@@ -281,10 +281,11 @@ export function allowanceNotStarted(d: AllowanceNotStartedData, cause: NotStarte
   const key = `allowance.mail.notStarted.${d.staff ? 'staff.' : ''}${cause}` as const;
   // Each copy in its reader's words (lib/i18n/note.ts Audience): the agent's says "the switch answered
   // …", the customer's "our phone system …" (customerSwitchError.*), so that no customer mail can say
-  // "switch" should a customer template name {error} one day.
+  // "switch" should a customer template name {error} one day. The staff sentences name the switch
+  // before {error} ("The switch refused the allowance…: {error}"): the error says "it" (SaidIn).
   const audience: Audience = d.staff ? 'staff' : 'customer';
   const error = d.error
-    ? switchErrorText(t as unknown as Translate, d.error, audience)
+    ? switchErrorText(t as unknown as Translate, d.error, audience, { named: audience === 'staff' })
     : t(d.staff ? 'allowance.mail.notStarted.staff.noError' : 'allowance.mail.notStarted.noError');
   const path = d.staff
     ? `/staff/accounts/${encodeURIComponent(d.account.number)}`

@@ -1,4 +1,4 @@
-import { type MailContext, providerArgs, shell, when, hello } from './context';
+import { type MailContext, providerArgs, securityShell, when, hello } from './context';
 import { renderMail } from './layout';
 
 export type MfaLockedData = {
@@ -6,12 +6,19 @@ export type MfaLockedData = {
   failures: number;
   lockedAt: Date;
   link: { url: string; expires: Date };
+  /**
+   * The recipient is staff (an agent or admin: User.role is not `customer`, read by lib/mail/render.ts
+   * when the mail is rendered, as for enrolment-code): the footer names the support console, not the
+   * customer portal (securityShell). Omitted: a customer.
+   */
+  staff?: boolean;
 };
 
 /**
  * Security alert: the second factor was locked after too many wrong codes; the link unlocks it and
  * signs in (lib/auth/mfa/lockout.ts), so the mail says beside it not to forward or quote it
- * (mail.linkNoForward).
+ * (mail.linkNoForward). Its footer names where the login is: the support console for staff
+ * (`d.staff`), else the customer portal (securityShell).
  */
 export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
   const { t } = ctx;
@@ -33,6 +40,6 @@ export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
         { kind: 'p', text: t('mail.mfaLocked.notYou', { support: ctx.support }) },
       ],
     },
-    shell(ctx, t('mail.footerSecurity', providerArgs(ctx))),
+    securityShell(ctx, d.staff ?? false),
   );
 }

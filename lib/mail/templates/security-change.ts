@@ -1,4 +1,4 @@
-import { type MailContext, providerArgs, shell, when, hello, url } from './context';
+import { type MailContext, providerArgs, securityShell, when, hello, url } from './context';
 import { renderMail } from './layout';
 import type { SecurityChange } from '@/lib/mail/payloads';
 
@@ -8,6 +8,12 @@ export type SecurityChangeData = {
   at: Date;
   /** The client address of the request that made the change, when known. */
   ip: string | null;
+  /**
+   * The recipient is staff (an agent or admin: User.role is not `customer`, read by lib/mail/render.ts
+   * when the mail is rendered, as for enrolment-code): the footer names the support console, not the
+   * customer portal (securityShell). Omitted: a customer.
+   */
+  staff?: boolean;
 };
 
 /**
@@ -29,6 +35,9 @@ export type SecurityChangeData = {
  * login") has its own lines too: who and when, that the old password no longer works and the sessions
  * and sign-in links ended, that the new one comes from the provider's support, and "if you did not
  * expect this, contact support now".
+ * To staff (`d.staff`) the footer names the support console (securityShell), and a changed password's
+ * preheader says the login is to the support console (`password_changed.preheaderStaff`), not the
+ * customer portal.
  */
 export function securityChange(d: SecurityChangeData, ctx: MailContext) {
   const { t } = ctx;
@@ -43,7 +52,11 @@ export function securityChange(d: SecurityChangeData, ctx: MailContext) {
   return renderMail(
     {
       subject: t(`${k}.subject`, providerArgs(ctx)),
-      preheader: t(`${k}.preheader`),
+      preheader: t(
+        d.staff && d.change === 'password_changed'
+          ? 'mail.securityChange.password_changed.preheaderStaff'
+          : `${k}.preheader`,
+      ),
       parts: [
         hello(ctx, d),
         {
@@ -56,6 +69,6 @@ export function securityChange(d: SecurityChangeData, ctx: MailContext) {
         { kind: 'p', text: t(`${k}.notYou`, { support: ctx.support }) },
       ],
     },
-    shell(ctx, t('mail.footerSecurity', providerArgs(ctx))),
+    securityShell(ctx, d.staff ?? false),
   );
 }
