@@ -25,7 +25,7 @@ import { readAccountFilter } from '@/lib/staff/account-filter';
 import { accountAllowanceRequests, type AccountAllowanceItem } from '@/lib/staff/account-allowances';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { SEARCH_MIN_CHARS, searchAccounts, searchCursor, searchedText } from '@/lib/staff/search';
-import { typedText } from '@/lib/server/control-characters';
+import { saidBack } from '@/lib/staff/said-back';
 import { Section } from '@/components/ui/section';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -239,7 +239,7 @@ async function QueueView({
       {!after.ok || !allowancesAfter.ok || !syncIssuesAfter.ok ? <p role="status">{t('badCursor')}</p> : null}
       {accountFilter && !accountFilter.number ? (
         <p role="status">
-          {t.rich('home.badAccount', { typed: () => <bdi>{typedText(accountFilter.typed, 40)}</bdi> })}
+          {t.rich('home.badAccount', { typed: () => <bdi>{saidBack(accountFilter.typed)}</bdi> })}
         </p>
       ) : null}
       {bad.length ? <p role="status">{desk('badFilter')}</p> : null}

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import type { AuditAnswer as Answer, AuditFilter } from '@/lib/staff/audit-query';
-import { typedText } from '@/lib/server/control-characters';
+import { saidBack } from '@/lib/staff/said-back';
 
 /**
  * The audit log's answer to what the reader asked (`f`, the filters of the URL; `page`, listAudit's
@@ -13,10 +13,11 @@ import { typedText } from '@/lib/server/control-characters';
  * typed; an account no account has; an actor that is a colleague whose rows for that action are an
  * admin's to read, or that no login has; an action in the link that was not applied, and why
  * (lib/staff/audit-query.ts unappliedAction: no such action, or not visible to the reader's role; the
- * select, which cannot offer it, shows "Any action"); days the wrong way round. So correcting one does
+ * form keeps it chosen as "Not applied", components/staff/audit-filters.tsx); days the wrong way round. So correcting one does
  * not reveal the next, and the action's note stays as long as the link names it (review of
  * 2026-12-08). Else how many entries, and, when the actor is a colleague, that only their work on
- * customer accounts is listed. The page keys it by the query, so each answer arrives anew.
+ * customer accounts is listed. The page keys it by the query, so each answer arrives anew. A value said
+ * back is cut to 40 characters with an ellipsis (lib/staff/said-back.ts saidBack).
  */
 export function AuditAnswer({
   page,
@@ -38,10 +39,11 @@ export function AuditAnswer({
   filtered: boolean;
 }) {
   const t = useTranslations('staff.audit');
-  // What was typed, without invisible characters, isolated from the sentence.
+  // What was typed, without invisible characters, isolated from the sentence, cut with an ellipsis
+  // (saidBack: never inside an emoji or an accented letter).
   const typed = (v: string | undefined) =>
     function Typed() {
-      return <bdi>{typedText(v ?? '', 40)}</bdi>;
+      return <bdi>{saidBack(v ?? '')}</bdi>;
     };
   const unmatched = page.unmatched ?? (page.unknown ? [page.unknown] : []);
   const unreadable = (field: (typeof page.unreadable)[number]) =>

@@ -23,6 +23,19 @@ const BODY = [
 ].join(' ');
 
 /**
+ * The rows of a sign-in link refused or not bound to the browser (lib/auth/link-sign-in.ts): about a
+ * link, whose owner the row names in its detail (`email`, "Link for") when it has it; the browser that
+ * used it is nobody's login, so the row has no actor.
+ */
+const LINK_ROWS: ReadonlySet<string> = new Set(['sign_in.link_refused', 'sign_in.link_unbound']);
+
+/** Whether `e` is a link row (LINK_ROWS) that names no one: no actor and no "Link for" in its detail. */
+const linkOfNobody = (e: AuditEntryView) =>
+  LINK_ROWS.has(e.action) &&
+  !e.actorEmail &&
+  !(e.detail?.kind === 'fields' && e.detail.fields.some((field) => field.label === 'linkFor'));
+
+/**
  * One page of the audit log (50 rows). Each time is formatted in the viewer's zone by a formatter
  * made once per locale and zone (lib/time/format.ts), not by an async component per row; each detail
  * is worded from the translators made once here (components/staff/audit-detail.tsx).
@@ -89,6 +102,8 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
           {/* Labelled words (lib/staff/audit-detail.ts escapes bidi controls in every text it reads). */}
           <td>
             <AuditDetailList detail={e.detail} words={words} />
+            {/* Said, rather than an empty cell that reads as if the link were nobody's. */}
+            {linkOfNobody(e) ? <p className="text-xs">{t('linkOwnerUnrecorded')}</p> : null}
           </td>
         </tr>
       ))}

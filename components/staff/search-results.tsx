@@ -1,4 +1,5 @@
 import { SEARCH_MIN_CHARS, type SearchHit, type SearchMember } from '@/lib/staff/search';
+import { saidBack } from '@/lib/staff/said-back';
 import { useTranslations } from 'next-intl';
 import { PAGE_LINK } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
@@ -36,8 +37,9 @@ export function SearchResults({
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.search');
   // In <bdi>: a name in Arabic or Hebrew typed into the box keeps the sentence's quotes and full stop
-  // where they belong (Unicode bidi isolation, as for any text a person typed inside a sentence).
-  const typed = () => <bdi>{q}</bdi>;
+  // where they belong (Unicode bidi isolation, as for any text a person typed inside a sentence); a
+  // long one cut with an ellipsis, as every staff page says a value back (saidBack).
+  const typed = () => <bdi>{saidBack(q)}</bdi>;
   // Every request of theirs that waits, each kind worded apart: "1 unblock request, 1 allowance
   // request waiting" (until 2026-12-07 "1 pending request", which counted unblock requests only).
   const waiting = (a: SearchHit) =>

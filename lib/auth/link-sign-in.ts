@@ -192,7 +192,7 @@ export async function redeemSignInLink(
   }
   const found = await userOfLink(input.token);
   if (found && linkForAnotherUser(found.user.id, input.signedInId)) {
-    await audit({ action: 'sign_in.link_refused', meta });
+    await audit({ action: 'sign_in.link_refused', meta, ...refusedLinkOwner(found.user) });
     return { ok: false, reason: 'other_user', maskedEmail: maskEmail(found.user.email) };
   }
   // Single use: of two concurrent POSTs, only the one whose delete removed the row goes on.
@@ -202,7 +202,7 @@ export async function redeemSignInLink(
       })
     : { count: 0 };
   if (!found || used.count !== 1) {
-    await audit({ action: 'sign_in.link_refused', meta });
+    await audit({ action: 'sign_in.link_refused', meta, ...(found ? refusedLinkOwner(found.user) : {}) });
     countSignIn('email_link', 'failure');
     return { ok: false, reason: 'invalid' };
   }
@@ -220,7 +220,7 @@ export async function redeemSignInLink(
       log().warn({ error: errorForLog(err) }, 'sign-in link not put back'),
     );
     if (!(e instanceof CredentialsSignin)) throw e;
-    await audit({ action: 'sign_in.link_refused', meta });
+    await audit({ action: 'sign_in.link_refused', meta, ...refusedLinkOwner(user) });
     countSignIn('email_link', 'failure');
     return { ok: false, reason: 'invalid' };
   }
@@ -241,4 +241,14 @@ export async function redeemSignInLink(
     disabled: user.disabled,
   };
   return { ok: true, userId: user.id, email: user.email, login };
+}
+
+/**
+ * Whose link a refused sign-in link was, for its audit row (`sign_in.link_refused`): the login as
+ * target and its address as `email` in the detail, which the audit log shows as "Link for"
+ * (lib/staff/audit-detail.ts). Only for a link that matched a login: a token that matches none names
+ * nobody, and the token itself is never written.
+ */
+function refusedLinkOwner(user: { id: string; email: string }) {
+  return { target: { type: 'user' as const, id: user.id }, detail: { email: user.email } };
 }

@@ -193,6 +193,11 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'mfa.verified': { kind: f('codeKind', 'term:audit.term.codeKind') },
   // Why a password was refused (lib/auth/sign-in.ts SignInFailureReason; since 2026-12-07), not a block's.
   'sign_in.failure': { reason: f('failureReason', 'term:audit.term.signInFailure') },
+  // A sign-in link refused or not bound to the browser (lib/auth/link-sign-in.ts): the address the link
+  // was mailed to, when the row names it (never the token). Rows written so far name nobody: the table
+  // says so (components/staff/audit-table.tsx, LINK_ROWS).
+  'sign_in.link_refused': { email: f('linkFor', 'email') },
+  'sign_in.link_unbound': { email: f('linkFor', 'email') },
   'mfa.throttled': { kind: f('codeKind', 'term:audit.term.codeKind') },
   'request.decision_conflict': { by: f('decidedBy', 'actor') },
   'allowance.denied': { by: f('decidedBy', 'actor') },

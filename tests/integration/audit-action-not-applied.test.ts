@@ -38,13 +38,17 @@ describe('unappliedAction', () => {
 });
 
 describe('the audit filters under a link whose action is not applied', () => {
-  it('keeps the filter form usable: the reader’s own actions, “Any action” chosen, the other filters kept', () => {
+  it('keeps the filter form usable: the reader’s own actions, the link’s action kept as “Not applied”, the other filters kept', () => {
     const f: AuditFilter = auditFilterSchema.parse({ action: 'staff_user.disabled', account: 'ACC-1001' });
     const html = render(h(AuditFilters, { f, timeZone: 'UTC', actions: auditActionsFor('agent') }));
-    // The select cannot offer it: none is chosen, so the browser shows the first, "Any action".
-    expect(html).toMatch(/<select id="action" name="action"[^>]*><option value="">Any action<\/option>/);
-    expect(html).not.toContain('selected');
-    expect(html).not.toContain('staff_user.disabled');
+    // Since 2026-12-08 (tests/integration/audit-form-keeps-filters.test.ts) the link's action is a
+    // choice of its own, chosen, so that correcting another field does not drop it in silence; "Any
+    // action" clears it. The reader's own actions follow; no other staff management is offered.
+    expect(html).toMatch(
+      /<select id="action" name="action"[^>]*><option value="">Any action<\/option><option value="staff_user.disabled" selected="">Not applied: “staff_user.disabled”<\/option>/,
+    );
+    expect(html.match(/selected=""/g)).toHaveLength(1);
+    expect(html).not.toContain('staff_user.created');
     expect(html).toMatch(/name="account"[^>]*value="ACC-1001"|value="ACC-1001"[^>]*name="account"/);
     expect(text(html)).toContain('Filter');
   });
@@ -262,8 +266,8 @@ describe.each(dialects())(
       expect(en.words.replace(/“ [^”]* ”/, '“…”')).toBe(
         'The actor filter, “…”, names another staff login: their sign-ins, sessions, two-factor codes and refused access are for admins to read, not for your role, so no entries are shown. Choose another action, or “Any action” to see their work on customer accounts.',
       );
-      // Said back as typed, isolated (its first 40 characters, as every filter is).
-      expect(en.html).toContain(`“<bdi>${admin.email.slice(0, 40)}</bdi>”`);
+      // Said back as typed, isolated, cut to 40 characters with an ellipsis (lib/staff/said-back.ts).
+      expect(en.html).toContain(`“<bdi>${admin.email.slice(0, 39)}…</bdi>”`);
       expect(en.words).not.toContain('No entries match');
       const es = await said(agent, { actor: admin.email, action: 'sign_in.success' }, 'es');
       expect(es.words).toContain('es el acceso de otra persona del personal');

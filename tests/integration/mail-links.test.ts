@@ -229,6 +229,14 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     });
     expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
     expect(await linkIsUsable(token)).toBe(true);
+    // Its audit row says whose link it was (the audit log's "Link for"), never the token (B2's
+    // reader, 2026-12-08: the row named nobody).
+    const refused = await getDb().auditLog.findFirst({
+      where: { action: 'sign_in.link_refused', targetId: user.id },
+    });
+    expect(refused).toMatchObject({ targetType: 'user', targetId: user.id });
+    expect(JSON.parse(refused!.detail!)).toEqual({ email: user.email });
+    expect(refused!.detail).not.toContain(token);
     // Signed in as the owner (or as nobody, above): the link is used as before.
     expect(await as(user.id)).toMatchObject({ ok: true, userId: user.id, email: user.email });
   });
