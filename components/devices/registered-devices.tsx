@@ -1,6 +1,8 @@
 import { Suspense } from 'react';
 import { getTranslations } from 'next-intl/server';
+import { useTranslations } from 'next-intl';
 import { BindingList, DevicesNotRead } from '@/components/devices/binding-list';
+import { pausedForTheWait } from '@/components/sip/devices-before';
 import type { CredentialDevices } from '@/lib/devices/registrations';
 import { Section } from '@/components/ui/section';
 import { CredentialName } from '@/components/ui/credential-name';
@@ -12,9 +14,18 @@ type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | nul
  * switch has answered (Suspense), so a slow switch never holds back the rest of the page.
  * `load` is a promise started by the page (lib/devices/registrations.ts), already scoped to the user,
  * or its value when the page already has it (the block page's read in time, lib/blocks/live-read.ts):
- * then the list is rendered in place, in a boundary that suspends on nothing.
+ * then the list is rendered in place, in a boundary that suspends on nothing. `pausedWith`: the time
+ * a new password can be set from, on the reset page of a change the switch answered busy (its
+ * notice says it): reads paused for that same wait say so without naming it again
+ * (RegisteredDeviceList).
  */
-export async function RegisteredDevices({ load }: { load: Promise<Loaded> | Loaded }) {
+export async function RegisteredDevices({
+  load,
+  pausedWith,
+}: {
+  load: Promise<Loaded> | Loaded;
+  pausedWith?: Date;
+}) {
   const t = await getTranslations('devices');
   return (
     <Section id="devices" title={t('title')}>
@@ -23,18 +34,18 @@ export async function RegisteredDevices({ load }: { load: Promise<Loaded> | Load
           its next read is out, instead of "loading" (a boundary new to the tree shows its fallback). */}
       <Suspense fallback={<p role="status">{t('loading')}</p>}>
         {load instanceof Promise ? (
-          <DeviceList load={load} />
+          <DeviceList load={load} pausedWith={pausedWith} />
         ) : load ? (
-          <RegisteredDeviceList devices={load} />
+          <RegisteredDeviceList devices={load} pausedWith={pausedWith} />
         ) : null}
       </Suspense>
     </Section>
   );
 }
 
-async function DeviceList({ load }: { load: Promise<Loaded> }) {
+async function DeviceList({ load, pausedWith }: { load: Promise<Loaded>; pausedWith?: Date }) {
   const loaded = await load;
-  return loaded ? <RegisteredDeviceList devices={loaded} /> : null;
+  return loaded ? <RegisteredDeviceList devices={loaded} pausedWith={pausedWith} /> : null;
 }
 
 /**
@@ -43,12 +54,34 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
  * too). Why credentials were not read is said once, at the top, as the list's one status
  * (DevicesNotRead), and each such credential then reads a short plain note (BindingList's
  * `notReadSaidAbove`). `devices.accountCountry`: ISO 3166-1 alpha-2, named in the foreign-country flag. No
- * next-intl/server: renders in any server component, and in a test.
+ * next-intl/server: renders in any server component, and in a test. `pausedWith` (the reset page's
+ * busy time: RegisteredDevices): when every credential not read was paused for that very wait
+ * (components/sip/devices-before.tsx pausedForTheWait), the status says they are read again when the
+ * wait named above is over (devices.pausedWithWait), not "from 12:45:06" beside the notice's "from
+ * 12:45:14" (testers, 2026-12-08): one wait, said once.
  */
-export function RegisteredDeviceList({ devices }: { devices: NonNullable<Loaded> }) {
+export function RegisteredDeviceList({
+  devices,
+  pausedWith,
+}: {
+  devices: NonNullable<Loaded>;
+  pausedWith?: Date;
+}) {
+  const t = useTranslations('devices');
+  const unread = devices.credentials.filter((c) => c.bindings === null);
+  const withWait = unread.length > 0 && unread.every((c) => pausedForTheWait(c, pausedWith));
   return (
     <div className="flex flex-col gap-4">
-      <DevicesNotRead credentials={devices.credentials} />
+      {withWait ? (
+        <p role="status" className="text-amber-950">
+          {unread.length < devices.credentials.length
+            ? `${t('notReadSome', { count: unread.length })} `
+            : null}
+          {t('pausedWithWait')}
+        </p>
+      ) : (
+        <DevicesNotRead credentials={devices.credentials} />
+      )}
       {devices.credentials.map((c) => (
         <div key={c.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
           <h3 className="font-medium">

@@ -144,6 +144,24 @@ export function NewPassword({ password, id }: { password: string; id?: string })
   );
 }
 
+/**
+ * Whether the form's answer `state` changes what the rest of the reset page says, so that the page is
+ * rendered again (router.refresh) once it arrives: a success with its data (the switch ended the old
+ * password's registrations: "Registered devices" as it is now), or a refusal that is not the field's
+ * (no `fieldErrors`), not a signed-out session (`signIn`) and not `lost` (the form's own words for an
+ * answer that never came: nothing is known to have changed). Such a refusal is the switch's (busy with
+ * a Retry-After, an error, no answer, another change in flight): the page's notice then says what
+ * the change's row says (components/sip/unsettled.tsx) and its devices lines are read again with the
+ * same wait (lib/credentials/reset.ts resetPageDevices), instead of the pause the page was first
+ * rendered with ("read again from 12:45:06" beside the answer's "Try again from 12:45:14", testers
+ * 2026-12-08). False before any answer, and for a resend answered from its receipt (no `data`).
+ */
+export function answerChangesPage(state: Result | undefined, lost: string): boolean {
+  if (!state) return false;
+  if (state.ok) return Boolean(state.data);
+  return !state.fieldErrors && !state.signIn && Boolean(state.message) && state.message !== lost;
+}
+
 /** The password field's state as the server renders the form: empty (a password is never echoed). */
 const NOTHING_TYPED = '';
 
@@ -267,10 +285,11 @@ export function ResetForm({
     if (state?.ok) setPassword('');
     if (!state?.ok || !state.data) setSent(null);
   }
-  // The switch ended the old password's registrations: show the page's device list as it is now.
+  // The switch ended the old password's registrations, or its answer left the change not known (a
+  // busy answer's wait, the devices perhaps logged out): show the page as it is now (answerChangesPage).
   useEffect(() => {
-    if (state?.ok && state.data) router.refresh();
-  }, [state, router]);
+    if (answerChangesPage(state, w.lost)) router.refresh();
+  }, [state, router, w.lost]);
   // A refusal at the field the focus was on already, for the live region to say (answer-at-field.ts).
   const atField = useAnswerAtField(state);
   // The field took the focus: load the meter's worker and words before the first keystroke.

@@ -1,8 +1,11 @@
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
-import { getFormatter, getLocale, getMessages, getTranslations } from 'next-intl/server';
+import { getFormatter, getLocale, getMessages, getNow, getTranslations } from 'next-intl/server';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { DevicesToRetype } from '@/components/devices/devices-to-retype';
+import { DevicesBeforeReset } from '@/components/sip/devices-before';
+import { RenderAgainIn } from '@/components/sip/render-again';
+import { busyStill } from '@/lib/credentials/change-state';
 import { ResetForm } from '@/components/sip/reset-form';
 import { UnsettledNotice } from '@/components/sip/unsettled';
 import { resetSipAction } from '@/lib/credentials/actions';
@@ -44,10 +47,17 @@ export default async function ResetPage({
   const minGuesses = env().SIP_PASSWORD_MIN_GUESSES_LOG10;
   // The switch's registrations for this credential, read once: the form names the devices a new
   // password silences, and "Registered devices" lists them (lib/devices/registrations.ts); a pause of
-  // those reads named by the change's own busy time (resetPageDevices).
+  // those reads named by the change's own busy time (resetPageDevices), compared at the time the
+  // notice compares it with (next-intl's getNow: the notice's useNow).
+  const now = await getNow();
   const latest = latestChange(cred.id);
-  const devices = resetPageDevices(user.id, cred.id, latest);
+  const devices = resetPageDevices(user.id, cred.id, latest, now);
   const { unsettled, confirmed } = await latest;
+  // The wait a new password waits for (a change the switch answered busy, its time still ahead): the
+  // one time the page names; devices paused for that same wait say so without naming it again
+  // (DevicesBeforeReset, RegisteredDevices `pausedWith`), and the page renders once more when it has
+  // come, to say what is true then (as the dashboard does).
+  const busy = unsettled?.kind === 'unknown' ? busyStill(unsettled.busyUntil, now) : undefined;
   const format = await getFormatter();
   // Back to the block page it came from, when that block is of this credential's account.
   const backBlock = typeof block === 'string' ? await blockOfAccount(cred.accountId, block) : null;
@@ -56,6 +66,7 @@ export default async function ResetPage({
   const next = backBlock ? await nextCredentialToChange(user.id, backBlock, cred.id) : null;
   return (
     <div className="flex flex-col gap-4">
+      {busy ? <RenderAgainIn inMs={busy.getTime() - now.getTime()} /> : null}
       <PageHead back={{ href: backHref, label: t('back') }} title={t('title')} />
       <p className="max-w-xl">
         {t.rich('intro', {
@@ -131,7 +142,7 @@ export default async function ResetPage({
         }}
         devicesBefore={
           <Suspense fallback={<p role="status">{t('devices.loading')}</p>}>
-            <DevicesToRetype load={devices} when="before" />
+            <DevicesBeforeReset load={devices} busyUntil={busy} />
           </Suspense>
         }
         devicesAfter={
@@ -143,7 +154,7 @@ export default async function ResetPage({
         locale={await getLocale()}
         messages={pickMessages(await getMessages(), CREDENTIALS_CLIENT_NAMESPACES)}
       />
-      <RegisteredDevices load={devices} />
+      <RegisteredDevices load={devices} pausedWith={busy} />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import { notFound, redirect } from 'next/navigation';
 import { Link } from '@/components/ui/link';
 import { PAGE_LINK } from '@/components/ui/button-class';
-import { getLocale, getTranslations } from 'next-intl/server';
+import { getLocale, getNow, getTranslations } from 'next-intl/server';
+import { Suspense } from 'react';
 import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AccountBlocks, AccountRequests, SwitchOperations } from '@/components/staff/account-blocks';
@@ -26,6 +27,7 @@ import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter'
 import { NextRequestLink } from '@/components/staff/next-request-link';
 import { STAFF_DEVICES_ID, StaffAccountDevices } from '@/components/staff/account-devices';
 import { devicesForStaff } from '@/lib/devices/registrations';
+import { RenderAgainWhenBusyEnds } from '@/components/sip/busy-ends';
 import { liftHoldsAfterRead, liftHoldsForStaff } from '@/lib/accounts/block-history';
 
 export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
@@ -73,6 +75,9 @@ export default async function StaffAccountPage({
   // The switch read of the devices section (not while the page refreshes itself: below), and the
   // holds read again once it has recorded what it saw, streamed in beside the blocks.
   const devices = waiting ? null : devicesForStaff(user, a.id);
+  // The time the devices' lines are compared with (their UnsettledLine's useNow): a busy time is
+  // measured from it.
+  const now = await getNow();
   const laterHolds =
     devices && activeIds.length ? liftHoldsAfterRead(user, a.id, activeIds, devices, holds) : null;
   // The newest change a refused block, and none in force since: a block the switch placed itself
@@ -85,6 +90,14 @@ export default async function StaffAccountPage({
     <ClientMessages namespaces={STAFF_CLIENT_NAMESPACES}>
       <div className="flex flex-col gap-8">
         {waiting ? <AutoRefresh /> : null}
+        {/* The devices' "busy until 12:45:14" of a change the switch answered busy: the open page
+            renders once more at the earliest such time, to say what is true then (as the dashboard
+            does), once the read is in; never holding the page back. */}
+        {devices ? (
+          <Suspense fallback={null}>
+            <RenderAgainWhenBusyEnds load={devices} now={now} />
+          </Suspense>
+        ) : null}
         <PageHead
           back={{ href: back ? `/staff?${back}` : '/staff', label: t('back') }}
           title={
@@ -102,7 +115,11 @@ export default async function StaffAccountPage({
             </p>
             {refused ? (
               <p className="text-red-900">
-                {t('refused', { error: refused.lastError ? switchErrorText(all, refused.lastError) : '' })}
+                {t('refused', {
+                  error: refused.lastError
+                    ? switchErrorText(all, refused.lastError, 'staff', { named: true })
+                    : '',
+                })}
               </p>
             ) : null}
           </div>
