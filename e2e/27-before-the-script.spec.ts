@@ -80,6 +80,54 @@ test.describe('the block page while its switch read is out, without JavaScript',
   });
 });
 
+// Tester P (2026-12-08): with the read in time, the page rendered its explanation, calls and
+// passwords inside a Suspense boundary with no fallback; React's HTML renderer sent that part after
+// the first bytes, hidden, for a script to reveal, so without JavaScript the page never showed why
+// the account was blocked or how to fix it, and with it they came after the rest of the page.
+test.describe('the block page with its switch read in time, without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('it shows why, the calls, the passwords, the devices and the timeline', async ({ page }) => {
+    const {
+      user,
+      accounts: [account],
+    } = await createCustomer([
+      {
+        ...blocked('Quick Registrar Co'),
+        // Twelve calls: a part of the page large enough for React's Flight server to send it in rows
+        // of its own (past 3 200 bytes a row), as a real block's is; a small one came in one row.
+        block: {
+          calls: Array.from({ length: 12 }, (_, i) => ({
+            to: `+25261123${String(4560 + i)}`,
+            sourceIp: `185.220.101.${40 + i}`,
+          })),
+        },
+      },
+    ]);
+    const [desk] = account!.credentials;
+    await signIn(page, user);
+    const url = `/blocks/${account!.blockId}`;
+    await page.goto(url);
+    await expect(explanation(page)).toContainText(
+      `Change the SIP password of ${desk!.label} (${desk!.username}) now. ${PROMISE}`,
+    );
+    await expect(page.getByRole('region', { name: en('block.callsTitle'), exact: true })).toContainText(
+      'Somalia',
+    );
+    await expect(page.getByRole('link', { name: en('block.reset') })).toBeVisible();
+    const devices = page.getByRole('region', { name: en('devices.title'), exact: true });
+    await expect(devices).toContainText(desk!.username);
+    await expect(devices).not.toContainText(en('devices.loading'));
+    await expect(page.getByRole('region', { name: en('block.timelineTitle'), exact: true })).toContainText(
+      'Block placed by fraud monitoring',
+    );
+    // And in the HTML itself: no part left for a script to reveal (React's pending boundary).
+    const html = await (await page.request.get(url)).text();
+    expect(html).toContain('What probably happened');
+    expect(html).not.toMatch(/<template id="B:|<div hidden id="S:/);
+  });
+});
+
 test.describe('the block page while its switch read is out, with JavaScript', () => {
   test('it says the check is running, then, once the read is in, the promise', async ({ page }) => {
     const {

@@ -1,4 +1,4 @@
-import { cache, Fragment, type ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { useLocale, useTranslations } from 'next-intl';
 import { intlOf } from '@/lib/i18n/intl-cache';
 import { intlTag } from '@/lib/i18n/locales';
@@ -16,60 +16,50 @@ import { revealInvisible } from '@/lib/server/control-characters';
 import type { ExplanationCheck } from '@/lib/blocks/live-read';
 
 /**
- * Two or three sentences: what probably happened and what to do, from the block's own evidence. What to
- * do (change passwords, tell us about the trunk, ask for a misdial unblock) is said only while the block
- * is active: once the lift is on its way or done, there is nothing left to do and the page offers none
- * of those steps, so it does not ask for them (the firewall advice stays: it holds for the future).
- * Nor does it invite a misdial report while an unblock request is pending, nor for a block a misdial
- * does not explain (lib/blocks/misdial-step.ts suggestsMisdial, the block notice's rule too).
+ * The lift policy's answer the explanation needs for `block` (ExplanationText's `needsPerson`):
+ * whether, by the admins' lift policy as it is now (lib/policy/settings.ts accountNeedsPerson, read on
+ * every view), the block's lift waits for a person once every named password is changed; false
+ * without a read for a block not in force or support's own (`manual`), whose words do not depend on it.
  *
- * What changing the passwords brings follows the admins' lift policy as it is now (lib/policy/settings.ts,
- * read on every render): for a reason that needs a person the page never says calling comes back by
+ * The page reads it beside its other reads, before it renders, and passes it in: the explanation is
+ * rendered inside the block page's boundary (app/blocks/[id]/page.tsx WithLiveSuspects), and a read
+ * there suspended it; with the switch read in time that boundary has no fallback, so the page's first
+ * paint lacked its explanation, calls and passwords until the policy read came in (Tester P,
+ * 2026-12-08). A `running` check does not use it (whileChecking drops what it decides); an `unread`
+ * one does (checkUnreadSentence).
+ */
+export async function explanationNeedsPerson(
+  block: Pick<BlockView, 'status' | 'reason'> & { account: { id: string } },
+): Promise<boolean> {
+  return block.status === 'active' && block.reason !== 'manual'
+    ? accountNeedsPerson(block.account.id)
+    : false;
+}
+
+/**
+ * Two or three sentences: what probably happened and what to do, from the block's own evidence, in the
+ * reader's language (next-intl's provider: the page's, or a test's), for `block` as getBlockForUser
+ * reads it. What to do (change passwords, tell us about the trunk, ask for a misdial unblock) is said
+ * only while the block is active: once the lift is on its way or done, there is nothing left to do and
+ * the page offers none of those steps, so it does not ask for them (the firewall advice stays: it holds
+ * for the future). Nor does it invite a misdial report while an unblock request is pending, nor for a
+ * block a misdial does not explain (lib/blocks/misdial-step.ts suggestsMisdial, the block notice's rule
+ * too). Synchronous, with nothing to read: the block page renders it inside a boundary with no
+ * fallback (explanationNeedsPerson).
+ *
+ * What changing the passwords brings follows `needsPerson`, the lift policy's answer for the block
+ * (explanationNeedsPerson): for a reason that needs a person the page never says calling comes back by
  * itself, but that support reviews and lifts the block once the passwords are changed; and once every
  * named password is changed and the block is still in force (held for a person, by this policy or a
  * stricter earlier one), it says support will review, not to change them again. `manual` is support's
- * own block, with no password step at all. `needsPerson` overrides the policy read (tests).
- * The words are ExplanationText's.
+ * own block, with no password step at all.
  *
  * `check`: `running`, the block as stored while the page's live read of the switch is still out (the
  * block page's Suspense fallback, app/blocks/[id]/page.tsx WithLiveSuspects): that read may find
  * another credential registered from the calls' address, whose password the lift waits for too;
  * `unread`, the read came back without the devices of some credential (the switch failed to answer,
  * or asked Tollgate to pause: lib/blocks/live-read.ts explanationCheck), so such a credential is as
- * unknown. Either way no step says what happens next (whileChecking) and a sentence says why; only
- * `running` leaves the lift policy unread (the unread sentence depends on it: checkUnreadSentence).
- */
-export async function Explanation({
-  block,
-  needsPerson,
-  check,
-}: {
-  block: BlockView;
-  needsPerson?: boolean;
-  check?: ExplanationCheck;
-}) {
-  // While the check is running, no step says what happens next (whileChecking), so the policy is not
-  // read: the fallback that carries it is part of the page's first paint. A check left unread still
-  // reads it: who lifts the block decides who checks the devices first (checkUnreadSentence).
-  const person =
-    needsPerson ??
-    (check !== 'running' && block.status === 'active' && block.reason !== 'manual'
-      ? await accountNeedsPersonOnce(block.account.id)
-      : false);
-  return <ExplanationText block={block} needsPerson={person} check={check} />;
-}
-
-/**
- * accountNeedsPerson once per request (React's cache): the block page renders the explanation twice,
- * from the database and again with its view's live read of the registrar (app/blocks/[id]/page.tsx
- * WithLiveSuspects), and the policy is the same for both.
- */
-const accountNeedsPersonOnce = cache(accountNeedsPerson);
-
-/**
- * The explanation's words (Explanation), in the reader's language (next-intl's provider: the page's,
- * or a test's), for `block` as getBlockForUser reads it and `needsPerson`, the lift policy's answer
- * for its reason (false when the block is not in force or is `manual`).
+ * unknown. Either way no step says what happens next (whileChecking) and a sentence says why.
  *
  * The password step names only the passwords still to change, the block's suspects among them (not
  * named by the calls but seen registered from their address or by a SIP scanning tool, `suspected`:
@@ -97,7 +87,7 @@ const accountNeedsPersonOnce = cache(accountNeedsPerson);
  * app/globals.css): "salieron por acme-⏎pbx" was split on a phone, and the customer reads them back
  * to support.
  *
- * `check` (Explanation's): the password step without what follows it (whileChecking), then, while
+ * `check`: the password step without what follows it (whileChecking), then, while
  * the read is `running`, that our phone system is still being checked for other devices using the
  * account's passwords (`checking`), and, where no script runs (CSS `scripting: none`: the streamed
  * live render never replaces the fallback there), that a reload shows what the check found
@@ -371,7 +361,7 @@ export function rotationStep(s: {
 }
 
 /**
- * The sentence for a live read that left some credential's devices unread (Explanation's `check`
+ * The sentence for a live read that left some credential's devices unread (ExplanationText's `check`
  * `unread`), for `step`, rotationStep's answer before whileChecking: who checks the devices before
  * international calling comes back depends on who lifts the block. The rotation policy's own lift
  * (`rotate`, and `rotatedOtherOpen`, which waits for the account's other blocks) reads every
@@ -386,7 +376,7 @@ export function checkUnreadSentence(step: RotationStep | null): 'checkUnread' | 
 }
 
 /**
- * The password step the block page says while its live read of the switch is still out (Explanation's
+ * The password step the block page says while its live read of the switch is still out (ExplanationText's
  * `check`), for `step`, rotationStep's answer on the block as stored: that read may find another
  * credential whose password the lift waits for too, so no step promises what comes next. Calling
  * coming back by itself (`rotate`) or after support's review (`rotateReview`) becomes only the

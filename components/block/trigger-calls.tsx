@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
-import { useTranslations } from 'next-intl';
-import { getLocale, getTranslations } from 'next-intl/server';
+import { useLocale, useTranslations } from 'next-intl';
 import { DataTable } from '@/components/ui/data-table';
 import { IpPlace } from '@/components/ui/ip-place';
 import { When } from '@/components/ui/when';
@@ -74,7 +73,7 @@ export function CallSource({ ip }: { ip: string }) {
  * `timeNote`: a line under each call's time (the staff request page: the call on the customer's
  * clock, components/staff/their-call-time.tsx); the customer's pages pass none.
  */
-export async function TriggerCalls({
+export function TriggerCalls({
   block,
   more,
   timeNote,
@@ -83,10 +82,10 @@ export async function TriggerCalls({
   more?: { count: number; href: string };
   timeNote?: (at: Date) => ReactNode;
 }) {
-  const t = await getTranslations('block');
-  const locale = await getLocale();
-  const place = await getTranslations('ipPlace');
-  const app = await getTranslations('app');
+  const t = useTranslations('block');
+  const locale = useLocale();
+  const place = useTranslations('ipPlace');
+  const app = useTranslations('app');
   const country = accountCountry(block.account.country);
   const partial = more && more.count > block.calls.length ? more : null;
   const markedColumn = block.calls.some((c) => c.marked);

@@ -14,7 +14,8 @@ type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | nul
  * switch has answered (Suspense), so a slow switch never holds back the rest of the page.
  * `load` is a promise started by the page (lib/devices/registrations.ts), already scoped to the user,
  * or its value when the page already has it (the block page's read in time, lib/blocks/live-read.ts):
- * then the list is rendered in place, in a boundary that suspends on nothing. `pausedWith`: the time
+ * then the list is rendered in place, with no boundary (app/blocks/[id]/page.tsx WithLiveSuspects says
+ * why). `pausedWith`: the time
  * a new password can be set from, on the reset page of a change the switch answered busy (its
  * notice says it): reads paused for that same wait say so without naming it again
  * (RegisteredDeviceList).
@@ -30,15 +31,16 @@ export async function RegisteredDevices({
   return (
     <Section id="devices" title={t('title')}>
       <p className="max-w-2xl text-sm text-slate-700">{t('intro')}</p>
-      {/* The same boundary either way, so that a refresh of the open page keeps the list shown while
-          its next read is out, instead of "loading" (a boundary new to the tree shows its fallback). */}
-      <Suspense fallback={<p role="status">{t('loading')}</p>}>
-        {load instanceof Promise ? (
+      {/* A list already read renders in place, outside any boundary: in one, React's HTML renderer
+          sent it after the page's first bytes, in a hidden part only a script reveals ("Asking our
+          phone system…" stayed without JavaScript). */}
+      {load instanceof Promise ? (
+        <Suspense fallback={<p role="status">{t('loading')}</p>}>
           <DeviceList load={load} pausedWith={pausedWith} />
-        ) : load ? (
-          <RegisteredDeviceList devices={load} pausedWith={pausedWith} />
-        ) : null}
-      </Suspense>
+        </Suspense>
+      ) : load ? (
+        <RegisteredDeviceList devices={load} pausedWith={pausedWith} />
+      ) : null}
     </Section>
   );
 }

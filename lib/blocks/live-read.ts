@@ -15,6 +15,28 @@ import { TIMED_OUT, within } from '@/lib/server/within';
 export const LIVE_READ_WAIT_MS = 250;
 
 /**
+ * How long the block page waits for its switch read when the page's own script asks for it (a
+ * refresh of the open page, AutoRefresh; a navigation inside the portal), ms. Such a render replaces a
+ * page already on the screen in a React transition, which keeps that page shown while it waits; a
+ * read later than the wait is streamed behind a Suspense boundary that is new to the tree, and a new
+ * boundary shows its fallback ("We are still checking…") at once, so an open page dropped back to it
+ * for as long as a slow read took (Tester R, 2026-12-08). Longer than a registrar under load takes,
+ * shorter than a read that fails (SWITCH_API_TIMEOUT_MS, 5 s by default, and its retry).
+ */
+export const LIVE_READ_WAIT_SCRIPTED_MS = 2_500;
+
+/**
+ * The block page's wait for its switch read (LIVE_READ_WAIT_MS or LIVE_READ_WAIT_SCRIPTED_MS), ms,
+ * from the request's `Sec-Fetch-Dest` header (W3C Fetch Metadata Request Headers, §2.1: `document`
+ * for a page the browser loads, `empty` for a `fetch()`, which is how the App Router's script asks
+ * for a page's RSC payload). A header that is absent (an older browser, a script, a proxy that drops
+ * it) or anything else reads as a page load: the short wait, whose worst case is a streamed part.
+ */
+export function liveReadWaitMs(secFetchDest: string | null | undefined): number {
+  return secFetchDest === 'empty' ? LIVE_READ_WAIT_SCRIPTED_MS : LIVE_READ_WAIT_MS;
+}
+
+/**
  * The block as this view's switch read shows it (`live`, lib/blocks/queries.ts liveBlockView) and the
  * read itself (`devices`), when both are in within `ms` (LIVE_READ_WAIT_MS); null when they are not
  * (the page then streams them behind Suspense, from the same promises, which keep running) or when

@@ -259,18 +259,21 @@ describe('the block page', () => {
     // The fallback (no read yet) tells the explanation that the check is still running, and a read
     // that left a credential unread that it could not be made (explanationCheck).
     expect(withBoth[0]).toMatch(
-      /render=\{\(b, (\w+)\) =>[\s\S]*<Explanation block=\{b\} check=\{explanationCheck\(\1\?\.devices \?\? null\)\} \/>/,
+      /render=\{\(b, (\w+)\) =>[\s\S]*<ExplanationText\s+block=\{b\}\s+needsPerson=\{needsPerson\}\s+check=\{explanationCheck\(\1\?\.devices \?\? null\)\}\s*\/>/,
     );
-    // A read in time still sits in a Suspense boundary (the same one a slower refresh needs), so
-    // that a refresh of the open page keeps its content while its read is out (Tester R).
-    expect(file.getText()).toMatch(
-      /if \(read\)\s*return \(?\s*<Suspense fallback=\{null\}>\{render\(read\.block, \{ devices: read\.devices \}\)\}<\/Suspense>/,
-    );
+    // A read in time renders in place, outside any boundary: inside one (with no fallback), React's
+    // HTML renderer sent the part after the first bytes, hidden until a script revealed it, so without
+    // JavaScript the page never showed its explanation, calls and passwords (Tester P, 2026-12-08).
+    expect(file.getText()).toMatch(/if \(read\) return render\(read\.block, \{ devices: read\.devices \}\);/);
+    expect(file.getText()).not.toMatch(/<Suspense fallback=\{null\}>/);
+    // The open page's own refresh waits longer for its read than a page load (liveReadWaitMs), so a
+    // slow read does not mount a new boundary whose fallback shows at once (Tester R).
+    expect(file.getText()).toMatch(/liveReadWaitMs\(\(await headers\(\)\)\.get\('sec-fetch-dest'\)\)/);
     // Every boundary and the device list take the read that came in time (lib/blocks/live-read.ts),
     // so a view whose read is in renders each part once, in place, with no fallback beside it.
     for (const b of boundaries) expect(b).toMatch(/\bread=\{read\}/);
     expect(file.getText()).toMatch(/<RegisteredDevices load=\{read \? read\.devices : devices\} \/>/);
-    expect(file.getText()).toMatch(/liveReadWithin\(live, devices\)/);
+    expect(file.getText()).toMatch(/liveReadWithin\(live, devices, waitMs\)/);
   });
 
   it('while the read is out, no password step says what comes next', () => {

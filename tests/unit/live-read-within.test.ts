@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LIVE_READ_WAIT_MS, liveReadWithin } from '@/lib/blocks/live-read';
+import {
+  LIVE_READ_WAIT_MS,
+  LIVE_READ_WAIT_SCRIPTED_MS,
+  liveReadWaitMs,
+  liveReadWithin,
+} from '@/lib/blocks/live-read';
 
 // The block page renders its switch read in place when the read is in within LIVE_READ_WAIT_MS, and
 // streams it behind Suspense when it is not (fifty-eighth session): the fallback and the live part
@@ -47,6 +52,20 @@ describe('the block page’s switch read, waited for a moment', () => {
       expect(unhandled).not.toHaveBeenCalled();
     } finally {
       process.off('unhandledRejection', unhandled);
+    }
+  });
+});
+
+describe('how long the block page waits for its read', () => {
+  it('is a quarter of a second for a page load, and longer for the open page’s own refresh', () => {
+    // W3C Fetch Metadata: `document` for a page the browser loads, `empty` for a fetch(), the App
+    // Router's RSC request (a refresh of the open page, a navigation inside the portal).
+    expect(liveReadWaitMs('document')).toBe(LIVE_READ_WAIT_MS);
+    expect(liveReadWaitMs('empty')).toBe(LIVE_READ_WAIT_SCRIPTED_MS);
+    expect(LIVE_READ_WAIT_SCRIPTED_MS).toBeGreaterThan(LIVE_READ_WAIT_MS);
+    // No header (an older browser, a script, a proxy that drops it), or another destination: a load.
+    for (const other of [null, undefined, '', 'iframe', 'EMPTY', 'script']) {
+      expect(liveReadWaitMs(other)).toBe(LIVE_READ_WAIT_MS);
     }
   });
 });

@@ -1,11 +1,12 @@
 import { Suspense, type ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
+import { headers } from 'next/headers';
 import { getNow, getTranslations } from 'next-intl/server';
 import { earliestBusyUntil } from '@/lib/accounts/unsettled';
 import { BlockAllowances } from '@/components/allowance/block-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { CredentialList } from '@/components/block/credential-list';
-import { Explanation } from '@/components/block/explanation';
+import { ExplanationText, explanationNeedsPerson } from '@/components/block/explanation';
 import { OPEN_BLOCKS_ID, OpenBlocks } from '@/components/block/open-blocks';
 import { OtherDoors } from '@/components/block/other-doors';
 import { RequestList } from '@/components/block/request-list';
@@ -25,7 +26,7 @@ import { versionOf } from '@/lib/server/version';
 import { blockPageData } from '@/lib/blocks/page-version';
 import { liveBlockView, otherOpenBlocksForUser, type BlockView } from '@/lib/blocks/queries';
 import { isRowId } from '@/lib/server/row-id';
-import { explanationCheck, liveReadWithin } from '@/lib/blocks/live-read';
+import { explanationCheck, liveReadWaitMs, liveReadWithin } from '@/lib/blocks/live-read';
 
 /**
  * How often an open block page renders again even when its data has not changed, ms: the registered
@@ -64,15 +65,21 @@ export default async function BlockPage({
   // of the page that names the block's suspects. Started first: it runs beside the reads below.
   const devices = devicesOfBlock(block);
   const live = liveBlockView(block, devices);
+  // A page load waits a quarter of a second for the read; the open page's own refresh longer.
+  const waitMs = liveReadWaitMs((await headers()).get('sec-fetch-dest'));
   const t = await getTranslations('block');
   const open = block.status !== 'lifted';
   // What the open page asks each time instead of rendering again (lib/server/version.ts); a later
   // page of the other open blocks, when asked for, beside it (the first came with the block); and
-  // the switch read, when it is in within LIVE_READ_WAIT_MS (`read`, null when it is not).
-  const [data, olderOthers, read] = await Promise.all([
+  // the switch read, when it is in within `waitMs` (`read`, null when it is not).
+  // The lift policy's answer too, read here and not by the explanation inside the boundary below: a
+  // read there suspends it, and the in-time render's boundary has no fallback, so the page's first
+  // paint lacked its explanation, calls and passwords until the read came in (Tester P, 2026-12-08).
+  const [data, olderOthers, read, needsPerson] = await Promise.all([
     blockPageData(user.id, block),
     block.otherOpenBlocks && isRowId(others) ? otherOpenBlocksForUser(user.id, block.id, others) : null,
-    liveReadWithin(live, devices),
+    liveReadWithin(live, devices, waitMs),
+    explanationNeedsPerson(block),
   ]);
   // A page past the last (its blocks lifted meanwhile) shows the first page instead.
   const openList = olderOthers?.items.length ? olderOthers : block.otherOpenBlocks;
@@ -152,7 +159,11 @@ export default async function BlockPage({
             ) : null}
 
             <Section id="what" title={t(open ? 'whatHappened' : 'whatHappenedLifted')} gap={2}>
-              <Explanation block={b} check={explanationCheck(seen?.devices ?? null)} />
+              <ExplanationText
+                block={b}
+                needsPerson={needsPerson}
+                check={explanationCheck(seen?.devices ?? null)}
+              />
             </Section>
 
             <Section id="calls" title={t('callsTitle')} gap={2}>
@@ -216,7 +227,7 @@ type Live = {
   block: BlockView;
   live: Promise<BlockView>;
   devices: Promise<Devices>;
-  /** Both, when they were in within LIVE_READ_WAIT_MS (lib/blocks/live-read.ts); else null. */
+  /** Both, when they were in within the page's wait (lib/blocks/live-read.ts liveReadWaitMs); else null. */
   read: { block: BlockView; devices: Devices } | null;
   /** The part of the page for `block`; `read`: the switch read it reflects, null while it is out. */
   render: (block: BlockView, read: { devices: Devices } | null) => ReactNode;
@@ -238,18 +249,24 @@ type Live = {
  * and the summary of suspicious devices, in a boundary of its own, said "Change Back office" beside
  * an explanation naming Front desk only. The timeline, far below, has its own: it only adds an entry.
  *
- * A read in within LIVE_READ_WAIT_MS (`read`, lib/blocks/live-read.ts) is rendered in place, once,
- * with no fallback (in a boundary that suspends on nothing: the same one a later, slower render
- * needs, so a refresh of the open page keeps what it shows until its read is in): the usual case. The fallback is what a slower read (4 s) shows
- * first, and what a browser without JavaScript keeps (the streamed content replaces it by an inline
- * script): so it must be true whatever the read finds. It says the check is still running and
- * promises nothing (components/block/explanation.tsx, `check` `running`: the `checking` sentence).
+ * A read in within the page's wait (`read`, lib/blocks/live-read.ts liveReadWaitMs) is rendered in
+ * place, once, with no boundary and no fallback: the usual case. Not in a boundary: React's Flight
+ * server sends a large subtree as rows of its own after the first (past 3 200 bytes a row), so the
+ * HTML renderer found this part not yet there when it sent the page's first bytes, and a boundary
+ * around it went out empty (its fallback was null), the part itself in a hidden `<div>` that a script
+ * reveals on the next animation frame: without JavaScript the page never showed its explanation,
+ * calls and passwords, and with it they came after the rest (Tester P, 2026-12-08). Outside a
+ * boundary, the first bytes wait for them. An open page's refresh waits longer for its read
+ * (LIVE_READ_WAIT_SCRIPTED_MS): a boundary new to the tree shows its fallback at once, which React's
+ * transition does not hold back.
+ *
+ * The fallback is what a slower read (4 s) shows first, and what a browser without JavaScript keeps
+ * (the streamed content replaces it by an inline script): so it must be true whatever the read finds.
+ * It says the check is still running and promises nothing (components/block/explanation.tsx, `check`
+ * `running`: the `checking` sentence).
  */
 function WithLiveSuspects({ block, live, devices, read, render }: Live) {
-  // The same boundary either way: an open page renders itself again (AutoRefresh, in a transition),
-  // and React keeps a boundary's content shown while its next render waits, where a boundary new to
-  // the tree would show its fallback ("still checking") for as long as a slow read takes.
-  if (read) return <Suspense fallback={null}>{render(read.block, { devices: read.devices })}</Suspense>;
+  if (read) return render(read.block, { devices: read.devices });
   return (
     <Suspense fallback={render(block, null)}>
       <LiveSuspects live={live} devices={devices} render={render} />
