@@ -200,7 +200,12 @@ describe.each(dialects())('staff logins’ security edges on %s', (dialect) => {
     const [toCleared] = await db.mailMessage.findMany({
       where: { to: cleared.email, template: 'login_enabled' },
     });
-    expect((await words(toCleared!)).text).toContain('Support removed your portal password');
+    // A staff login's mail speaks of the support console and the admin who enabled it, not of the
+    // customer portal (B1, 2026-12-08).
+    const clearedText = (await words(toCleared!)).text;
+    expect(clearedText).toContain('The admin removed your password as they enabled the login');
+    expect(clearedText).toContain('your login to the support console');
+    expect(clearedText).not.toContain('customer portal');
 
     // Unticked (an unticked box is not sent): the password stays and signs in; the mail says so.
     expect(await enable(kept.id, {})).toEqual({ ok: true, message: `${kept.email} can sign in again.` });
