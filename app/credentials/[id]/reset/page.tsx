@@ -15,7 +15,12 @@ import { newIdempotencyKey } from '@/lib/server/idempotency';
 import { credentialForUser, latestChange, resetPageDevices } from '@/lib/credentials/reset';
 import { nextCredentialToChange } from '@/lib/credentials/next-to-change';
 import { displayEmail } from '@/lib/auth/email-address';
-import { blockOfAccount } from '@/lib/blocks/queries';
+import { blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
+import { blockPageData } from '@/lib/blocks/page-version';
+import { versionOf } from '@/lib/server/version';
+import { AutoRefresh } from '@/components/auto-refresh';
+import { followsLift, liftNews } from '@/components/sip/lift-news';
+import { LiftStatus } from '@/components/sip/lift-status';
 import { ZONED } from '@/lib/time/format';
 import { PageHead } from '@/components/ui/page-head';
 import { CredentialName } from '@/components/ui/credential-name';
@@ -62,11 +67,29 @@ export default async function ResetPage({
   // Back to the block page it came from, when that block is of this credential's account.
   const backBlock = typeof block === 'string' ? await blockOfAccount(cred.accountId, block) : null;
   const backHref = backBlock ? `/blocks/${backBlock}` : '/';
-  // The block's next credential still to change, offered once this one is set (none when all are).
-  const next = backBlock ? await nextCredentialToChange(user.id, backBlock, cred.id) : null;
+  // The block's next credential still to change, offered once this one is set (none when all are);
+  // and what the lift of that block is doing (components/sip/lift-news.ts): the form's answer says
+  // the lift is queued, and the page follows it as the block page follows its block, asking the block
+  // page's own `/api/version/blocks/{id}` whether it changed (components/auto-refresh.tsx `watch`),
+  // then says whether international calling is back, only once the switch confirmed the lift.
+  const [next, view] = backBlock
+    ? await Promise.all([
+        nextCredentialToChange(user.id, backBlock, cred.id),
+        getBlockForUser(user.id, backBlock),
+      ])
+    : [null, null];
+  const news = view ? liftNews(view) : null;
+  const watch =
+    view && news && followsLift(news)
+      ? {
+          url: `/api/version/blocks/${encodeURIComponent(view.id)}`,
+          version: versionOf(await blockPageData(user.id, view)),
+        }
+      : null;
   return (
     <div className="flex flex-col gap-4">
       {busy ? <RenderAgainIn inMs={busy.getTime() - now.getTime()} /> : null}
+      {watch ? <AutoRefresh watch={watch} /> : null}
       <PageHead back={{ href: backHref, label: t('back') }} title={t('title')} />
       <p className="max-w-xl">
         {t.rich('intro', {
@@ -154,6 +177,8 @@ export default async function ResetPage({
         locale={await getLocale()}
         messages={pickMessages(await getMessages(), CREDENTIALS_CLIENT_NAMESPACES)}
       />
+      {/* Under the form's answer ("…The block page says which, or that calling is back"). */}
+      {news ? <LiftStatus news={news} blockHref={backHref} /> : null}
       <RegisteredDevices load={devices} pausedWith={busy} />
     </div>
   );
