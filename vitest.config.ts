@@ -13,6 +13,7 @@ import SlowFirstSequencer from './tests/helpers/slow-first-sequencer.ts';
 export const ISOLATED = [
   'tests/integration/auth-outcomes.test.ts',
   'tests/integration/customer-logins.test.ts',
+  'tests/integration/session-ended.test.ts',
   'tests/integration/guest-outage.test.ts',
   'tests/integration/half-signed-in.test.ts',
   'tests/integration/link-binding-per-link.test.ts',

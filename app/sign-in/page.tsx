@@ -4,6 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { SignInForm } from '@/components/sign-in-form';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { currentUser } from '@/lib/auth/session';
+import { endedSession } from '@/lib/auth/session-end';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { signInFormAction } from '@/lib/auth/actions';
 
@@ -19,7 +20,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const callbackUrl = safeCallbackUrl(sp.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
   const t = await getTranslations('signIn');
-  const notice =
+  const asked =
     sp.error === 'Verification'
       ? t('linkInvalid')
       : sp.error === 'LinkCut'
@@ -29,6 +30,20 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           : sp.signedOut
             ? t('signedOut')
             : null;
+  // A browser whose session cookie no longer signs it in (expired, ended elsewhere, unreadable) is told
+  // so, from the cookie it sent (lib/auth/session-end.ts), never from the address: a new visitor, with
+  // no cookie, sees the plain page. An answer the address asks for (a link's error, a sign-out, a link
+  // sent) is about this very step and wins.
+  const ended = asked || sp.linkSent ? null : await endedSession();
+  const notice =
+    asked ??
+    (ended?.why === 'expired'
+      ? t('sessionExpired', { hours: ended.hours })
+      : ended?.why === 'revoked'
+        ? t('sessionRevoked')
+        : ended
+          ? t('sessionEnded')
+          : null);
   return (
     <div className="mx-auto flex max-w-md flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
