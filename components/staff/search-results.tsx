@@ -1,5 +1,4 @@
 import { SEARCH_MIN_CHARS, type SearchHit, type SearchMember } from '@/lib/staff/search';
-import { saidBack } from '@/lib/staff/said-back';
 import { useTranslations } from 'next-intl';
 import { PAGE_LINK } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
@@ -37,9 +36,10 @@ export function SearchResults({
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.search');
   // In <bdi>: a name in Arabic or Hebrew typed into the box keeps the sentence's quotes and full stop
-  // where they belong (Unicode bidi isolation, as for any text a person typed inside a sentence); a
-  // long one cut with an ellipsis, as every staff page says a value back (saidBack).
-  const typed = () => <bdi>{saidBack(q)}</bdi>;
+  // where they belong (Unicode bidi isolation, as for any text a person typed inside a sentence). Whole,
+  // not cut as other values said back are (saidBack): it is exactly what was searched (searchedText,
+  // at most 100 characters), and "No account matches" must name that.
+  const typed = () => <bdi>{q}</bdi>;
   // Every request of theirs that waits, each kind worded apart: "1 unblock request, 1 allowance
   // request waiting" (until 2026-12-07 "1 pending request", which counted unblock requests only).
   const waiting = (a: SearchHit) =>

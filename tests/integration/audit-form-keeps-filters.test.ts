@@ -149,9 +149,11 @@ describe('a value said back on staff pages', () => {
     const said = text(render(h(AuditAnswer, { page, f, filtered: true })));
     expect(said).toContain(`“ ${'x'.repeat(39)}… ”`);
     expect(said).not.toContain('x'.repeat(40));
+    // The search's "No account matches" names exactly what was searched (searchedText caps it at
+    // 100 characters), uncut: e2e/05 reads it back whole.
     const search = text(render(h(SearchResults, { hits: [], q: long, tooShort: false, more: false })));
-    expect(search).toContain(`${'x'.repeat(39)}…`);
-    expect(search).not.toContain('x'.repeat(40));
+    expect(search).toContain(long);
+    expect(search).not.toContain('…');
   });
 });
 
