@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { Link } from '@/components/ui/link';
 import { PAGE_LINK } from '@/components/ui/button-class';
 import { Section } from '@/components/ui/section';
 import type { BlockPage, OpenBlockItem } from '@/lib/blocks/queries';
-import { ZONED_SECONDS } from '@/lib/time/format';
+import { useWhen } from '@/components/ui/when';
 import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
 
 /**
@@ -46,7 +46,7 @@ export function PagedBlocks<
   // One set of keys in both namespaces: typed as one of them.
   const t = useTranslations(words as 'block.openBlocks');
   const tr = useTranslations('reasons');
-  const format = useFormatter();
+  const when = useWhen();
   const last = page.items.at(-1);
   if (!last && empty === undefined) return null;
   const paged = page.from > 1 || page.more > 0;
@@ -68,7 +68,7 @@ export function PagedBlocks<
                   aria-describedby={`${describedBy}-${b.id}`}
                   className={`${PAGE_LINK} font-medium`}
                 >
-                  {t('placed', { at: format.dateTime(shownPlacedAt(b), ZONED_SECONDS) })}
+                  {t('placed', { at: when(shownPlacedAt(b), { seconds: true }) })}
                 </Link>
                 <p id={`${describedBy}-${b.id}`} className="text-sm">
                   {describe(b)}

@@ -8,7 +8,8 @@ import { CredentialName } from '@/components/ui/credential-name';
 import { credentialOfResetDetail } from '@/lib/accounts/credential-name';
 import type { BlockView, PageActor, SuspectEntry } from '@/lib/blocks/queries';
 import { displayEmail } from '@/lib/auth/email-address';
-import { timelineHeadings, type TimelineHeading } from '@/lib/blocks/timeline-title';
+import { shownToCustomer, timelineHeadings, type TimelineHeading } from '@/lib/blocks/timeline-title';
+import { readStored } from '@/lib/i18n/stored';
 
 /**
  * `by`: the member who sent or withdrew a request, on the customer's page (getBlockForUser); staff
@@ -69,10 +70,53 @@ function SuspectSeen({ suspect: s }: { suspect: SuspectEntry }) {
   });
 }
 
-/** The headings that speak of the switch: staff read them in their own words (`staffTimeline.*`). */
-const STAFF_HEADINGS = ['placed_calls', 'placed_again', 'reapply_requested', 'lift_requested'] as const;
+/**
+ * The headings staff read in their own words (`staffTimeline.*`): those that speak of the switch, and
+ * the block notice's steps through the mail queue ("Block notice queued for email"), which a customer
+ * reads as what happened to them (CustomerNoticeSent; most queue steps are not theirs: shownToCustomer).
+ */
+const STAFF_HEADINGS = [
+  'placed_calls',
+  'placed_again',
+  'reapply_requested',
+  'lift_requested',
+  'notice_queued',
+  'notice_sent',
+] as const;
 const staffHeading = (h: TimelineHeading): h is (typeof STAFF_HEADINGS)[number] =>
   (STAFF_HEADINGS as readonly string[]).includes(h);
+
+/** An entry's stored note as a customer reads it (lib/i18n/stored.ts readStored): its key and values, or null. */
+function customerNote(detail: string | null | undefined) {
+  const note = readStored(detail, 'customer');
+  return note && typeof note === 'object' ? note : null;
+}
+
+/**
+ * A `notice_sent` entry as the customer reads it: what happened to them, never the queue it went
+ * through (staff's "Block notice emailed · Block notice emailed to …"). Its heading, a key of
+ * `timeline` with its values: "We emailed the block notice to dana@acme.example" (`noticeSentTo`, the
+ * recipient history.noticeEmailed stored, written as people write it), "We emailed the block notice"
+ * (`notice_sent`) for an entry that names none. `more`, what the rest of its line says: for a notice
+ * that went out before the switch's details of the calls (history.noticeEmailedNoCalls) that the
+ * email did not list them (`noticeSentNoCalls`), `stored` for a note the heading does not say (shown
+ * as TimelineDetail shows it), else nothing.
+ */
+function customerNoticeSent(detail: string | null | undefined): {
+  heading: 'noticeSentTo' | 'notice_sent';
+  to: string;
+  more: 'noticeSentNoCalls' | 'stored' | null;
+} {
+  const note = customerNote(detail);
+  const to = typeof note?.values?.to === 'string' ? note.values.to : '';
+  const more =
+    note?.key === 'history.noticeEmailedNoCalls'
+      ? 'noticeSentNoCalls'
+      : note?.key === 'history.noticeEmailed' || !detail
+        ? null
+        : 'stored';
+  return { heading: to ? 'noticeSentTo' : 'notice_sent', to, more };
+}
 
 /**
  * A block's history, for the reader `audience` says, which every page states (no default): the
@@ -81,8 +125,12 @@ const staffHeading = (h: TimelineHeading): h is (typeof STAFF_HEADINGS)[number] 
  * - `customer`: which member sent or withdrew a request ("by you", or the member's address: `by`)
  *   and when a suspect credential was found (`suspect`, SuspectSeen), never an agent; a lift the
  *   switch refused reads "(answer code “account_closed”)" (lib/switch/error-text.ts switchErrorNote,
- *   customerSwitchError.*: "our phone system", never "the switch");
- * - `staff`: who did each thing (`actor`: the agent, the switch, the policy…: ActorName), and the same
+ *   customerSwitchError.*: "our phone system", never "the switch"); the block notice as what
+ *   happened to them, "We emailed the block notice to dana@acme.example" (customerNoticeSent), never
+ *   its steps through the mail queue (queued, held, released: left out, lib/blocks/timeline-title.ts
+ *   shownToCustomer);
+ * - `staff`: every entry, the notice's queue steps in their words ("Block notice queued for email");
+ *   who did each thing (`actor`: the agent, the switch, the policy…: ActorName), and the same
  *   refusal reads "(the switch answered “account_closed”)"; a stored note that speaks of the switch
  *   reads in staff's words too (lib/i18n/stored.ts STAFF_WORDED_NOTES: "The switch reports…").
  * It once followed a `showActor` flag, which a page could leave out and show staff's words to a
@@ -95,45 +143,59 @@ const staffHeading = (h: TimelineHeading): h is (typeof STAFF_HEADINGS)[number] 
  * `at` (lib/blocks/timeline-order.ts shownTimeline orders them and sets the times shown). Times in the
  * reader's zone (next-intl's request zone). No async: renders in a server component and in a test alike.
  */
-export function Timeline({ events, audience }: { events: Event[]; audience: Audience }) {
+export function Timeline({ events: given, audience }: { events: Event[]; audience: Audience }) {
   const t = useTranslations('timeline');
   const staffWords = useTranslations('staffTimeline');
   const staff = audience === 'staff';
+  // A customer reads what happened to them, not the notice's steps through the mail queue.
+  const events = staff
+    ? given
+    : given.filter((e) => shownToCustomer(e.type, customerNote(e.detail)?.key ?? null));
   const headings = timelineHeadings(events);
   // A heading that speaks of the switch: in staff's words for staff (staffTimeline), else the customer's.
   const heading = (h: TimelineHeading) => (staff && staffHeading(h) ? staffWords(h) : t(h));
   return (
     <ol className="flex flex-col gap-2 border-l-2 border-slate-300 pl-4">
-      {events.map((e, i) => (
-        <li key={e.id}>
-          <p className="font-medium">{heading(headings[i]!)}</p>
-          <p className="text-sm text-slate-700">
-            <When at={e.at} />
-            {staff && namesAnActor(e.actor) ? (
-              <>
-                {' · '}
-                <ActorName actor={e.actor} />
-              </>
-            ) : !staff && e.by && e.by.is !== 'unknown' ? (
-              <>
-                {' · '}
-                {t('byPerson', actorArgs(e.by))}
-              </>
-            ) : null}
-            {e.suspect ? (
-              <>
-                {' · '}
-                <SuspectSeen suspect={e.suspect} />
-              </>
-            ) : e.detail ? (
-              <>
-                {' · '}
-                <TimelineDetail event={e} audience={audience} />
-              </>
-            ) : null}
-          </p>
-        </li>
-      ))}
+      {events.map((e, i) => {
+        const notice = !staff && e.type === 'notice_sent' ? customerNoticeSent(e.detail) : null;
+        return (
+          <li key={e.id}>
+            <p className="font-medium">
+              {notice ? t(notice.heading, { to: notice.to }) : heading(headings[i]!)}
+            </p>
+            <p className="text-sm text-slate-700">
+              <When at={e.at} />
+              {staff && namesAnActor(e.actor) ? (
+                <>
+                  {' · '}
+                  <ActorName actor={e.actor} />
+                </>
+              ) : !staff && e.by && e.by.is !== 'unknown' ? (
+                <>
+                  {' · '}
+                  {t('byPerson', actorArgs(e.by))}
+                </>
+              ) : null}
+              {e.suspect ? (
+                <>
+                  {' · '}
+                  <SuspectSeen suspect={e.suspect} />
+                </>
+              ) : notice?.more === 'noticeSentNoCalls' ? (
+                <>
+                  {' · '}
+                  {t('noticeSentNoCalls')}
+                </>
+              ) : e.detail && (!notice || notice.more === 'stored') ? (
+                <>
+                  {' · '}
+                  <TimelineDetail event={e} audience={audience} />
+                </>
+              ) : null}
+            </p>
+          </li>
+        );
+      })}
     </ol>
   );
 }

@@ -1,11 +1,11 @@
-import { useFormatter, useLocale, useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { ContactText } from '@/components/devices/contact-text';
 import { IpPlace } from '@/components/ui/ip-place';
 import { TechnicalDetails } from '@/components/ui/technical-details';
 import type { CredentialDevices, NotRead } from '@/lib/devices/registrations';
 import { countryName } from '@/lib/phone/format';
 import { revealInvisible } from '@/lib/server/control-characters';
-import { ZONED, ZONED_SECONDS } from '@/lib/time/format';
+import { useWhen } from '@/components/ui/when';
 
 /** The flags said in words, under `devices.flag` (the customer's) and `staff.devices.flag` (support's). */
 type FlagKey =
@@ -148,8 +148,8 @@ export function BindingList({
  * zone) on a page, a test's provider in a test.
  */
 function TimeAt({ at, seconds = false }: { at: Date; seconds?: boolean }) {
-  const format = useFormatter();
-  return <time dateTime={at.toISOString()}>{format.dateTime(at, seconds ? ZONED_SECONDS : ZONED)}</time>;
+  const when = useWhen();
+  return <time dateTime={at.toISOString()}>{when(at, { seconds })}</time>;
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { credentialCallName } from '@/lib/accounts/credential-name';
 import type { CredentialDevices, DeviceBinding } from '@/lib/devices/registrations';
 import { revealInvisible } from '@/lib/server/control-characters';
-import { ZONED_SECONDS } from '@/lib/time/format';
+import { useWhen } from '@/components/ui/when';
 
 type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | null;
 
@@ -38,7 +38,7 @@ export async function DevicesToRetype({ load, when }: { load: Promise<Loaded>; w
  */
 export function RetypeWords({ devices, when }: { devices: CredentialDevices; when: 'before' | 'after' }) {
   const t = useTranslations('reset.devices');
-  const format = useFormatter();
+  const writeTime = useWhen();
   const name = credentialCallName(devices);
   const strong = (c: ReactNode) => <strong>{c}</strong>;
   if (when === 'after') {
@@ -61,7 +61,7 @@ export function RetypeWords({ devices, when }: { devices: CredentialDevices; whe
     return (
       <p>
         {devices.notRead?.reason === 'paused'
-          ? t('paused', { until: format.dateTime(devices.notRead.until, ZONED_SECONDS) })
+          ? t('paused', { until: writeTime(devices.notRead.until, { seconds: true }) })
           : t('unread')}
       </p>
     );

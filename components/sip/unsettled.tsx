@@ -1,7 +1,8 @@
 import { useFormatter, useNow, useTranslations } from 'next-intl';
 import type { UnsettledCause } from '@/lib/accounts/unsettled';
 import { busyStill } from '@/lib/credentials/change-state';
-import { ZONED, ZONED_SECONDS } from '@/lib/time/format';
+import { ZONED } from '@/lib/time/format';
+import { useWhen } from '@/components/ui/when';
 
 /**
  * The reset page's notice about the credential's latest change whose switch answer is not known
@@ -27,6 +28,7 @@ export function UnsettledNotice({
 }) {
   const t = useTranslations('reset.unsettled');
   const format = useFormatter();
+  const when = useWhen();
   const now = useNow();
   const at = format.dateTime(unsettled.at, ZONED);
   const busyUntil = unsettled.kind === 'unknown' ? busyStill(unsettled.busyUntil, now) : undefined;
@@ -38,9 +40,7 @@ export function UnsettledNotice({
         : 'unknown';
   return (
     <p role="status" className="max-w-xl rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-      {busyUntil
-        ? t('unknownBusy', { at, until: format.dateTime(busyUntil, ZONED_SECONDS) })
-        : t(key, { at })}
+      {busyUntil ? t('unknownBusy', { at, until: when(busyUntil, { seconds: true }) }) : t(key, { at })}
     </p>
   );
 }
@@ -69,12 +69,12 @@ export function UnsettledLine({
   audience?: 'customer' | 'staff';
 }) {
   const t = useTranslations(audience === 'staff' ? 'staff.devices' : 'dashboard');
-  const format = useFormatter();
+  const when = useWhen();
   const busy = busyStill(busyUntil, useNow());
   return (
     <span className="block text-sm font-medium text-amber-900">
       {busy
-        ? t('unsettledBusy', { until: format.dateTime(busy, ZONED_SECONDS) })
+        ? t('unsettledBusy', { until: when(busy, { seconds: true }) })
         : t(cause === 'error_answer' ? 'unsettledError' : 'unsettled')}
     </span>
   );

@@ -53,3 +53,26 @@ export function timelineHeadings(entries: readonly { title: TimelineTitle }[]): 
     return heading;
   });
 }
+
+/**
+ * The stored notes (lib/i18n/stored.ts keys) of a `notice_queued` entry that tell a customer
+ * something no other entry of theirs does: the switch's details of the calls came after the block
+ * notice was emailed, so the calls are on the page and not in that mail (lib/blocks/lifecycle.ts
+ * writes it as a `notice_queued` entry).
+ */
+const CUSTOMER_NOTICE_NOTES: ReadonlySet<string> = new Set(['history.callsAfterNotice']);
+
+/**
+ * Whether the customer's timeline (components/block/timeline.tsx, audience `customer`) shows an entry
+ * of `type` whose stored note has the catalogue key `noteKey` (readStored's; null for none or a
+ * person's words). A `notice_queued` entry is the mail's plumbing: queued to so many recipients
+ * (history.recipients), held for the switch's details of the calls (noticeHeld), released by them or
+ * by a lift (noticeReleasedCalls, noticeReleasedLift), queued to a new member (noticeNewMember). What
+ * a customer needs of it is said by the `notice_sent` entry that follows ("We emailed the block
+ * notice to …", "without the calls"), once the mail server took it; a notice never sent is not an
+ * email they got. So those are left out, but for the notes in CUSTOMER_NOTICE_NOTES. Every other
+ * entry is shown. Staff read every entry. Pure.
+ */
+export function shownToCustomer(type: BlockEventType | 'suspect_found', noteKey: string | null): boolean {
+  return type !== 'notice_queued' || (noteKey !== null && CUSTOMER_NOTICE_NOTES.has(noteKey));
+}

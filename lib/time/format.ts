@@ -27,8 +27,87 @@ export const ZONED = {
   minute: '2-digit',
   timeZoneName: OFFSET,
 } as const satisfies DateTimeFormatOptions;
-/** ZONED with seconds, where calls a few seconds apart must read apart (trigger calls). */
+/**
+ * ZONED with seconds, where calls a few seconds apart must read apart (trigger calls). Format it with
+ * formatZoned (or formatWithSeconds), not with Intl or next-intl's formatter directly: in Spanish that
+ * brackets the zone ("3:34:47 (GMT+1)" beside ZONED's "3:35 GMT+1"; see formatWithSeconds).
+ */
 export const ZONED_SECONDS = { ...ZONED, second: '2-digit' } as const satisfies DateTimeFormatOptions;
+
+/**
+ * Whether this runtime's `format()` writes CLDR's narrow no-break space (U+202F, before "AM" in
+ * English since CLDR 42) as a plain space, as V8 does for web compatibility (Node, Chrome) while its
+ * `formatToParts()` keeps U+202F. Asked once.
+ */
+let plainSpaces: boolean | undefined;
+/** `text`, joined from formatToParts, with the spaces the runtime's `format()` writes (plainSpaces). */
+function asFormatWrites(text: string): string {
+  plainSpaces ??= !new Intl.DateTimeFormat('en-US', { hour: 'numeric', timeZone: 'UTC' })
+    .format(0)
+    .includes('\u202f');
+  return plainSpaces ? text.replace(/\u202f/g, ' ') : text;
+}
+
+/** The ECMA-402 options of a date-time format that shows seconds. */
+type WithSeconds = Intl.DateTimeFormatOptions & { second: 'numeric' | '2-digit' };
+
+/**
+ * `at` formatted with `options` (which show seconds) in `locale` (BCP 47), written as the same options
+ * without seconds write it, with the seconds added after the minutes: "8 dic 2026, 3:34:47 GMT+1"
+ * beside "8 dic 2026, 3:34 GMT+1", never "3:34:47 (GMT+1)"; "8 Dec 2026, 03:34:47 GMT+1" (en-GB)
+ * beside "03:34", never "3:34:47".
+ *
+ * Why not Intl's own output with seconds: ICU picks a time pattern per set of fields from CLDR's data,
+ * and CLDR's Spanish and Catalan data (Node 20: ICU 78, CLDR 48) write hour, minute, second and zone
+ * as their full time format does, "H:mm:ss (zzzz)", the zone in brackets, while hour, minute and zone
+ * read "H:mm O", without; English (GB), Portuguese, French, German and Italian write "H:mm:ss" with
+ * seconds but "HH:mm" without. A page or a mail that shows both read as two styles. So both come from
+ * Intl (formatToParts): every field, the zone part (CLDR's localized GMT offset, the same text in
+ * both) and the words around it from the format without seconds, the seconds and the separator
+ * before them (":" everywhere CLDR has data) from the format with them. No pattern is written here:
+ * a language or region Intl knows keeps its own order, digits, day periods and zone words. Where
+ * the seconds do not follow the minutes directly in Intl's output, Intl's output with seconds is
+ * returned as it is. Spaces as the runtime's `format()` writes them (asFormatWrites: V8 writes U+202F
+ * as a plain space in `format()` but not in `formatToParts()`), so a time with seconds and one
+ * without, on one page, differ by the seconds alone. `options.timeZone`: IANA, as Intl takes it (a RangeError for an unknown one, as
+ * Intl; formatZoned falls back to UTC instead).
+ */
+export function formatWithSeconds(at: Date | number, locale: string, options: WithSeconds): string {
+  const withSeconds = intlOf(Intl.DateTimeFormat, locale, options).formatToParts(at);
+  const { second: _second, ...minuteOptions } = options;
+  const withoutSeconds = intlOf(Intl.DateTimeFormat, locale, minuteOptions).formatToParts(at);
+  const s = withSeconds.findIndex((p) => p.type === 'second');
+  const m = withoutSeconds.findIndex((p) => p.type === 'minute');
+  const join = (parts: readonly Intl.DateTimeFormatPart[]) =>
+    asFormatWrites(parts.map((p) => p.value).join(''));
+  if (s < 2 || m < 0 || withSeconds[s - 1]!.type !== 'literal' || withSeconds[s - 2]!.type !== 'minute')
+    return join(withSeconds);
+  return join([
+    ...withoutSeconds.slice(0, m + 1),
+    withSeconds[s - 1]!,
+    withSeconds[s]!,
+    ...withoutSeconds.slice(m + 1),
+  ]);
+}
+
+/**
+ * `at` as every page, mail and the CLI write a moment: ZONED, or with `seconds` ZONED_SECONDS written
+ * as ZONED is (formatWithSeconds: no brackets round the zone in Spanish), in `locale` (a BCP 47 tag:
+ * next-intl's locale on a page, lib/i18n/locales.ts formatTag in a mail; English when omitted) and
+ * `timeZone` (IANA; an unknown one, or none, falls back to UTC, which the offset then names). The one
+ * formatter for both: components/ui/when.tsx (server and browser), the mail's `when`
+ * (lib/mail/templates/context.ts through formatWhen).
+ */
+export function formatZoned(
+  at: Date | number,
+  opts: { locale?: string; timeZone?: string | null; seconds?: boolean } = {},
+): string {
+  const timeZone = opts.timeZone && isTimeZone(opts.timeZone) ? opts.timeZone : 'UTC';
+  const locale = opts.locale ?? 'en';
+  return opts.seconds
+    ? formatWithSeconds(at, locale, { ...ZONED_SECONDS, timeZone })
+    : intlOf(Intl.DateTimeFormat, locale, { ...ZONED, timeZone }).format(at);
+}
 
 const canonicalZones = new Map<string, string>();
 let listedZones: Set<string> | undefined;
@@ -211,16 +290,14 @@ export function timeZones(): string[] {
 
 /**
  * `at` in `timeZone` (IANA; anything unknown falls back to UTC, which the text then names), ZONED or
- * ZONED_SECONDS, in English unless `locale` says otherwise.
+ * ZONED_SECONDS (written as ZONED is: formatZoned), in English unless `locale` says otherwise.
  */
 export function formatWhen(
   at: Date,
   timeZone: string,
   opts: { seconds?: boolean; locale?: string } = {},
 ): string {
-  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
-  const options = opts.seconds ? ZONED_SECONDS : ZONED;
-  return intlOf(Intl.DateTimeFormat, opts.locale ?? 'en', { ...options, timeZone: zone }).format(at);
+  return formatZoned(at, { ...opts, timeZone });
 }
 
 /**
@@ -323,11 +400,12 @@ const THEIR_CALL_TIME = {
  * A call's moment on the customer's clock, for the agent who reads the same call in their own zone
  * just above it (ZONED_SECONDS): the weekday, the day and month, the time to the second and the zone's
  * offset, no year (the agent's line has it): "Sun, Dec 6, 11:52:13 PM GMT-8", "dom, 6 dic, 23:52:13
- * (GMT-8)". `timeZone` IANA (unknown: UTC, which the offset then names), `locale` BCP 47.
+ * GMT-8" (formatWithSeconds: the zone as the agent's line writes it, not "(GMT-8)"). `timeZone` IANA
+ * (unknown: UTC, which the offset then names), `locale` BCP 47.
  */
 export function formatTheirCallTime(at: Date, timeZone: string, locale = 'en'): string {
   const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
-  return intlOf(Intl.DateTimeFormat, locale, { ...THEIR_CALL_TIME, timeZone: zone }).format(at);
+  return formatWithSeconds(at, locale, { ...THEIR_CALL_TIME, timeZone: zone });
 }
 
 /**

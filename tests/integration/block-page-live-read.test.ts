@@ -94,7 +94,7 @@ describe.each(dialects())('the block page’s first view, on %s', (dialect) => {
     });
     expect(entries(live.events)).toEqual([
       'Block placed by fraud monitoring Dec 7, 2026, 8:00 AM GMT+0',
-      'Block notice emailed Dec 7, 2026, 8:01 AM GMT+0',
+      'We emailed the block notice Dec 7, 2026, 8:01 AM GMT+0',
       `Another SIP password at risk Dec 7, 2026, 8:20 AM GMT+0 · Back office (${b.office.username}) was seen registered from ${CALLS_FROM}, the address of the fraud calls: its password must be changed too before international calls come back.`,
     ]);
     // Once recorded, the next view reads it (at its firstSeenAt) and the live read adds nothing more.
@@ -208,7 +208,7 @@ describe.each(dialects())('the block page’s first view, on %s', (dialect) => {
     expect(read.placedAt).toEqual(at('08:04')); // the domain's own time is kept
     expect(entries(read.events)).toEqual([
       'Block placed by fraud monitoring Dec 7, 2026, 8:00 AM GMT+0',
-      'Block notice emailed Dec 7, 2026, 8:01 AM GMT+0',
+      'We emailed the block notice Dec 7, 2026, 8:01 AM GMT+0',
     ]);
     const html = renderToStaticMarkup(
       h(NextIntlClientProvider, {

@@ -152,7 +152,7 @@ describe.each(dialects())('the block timeline’s suspect credentials, on %s', (
     const block = await view();
     expect(entries(block.events, 'en', 'Europe/Madrid')).toEqual([
       'Block placed by fraud monitoring Dec 7, 2026, 9:00 AM GMT+1',
-      'Block notice emailed Dec 7, 2026, 9:01 AM GMT+1',
+      'We emailed the block notice Dec 7, 2026, 9:01 AM GMT+1',
       `Another SIP password at risk Dec 7, 2026, 9:10 AM GMT+1 · Fax (${fax.username}) was seen registered from ${CALLS_FROM}, the address of the fraud calls: its password must be changed too before international calls come back.`,
       `Another SIP password at risk Dec 7, 2026, 9:20 AM GMT+1 · Lobby phone (${lobby.username}) was seen registered from ${SIX_TO_FOUR}, the same machine or network as the fraud calls from ${CALLS_FROM}: its password must be changed too before international calls come back.`,
       expect.stringMatching(/^SIP password changed Dec 7, 2026, 9:30 AM GMT\+1 · Front desk/),

@@ -37,12 +37,13 @@ function words(node: ReactNode, locale: 'en' | 'es', zone = AGENT_ZONE): string 
 
 describe('the staff call table: each call on the agent’s clock and the customer’s', () => {
   it('the late Sunday call reads 8:52 on Monday 7 for the agent and 23:52 on Sunday 6 for the customer', () => {
-    // The table's own line (components/ui/when.tsx, the viewer's zone) is unchanged.
+    // The table's own line (components/ui/when.tsx, the viewer's zone) is unchanged; a time with
+    // seconds has no brackets round its zone, as one without (lib/time/format.ts formatWithSeconds).
     expect(formatWhen(LATE_SUNDAY, AGENT_ZONE, { locale: 'es', seconds: true })).toBe(
-      '7 dic 2026, 8:52:13 (GMT+1)',
+      '7 dic 2026, 8:52:13 GMT+1',
     );
     expect(words(h(TheirCallTime, { at: LATE_SUNDAY, timeZone: TIJUANA }), 'es')).toBe(
-      'Hora del cliente: dom, 6 dic, 23:52:13 (GMT-8)',
+      'Hora del cliente: dom, 6 dic, 23:52:13 GMT-8',
     );
     expect(words(h(TheirCallTime, { at: LATE_SUNDAY, timeZone: TIJUANA }), 'en')).toBe(
       'Customer’s time: Sun, Dec 6, 11:52:13 PM GMT-8',
@@ -54,8 +55,8 @@ describe('the staff call table: each call on the agent’s clock and the custome
       words(h(TheirCallTime, { at, timeZone: TIJUANA }), 'es'),
     );
     expect(es).toEqual([
-      'Hora del cliente: dom, 1 nov, 1:30:00 (GMT-7)',
-      'Hora del cliente: dom, 1 nov, 1:30:00 (GMT-8)',
+      'Hora del cliente: dom, 1 nov, 1:30:00 GMT-7',
+      'Hora del cliente: dom, 1 nov, 1:30:00 GMT-8',
     ]);
     const en = [FIRST_0130, SECOND_0130].map((at) =>
       words(h(TheirCallTime, { at, timeZone: TIJUANA }), 'en'),

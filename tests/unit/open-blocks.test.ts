@@ -105,7 +105,7 @@ describe('the block page’s list of the account’s other open blocks', () => {
       '<h2 id="open-blocks" class="text-xl font-semibold">Otros bloqueos vigentes en esta cuenta</h2>',
     );
     expect(words).toContain('Bloqueos 1–3 de 12, del más reciente al más antiguo.');
-    expect(words).toContain('Bloqueo aplicado el 20 nov 2026, 12:11:07 (GMT+0) Vigente · 2 llamadas');
+    expect(words).toContain('Bloqueo aplicado el 20 nov 2026, 12:11:07 GMT+0 Vigente · 2 llamadas');
     expect(words).toContain(
       'Levantando el bloqueo: a la espera de que nuestra central lo confirme · 1 llamada',
     );

@@ -50,7 +50,13 @@ export type MailContext = {
 export const mailTag = (ctx: Pick<MailContext, 'locale' | 'region'>): string =>
   formatTag(ctx.locale ?? DEFAULT_LOCALE, [ctx.region]);
 
-/** "Nov 25, 2026, 4:13:58 AM EST": date, time and the zone's name, so nobody has to guess (lib/time/format.ts). */
+/**
+ * `d` on the recipient's clock (`ctx.timeZone`, IANA; unknown: UTC, which the offset then names), in
+ * their language and region (mailTag): date, time and the zone's offset from GMT, so nobody has to
+ * guess: "Nov 25, 2026, 4:13 AM GMT-5", with `seconds` "Nov 25, 2026, 4:13:58 AM GMT-5", "25 nov 2026,
+ * 10:13:58 GMT+1" (lib/time/format.ts formatWhen: the same words as the portal's pages, and a time
+ * with seconds written as one without, never "10:13:58 (GMT+1)").
+ */
 export function when(
   d: Date,
   ctx: Pick<MailContext, 'timeZone' | 'locale' | 'region'>,

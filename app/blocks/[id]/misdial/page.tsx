@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
-import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
+import { getLocale, getTimeZone, getTranslations } from 'next-intl/server';
 import { MisdialForm } from '@/components/block/misdial-form';
 import { callShown } from '@/components/block/trigger-calls';
 import { phoneOnFileForUser } from '@/lib/accounts/phone-on-file';
@@ -9,7 +9,7 @@ import { intlTag } from '@/lib/i18n/locales';
 import { accountCountry } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
 import { MAX_MARKED_CALLS } from '@/lib/requests/submit';
-import { ZONED_SECONDS } from '@/lib/time/format';
+import { formatZoned } from '@/lib/time/format';
 import { BlockStep } from '@/components/block/block-step';
 import { PendingRequest } from '@/components/block/pending-notice';
 import { blockPageTitle, ownBlock } from '../own-block';
@@ -22,7 +22,7 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
   const { user, block } = await ownBlock(params, '/misdial', MAX_MARKED_CALLS);
   // The account's callback number on file, so the customer need not type it on a phone.
   const phone = await phoneOnFileForUser(user.id, block.account.id);
-  const format = await getFormatter();
+  const timeZone = await getTimeZone();
   const t = await getTranslations('unblock');
   const b = await getTranslations('block');
   const locale = await getLocale();
@@ -33,7 +33,7 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
   const calls = block.calls.map((c) => {
     const { dialled: d, number, credential } = callShown(c, country, locale);
     const values = {
-      at: format.dateTime(c.at, ZONED_SECONDS),
+      at: formatZoned(c.at, { locale, timeZone, seconds: true }),
       number,
       credential,
       unbroken: (chunks: ReactNode) => <span className="unbroken">{chunks}</span>,
