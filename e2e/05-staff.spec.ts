@@ -474,6 +474,7 @@ test('a denial keeps the block and shows the customer the reason', async ({ brow
   await openRequest(sam, harborItem);
   const reason =
     'The calls came from an address in a known fraud hotspot, not from your office. Please change the PBX trunk password.';
+  await sam.getByRole('radio', { name: 'I called and spoke with the account holder' }).check();
   await sam.getByLabel('Reason for the customer').fill(reason);
   await sam.getByRole('button', { name: 'Deny', exact: true }).click();
   await expect(sam.getByText('You denied this request.')).toBeVisible();
@@ -541,6 +542,7 @@ test('the agent who loses a decision sees the request as it now is, still told w
   }
   await expectAccessible(b);
   const reason = 'We could not confirm this was a misdial on the callback; please rotate the passwords.';
+  await b.getByRole('radio', { name: 'I called and spoke with the account holder' }).check();
   await b.getByLabel('Reason for the customer').fill(reason);
   // B marks the window (a reload would lose the mark) and keeps the deny form's live region as an element.
   await b.evaluate(() => ((window as unknown as { kept: boolean }).kept = true));

@@ -339,6 +339,7 @@ test('a decision’s notice takes the focus once, right after it, not again on c
   const reason = 'Nobody answered on the callback number.\nPlease change the SIP passwords first.';
 
   await agent.goto(`/staff/requests/${first.id}`);
+  await agent.getByRole('radio', { name: 'I called and could not reach them' }).check();
   await agent.getByLabel('Reason for the customer').fill(reason);
   await agent.getByRole('button', { name: 'Deny', exact: true }).click();
   const notice = agent.getByText('You denied this request.', { exact: false });

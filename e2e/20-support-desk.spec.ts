@@ -270,6 +270,7 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
     await expectNoEnglish(a.page);
 
     // Agent B, whose page still offers both forms, denies: told who approved, nothing changed.
+    await b.page.getByRole('radio', { name: es('staff.decision.callbackSpoke') }).check();
     await b.page.getByLabel(es('staff.decision.denyReason'), { exact: true }).fill('No pudimos confirmarlo.');
     await b.page.getByRole('button', { name: es('staff.decision.deny'), exact: true }).click();
     await expect(
@@ -476,6 +477,7 @@ test('a fraud wave at the desk: one agent takes a request, another sees who and 
   // A, who still has the page open, starts a note (kept when B's denial closes A's forms, below).
   await a.page.getByLabel(es('staff.decision.note'), { exact: true }).fill('Llamé al titular y no contestó.');
   // B denies: the claim ends with the decision, and "Next request" opens one nobody has taken.
+  await b.page.getByRole('radio', { name: es('staff.decision.callbackUnreached') }).check();
   await b.page
     .getByLabel(es('staff.decision.denyReason'), { exact: true })
     .fill('No pudimos confirmarlo con el titular.');

@@ -44,6 +44,7 @@ test('“Next request” after a decision keeps the queue filter the agent came 
   );
 
   // The agent denies it; the page after the decision still knows the filter.
+  await page.getByRole('radio', { name: 'I called and could not reach them' }).check();
   await page
     .getByLabel('Reason for the customer')
     .fill('We could not confirm the misdial with the account holder.');

@@ -5,7 +5,7 @@ import { Link } from '@/components/ui/link';
 import { approveAction, denyAction } from '@/lib/requests/actions';
 import { ActionForm } from '@/components/ui/action-form';
 import { echoed } from '@/components/ui/echoed';
-import { Checkbox, Field } from '@/components/ui/field';
+import { Checkbox, Field, FieldError } from '@/components/ui/field';
 import type { OtherBlockDto } from '@/lib/blocks/queries';
 import { OtherBlocksChoice } from './other-blocks-choice';
 import {
@@ -47,7 +47,45 @@ export function liftLeavesNoBlock(
 }
 
 /**
- * Approve (after the callback, with a note) or deny (with a reason the customer reads). `liftPending`:
+ * What the page knows of a misdial request's evidence, for the approval to weigh (null for a firewall
+ * request, which claims no misdial): `marked`, the calls the customer marked as the misdial; `calls`,
+ * every call of the block (those stored and those its event listed beyond them); `unlikely`, the
+ * misdial hint's verdict is "Unlikely to be a misdial" (lib/requests/misdial-likelihood.ts);
+ * `credentials`, the account's SIP credentials, and `changedSince`, how many of them had their
+ * password changed after the block was placed.
+ */
+export type ApproveEvidence = {
+  marked: number;
+  calls: number;
+  unlikely: boolean;
+  credentials: number;
+  changedSince: number;
+};
+
+/**
+ * Whether the evidence does not support an approval, and why: `partial` when the customer marked some
+ * of the block's calls but not all (an approval lifts the block for every call, explained or not),
+ * `unlikely` when the hint says unlikely; null when neither (nothing to say). No marked call at all
+ * (a request sent before calls were marked) is not taken as partial: the page cannot tell.
+ */
+export function approveDoubt(
+  e: ApproveEvidence | null | undefined,
+): { partial: boolean; unlikely: boolean } | null {
+  if (!e) return null;
+  const partial = e.marked > 0 && e.marked < e.calls;
+  return partial || e.unlikely ? { partial, unlikely: e.unlikely } : null;
+}
+
+/** The deny form's callback choices (field `callback`, lib/requests/denial-callback.ts), with their labels' keys. */
+const CALLBACK_CHOICES = [
+  { value: 'spoke', label: 'callbackSpoke' },
+  { value: 'unreached', label: 'callbackUnreached' },
+] as const;
+
+/**
+ * Approve (after the callback, with a note) or deny (with a reason the customer reads, after the
+ * callback: "I spoke with the account holder" or "I called and could not reach them", one of which the
+ * server requires, as approve's box; the customer's email and block page say which). `liftPending`:
  * a lift of the block is already on its way to the switch; a line above both cards says to decide after
  * the switch answers (approval and denial are refused meanwhile, lib/requests/decide.ts).
  * `subject`: the account (number and name) and the customer who asked, in a line above the cards that
@@ -67,6 +105,12 @@ export function liftLeavesNoBlock(
  * waiting request closed without a decision, an allowance ended with the block), each a link to its
  * card, and to tell the customer on the call (before 2026-12-07 nothing on the page named them, and a
  * customer's allowance request closed "without a decision" that the agent on the phone never heard of).
+ * `evidence` (ApproveEvidence): when it does not support an approval (approveDoubt: the customer marked
+ * fewer calls than the block has, or the hint says unlikely), the approval says so above its button and
+ * read with it (aria-describedby `approve-doubt`): how many calls are explained and that approving
+ * lifts the block for all, the hint's verdict, whether any SIP password changed since the block, and
+ * that the agent decides. It never stops the approval (before 2026-12-08 this was only in the hint and
+ * in the collapsed call details).
  * `closed`: the request is no longer pending (the page renders this component either way, at the same
  * place, so that after a refused decision and the refresh that comes with it the refusal stays in its
  * live region: ActionForm `closed`); nothing is offered then. `queueFilter`: the queue's filter the page
@@ -92,9 +136,11 @@ export function DecisionForms({
   liftPending = false,
   closed = false,
   queueFilter = {},
+  evidence = null,
 }: {
   requestId: string;
   queueFilter?: Record<string, string>;
+  evidence?: ApproveEvidence | null;
   subject: { number: string; name: string; customer: string | null };
   otherBlocks?: OtherBlockDto[];
   allowances?: OpenAllowanceDto[];
@@ -116,6 +162,15 @@ export function DecisionForms({
   // Not while a lift is already on its way: approvals are refused then (liftOnItsWay says why).
   const settles = !closed && !liftPending && allowances.length ? liftLeavesNoBlock(otherBlocks) : null;
   const waitingAllowances = allowances.filter((a) => a.status === 'requested').length;
+  // Said while an approval can be made (not once decided, nor while a lift is on its way).
+  const doubt = !closed && !liftPending ? approveDoubt(evidence) : null;
+  const approveDescribedBy = [
+    describedBy,
+    settles ? 'approve-allowances' : null,
+    doubt ? 'approve-doubt' : null,
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     // No legend: the section's heading ("Decision") names what it holds; the fieldset is there to
     // close the forms when the watch finds the request decided elsewhere (useClosedForms).
@@ -161,7 +216,7 @@ export function DecisionForms({
         className={card}
         messageId="approve-message"
         closed={closed}
-        submitDescribedBy={settles ? `${describedBy} approve-allowances` : describedBy}
+        submitDescribedBy={approveDescribedBy}
         submit={t('approve')}
         pendingText={t('approving')}
       >
@@ -229,6 +284,29 @@ export function DecisionForms({
                 {waitingAllowances ? <p>{t('allowances.tell', { count: waitingAllowances })}</p> : null}
               </div>
             ) : null}
+            {doubt && evidence ? (
+              // Right above the button and read with it: what the approval lifts that nobody explained.
+              <div
+                id="approve-doubt"
+                className="flex flex-col gap-1 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+              >
+                {doubt.partial ? (
+                  <p>{t('doubt.partial', { marked: evidence.marked, calls: evidence.calls })}</p>
+                ) : null}
+                {doubt.unlikely ? <p>{t('doubt.unlikely')}</p> : null}
+                {evidence.credentials ? (
+                  <p>
+                    {evidence.changedSince
+                      ? t('doubt.passwordsSome', {
+                          changed: evidence.changedSince,
+                          count: evidence.credentials,
+                        })
+                      : t('doubt.passwordsNone')}
+                  </p>
+                ) : null}
+                <p>{t('doubt.decide')}</p>
+              </div>
+            ) : null}
           </>
         )}
       </ActionForm>
@@ -244,11 +322,18 @@ export function DecisionForms({
         pendingText={t('denying')}
         variant="danger"
       >
-        {({ field }) => (
+        {({ state, field }) => (
           <>
             <h3 id="deny-title" className="text-lg font-semibold">
               {t('denyTitle')}
             </h3>
+            <CallbackChoice
+              label={t('callback')}
+              hint={t('callbackHint')}
+              choices={CALLBACK_CHOICES.map((c) => ({ value: c.value, label: t(c.label) }))}
+              chosen={echoed(state, 'callback')}
+              errors={state?.fieldErrors?.callback}
+            />
             <Field
               as="textarea"
               label={t('denyReason')}
@@ -260,6 +345,67 @@ export function DecisionForms({
           </>
         )}
       </ActionForm>
+    </fieldset>
+  );
+}
+
+/**
+ * The deny form's callback (field `callback`): a radio group under a legend, described by its hint and
+ * the field's error (aria-describedby: `callback-hint`, `callback-error`), `aria-invalid` while the error
+ * stands (SubmitButton then moves the focus to the group, tabindex -1). `chosen`:
+ * the value echoed after a refusal. Like approve's box, it stays as it is when the forms close
+ * (useClosedForms): the form then sends nothing.
+ */
+function CallbackChoice({
+  label,
+  hint,
+  choices,
+  chosen,
+  errors,
+}: {
+  label: string;
+  hint: string;
+  choices: { value: string; label: string }[];
+  chosen?: string | string[];
+  errors?: string[];
+}) {
+  const invalid = !!errors?.length;
+  const described = ['callback-hint', invalid ? 'callback-error' : null].filter(Boolean).join(' ');
+  return (
+    // A radio group carries the error (ARIA puts aria-invalid on the group, not on a radio), and takes
+    // the focus by script: SubmitButton focuses the first `aria-invalid` of the form, which reads the
+    // legend, the hint and the error; Tab then goes to the choices.
+    <fieldset
+      role="radiogroup"
+      aria-labelledby="callback-legend"
+      aria-describedby={described}
+      aria-invalid={invalid ? true : undefined}
+      aria-required
+      tabIndex={-1}
+      className="m-0 flex flex-col gap-2 border-0 p-0 focus:outline-2 focus:outline-offset-2 focus:outline-blue-700"
+    >
+      <legend id="callback-legend" className="mb-1 p-0 font-medium">
+        {label}
+      </legend>
+      <p id="callback-hint" className="text-sm text-slate-600">
+        {hint}
+      </p>
+      {choices.map((c) => (
+        <label key={c.value} className="flex items-start gap-2">
+          <input
+            type="radio"
+            name="callback"
+            value={c.value}
+            // Keyed by the echo: React keeps a radio's first default (as a select's, components/ui/field.tsx).
+            key={`${c.value}-${chosen ?? ''}`}
+            defaultChecked={chosen === c.value}
+            required
+            className="mt-1 h-5 w-5 shrink-0"
+          />
+          <span>{c.label}</span>
+        </label>
+      ))}
+      <FieldError id="callback" errors={errors} />
     </fieldset>
   );
 }

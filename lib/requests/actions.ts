@@ -130,7 +130,8 @@ export const denyAction = staffAction(
   denySchema.extend(queueFilterFields),
   async ({ kind, reason, taken, ...input }, { user, meta }) =>
     decided(await denyRequest(user, input, meta), input.requestId, 'denied', { kind, reason, taken }),
-  { echo: ['denyReason'] },
+  // The callback choice is kept with the reason: a refusal of either does not make the agent choose again.
+  { echo: ['denyReason', 'callback'] },
 );
 
 /**

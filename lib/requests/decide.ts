@@ -16,6 +16,7 @@ import { postedId, postedList } from '@/lib/server/form-issues';
 import { requestFormatTag } from '@/lib/i18n/request-locale';
 import { catalogueLocale } from '@/lib/i18n/locales';
 import type { LeftWhy } from '@/lib/accounts/left-at';
+import { DENIAL_CALLBACKS, denialCallbackNote } from '@/lib/requests/denial-callback';
 
 // Deciding an unblock request. The decision is one conditional update ("only if still pending"):
 // of two agents deciding at once exactly one update matches, so exactly one decision, one email and
@@ -39,6 +40,13 @@ export const approveSchema = z.object({
 export const denySchema = z.object({
   requestId: postedId,
   denyReason: z.string().trim().min(10, 'outcome.field.denyReason').max(1000),
+  /**
+   * The callback before the denial, as the agent can truthfully give it: `spoke` ("I spoke with the
+   * account holder") or `unreached` ("I called and could not reach them"); required, as approve's
+   * `attest` is (lib/requests/denial-callback.ts). denyRequest checks it again for callers that skip
+   * this schema.
+   */
+  callback: z.enum(DENIAL_CALLBACKS, 'outcome.field.denyCallback'),
 });
 
 /** The block's state after a decision, and whether a lift is on its way to the switch. */
@@ -133,7 +141,9 @@ async function lostClaim(
   tx: Tx,
   r: Loaded,
   user: CurrentUser,
-  decision: { status: 'approved'; decisionNote: string } | { status: 'denied'; denyReason: string },
+  decision:
+    | { status: 'approved'; decisionNote: string }
+    | { status: 'denied'; denyReason: string; decisionNote: string },
 ): Promise<Decision<Decided> | null> {
   const won = await tx.unblockRequest.updateMany({
     where: { id: r.id, status: 'pending' },
@@ -284,6 +294,12 @@ export const approveRequest = staffDecision(
 
 /**
  * Denies a pending request with a reason the customer reads (email and block page); the block stays.
+ * The denial records the callback the customer was promised ("Support will call you back before
+ * deciding"): `input.callback` `spoke` (the agent spoke with the account holder) or `unreached` (they
+ * called and could not reach them), kept as the request's decisionNote (lib/requests/denial-callback.ts)
+ * that the denial mail and the block page put in words, and in the audit row as `callback` (with
+ * `attestedCallback`, true only for `spoke`). Without either it is refused as invalid (`fieldErrors.callback`:
+ * outcome.field.denyCallback) before anything is written: nothing changes, nothing is mailed.
  * Like an approval, refused while a lift of the block is on its way (the customer would read "denied"
  * and then "lifted"), and a block already lifted closes the request instead ("stays blocked" would be
  * false).
@@ -291,16 +307,33 @@ export const approveRequest = staffDecision(
 export const denyRequest = staffDecision(
   load,
   async (tx, r, input: z.output<typeof denySchema>, user): Promise<Decision<Decided>> => {
+    // The schema requires it; a caller that skips the schema (a test, a script) is held to it too.
+    if (!DENIAL_CALLBACKS.includes(input.callback))
+      return refuse('invalid', 'outcome.correctFields', undefined, {
+        fieldErrors: { callback: [{ key: 'outcome.field.denyCallback' }] },
+      });
     // Read under the account's lock, as approveRequest does: a lift cannot start or end meanwhile.
     await lockAccount(tx, r.accountId);
     const before = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
     if (before.status === 'lifted') return closeLifted(tx, r, 'deny');
-    const lost = await lostClaim(tx, r, user, { status: 'denied', denyReason: input.denyReason });
+    const lost = await lostClaim(tx, r, user, {
+      status: 'denied',
+      denyReason: input.denyReason,
+      decisionNote: denialCallbackNote(input.callback),
+    });
     if (lost) return lost;
     if (before.status === 'lift_pending') return refuse('conflict', 'outcome.decision.liftOnItsWay');
-    await recordRequestStep(tx, r.blockId, 'request_denied', user.email);
+    // On the block's timeline too, as an approval's "after a call" is.
+    const called = denialCallbackNote(input.callback);
+    await recordRequestStep(tx, r.blockId, 'request_denied', user.email, called);
     await notifySubmitter(tx, r, 'request_denied');
-    const detail = { blockId: r.blockId, kind: r.kind, denyReason: input.denyReason };
+    const detail = {
+      blockId: r.blockId,
+      kind: r.kind,
+      callback: input.callback,
+      attestedCallback: input.callback === 'spoke',
+      denyReason: input.denyReason,
+    };
     const target = { type: 'unblock_request', id: r.id };
     return done({ action: 'request.denied', accountId: r.accountId, target, detail }, undefined, {
       blockStatus: before.status,

@@ -134,6 +134,8 @@ const FIELDS: Record<string, Spec> = {
   host: f('host', 'code'),
   reason: f('blockReason', TERM.blockReason),
   attestedCallback: f('attestedCallback', 'yesNo'),
+  // A denial's callback (lib/requests/denial-callback.ts; since 2026-12-08).
+  callback: f('callback', 'term:audit.term.callback'),
   // An approval on the word of a sender who had left the account (lib/requests/decide.ts askerGone).
   senderLeft: f('senderLeft', 'term:audit.term.senderLeft'),
   attestedCurrentMember: f('attestedCurrentMember', 'yesNo'),

@@ -231,7 +231,11 @@ describe.each(dialects())('approving on the word of someone who left the account
     await removeMember(db, { email: ivan, account: account.number });
     const r = await denyRequest(
       await makeStaff(),
-      { requestId: request.id, denyReason: 'The person who asked is no longer on the account.' },
+      {
+        requestId: request.id,
+        callback: 'spoke' as const,
+        denyReason: 'The person who asked is no longer on the account.',
+      },
       meta,
     );
     expect(r).toMatchObject({ ok: true });

@@ -163,7 +163,11 @@ describe.each(dialects())('taking an unblock request on %s', (dialect) => {
     const { request } = await pending();
     expect((await take(ana, request.id)).ok).toBe(true);
     // The claim is soft: Ben may still decide, through the decision's own race-safe path.
-    const denial = { requestId: request.id, denyReason: 'We could not reach the account holder.' };
+    const denial = {
+      requestId: request.id,
+      callback: 'unreached' as const,
+      denyReason: 'We could not reach the account holder.',
+    };
     expect((await denyRequest(ben, denial, meta)).ok).toBe(true);
     expect(await row(request.id)).toMatchObject({ status: 'denied', claimedById: null, claimedUntil: null });
     expect(await take(ana, request.id)).toMatchObject({

@@ -89,7 +89,11 @@ describe.each(dialects())('the staff request page finds out what changed, on %s'
 
     const denied = await blockedWithRequest(sim);
     const page = await drawn(rita, denied.request.id);
-    const no = { requestId: denied.request.id, denyReason: 'We could not reach the account holder.' };
+    const no = {
+      requestId: denied.request.id,
+      callback: 'unreached' as const,
+      denyReason: 'We could not reach the account holder.',
+    };
     expect((await denyRequest(sam, no, meta)).ok).toBe(true);
     const { decidedAt } = await getDb().unblockRequest.findUniqueOrThrow({
       where: { id: denied.request.id },

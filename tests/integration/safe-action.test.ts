@@ -313,7 +313,8 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     });
     session.user = who('agent', { locale: 'es' });
     expect(
-      (await deny(undefined, form({ requestId: 'r1', denyReason: 'x'.repeat(1001) }))).fieldErrors,
+      (await deny(undefined, form({ requestId: 'r1', callback: 'spoke', denyReason: 'x'.repeat(1001) })))
+        .fieldErrors,
     ).toEqual({ denyReason: ['Use como máximo 1000 caracteres.'] });
     session.user = who('customer');
     const long = {

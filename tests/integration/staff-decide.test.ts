@@ -115,7 +115,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(0);
     expect(await db.auditLog.count({ where: { action: 'request.approved', targetId: request.id } })).toBe(0);
     // A denial is refused too: "denied" now and "lifted" minutes later would contradict each other.
-    const denial = { requestId: request.id, denyReason: 'Could not verify the caller.' };
+    const denial = {
+      requestId: request.id,
+      callback: 'spoke' as const,
+      denyReason: 'Could not verify the caller.',
+    };
     expect(await denyRequest(agent, denial, meta)).toEqual({
       ok: false,
       code: 'conflict',
@@ -273,7 +277,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     // A denial of such a request closes it the same way: "calling stays blocked" would be false.
     const liftedToo = await blockedWithRequest(sim);
     await db.block.update({ where: { id: liftedToo.block.id }, data: { status: 'lifted' } });
-    const denial = { requestId: liftedToo.request.id, denyReason: 'Could not verify the caller.' };
+    const denial = {
+      requestId: liftedToo.request.id,
+      callback: 'spoke' as const,
+      denyReason: 'Could not verify the caller.',
+    };
     expect(await denyRequest(agent, denial, meta)).toMatchObject({
       ok: true,
       note: { key: 'outcome.decision.alreadyLifted' },
@@ -286,7 +294,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     // Another agent denied first: the approver reads who denied it.
     const denied = await blockedWithRequest(sim);
     const [sam, alex] = [await staff(), await staff()];
-    const reason = { requestId: denied.request.id, denyReason: 'We could not reach you on that number.' };
+    const reason = {
+      requestId: denied.request.id,
+      callback: 'unreached' as const,
+      denyReason: 'We could not reach you on that number.',
+    };
     expect((await denyRequest(alex, reason, meta)).ok).toBe(true);
     expect(inWords(await approve(sam, denied.request.id))).toEqual({
       ok: false,
@@ -313,7 +325,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(r).toMatchObject({ ok: false, code: 'conflict' });
     expect(r.message).toMatch(/^This request’s block was lifted meanwhile \(by the switch/);
     expect(r.message).not.toContain('someone');
-    const denial = { requestId: lifted.request.id, denyReason: 'We could not reach you on that number.' };
+    const denial = {
+      requestId: lifted.request.id,
+      callback: 'unreached' as const,
+      denyReason: 'We could not reach you on that number.',
+    };
     expect(inWords(await denyRequest(sam, denial, meta), 'es').message).toMatch(
       /^El bloqueo de esta solicitud se levantó mientras tanto/,
     );
@@ -335,7 +351,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       approve(sam, request.id),
       denyRequest(
         alex,
-        { requestId: request.id, denyReason: 'We could not reach you on the callback number.' },
+        {
+          requestId: request.id,
+          callback: 'unreached' as const,
+          denyReason: 'We could not reach you on the callback number.',
+        },
         meta,
       ),
     ]);
@@ -359,7 +379,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     const { block, request, member } = await blockedWithRequest(sim);
     const r = await denyRequest(
       await staff(),
-      { requestId: request.id, denyReason: 'The calls came from an address abroad.' },
+      {
+        requestId: request.id,
+        callback: 'spoke' as const,
+        denyReason: 'The calls came from an address abroad.',
+      },
       meta,
     );
     expect(r.ok).toBe(true);
@@ -398,7 +422,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     const denied = await removedFrom();
     const reason = 'The calls came from an address abroad.';
     expect(
-      await denyRequest(await staff(), { requestId: denied.request.id, denyReason: reason }, meta),
+      await denyRequest(
+        await staff(),
+        { requestId: denied.request.id, callback: 'spoke' as const, denyReason: reason },
+        meta,
+      ),
     ).toMatchObject({ ok: true });
     expect(await sent(denied.request.id)).toEqual([`request_denied ${denied.colleague.email}`]);
 
@@ -450,7 +478,15 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     const refused = { ok: false, code: 'refused', note: { key: 'outcome.staffDisabled' } };
     expect(await approve(agent, request.id)).toEqual(refused);
     expect(
-      await denyRequest(agent, { requestId: request.id, denyReason: 'We could not reach you at all.' }, meta),
+      await denyRequest(
+        agent,
+        {
+          requestId: request.id,
+          callback: 'unreached' as const,
+          denyReason: 'We could not reach you at all.',
+        },
+        meta,
+      ),
     ).toEqual(refused);
     expect(
       await liftBlockByStaff(agent, { blockId: block.id, note: 'Customer asked by phone.' }, meta),

@@ -43,7 +43,11 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
     const db = getDb();
     const block = await makeBlock(account.id);
     const request = await makeRequest(block, users[0].id);
-    const fields = { requestId: request.id, denyReason: 'We could not reach you on the callback number.' };
+    const fields = {
+      requestId: request.id,
+      callback: 'unreached' as const,
+      denyReason: 'We could not reach you on the callback number.',
+    };
     const first = await staff('agent', 'en');
     session.user = first;
     // The first decision wins (the domain returns no words on success; the real action redirects).
@@ -56,9 +60,10 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
       values: {},
     });
     // A field the schema checks, in Spanish too.
-    expect((await deny(undefined, form({ requestId: request.id, denyReason: 'No.' }))).fieldErrors).toEqual({
-      denyReason: ['Explique al cliente el motivo en una frase; la leerá en el correo.'],
-    });
+    expect(
+      (await deny(undefined, form({ requestId: request.id, callback: 'spoke' as const, denyReason: 'No.' })))
+        .fieldErrors,
+    ).toEqual({ denyReason: ['Explique al cliente el motivo en una frase; la leerá en el correo.'] });
     expect(
       await db.auditLog.count({ where: { action: 'request.decision_conflict', targetId: request.id } }),
     ).toBe(1);

@@ -1,6 +1,7 @@
 import type { LiftWithdrawn } from '@/lib/mail/payloads';
 import { callbackDisplay } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
+import { denialCallback } from '@/lib/requests/denial-callback';
 import { accountLabel, accountMail, type Asker, askerArgs, type MailContext, url, when } from './context';
 
 // The messages of an unblock request's life: received, approved, denied, the approval's lift
@@ -22,6 +23,9 @@ type Base = {
     createdAt: Date;
     callbackPhone: string;
     denyReason: string | null;
+    /** Status and decisionNote as stored: a denial's callback (lib/requests/denial-callback.ts). Absent: none said. */
+    status?: string;
+    decisionNote?: string | null;
   };
   /**
    * When the request's block was lifted, if it is by the time the mail is sent (lib/mail/render.ts):
@@ -101,13 +105,20 @@ export function requestApproved(d: RequestData, ctx: MailContext) {
 }
 
 /**
- * An agent declined the request (request_denied): whose, which and when, the agent's reason as typed,
- * and what holds now (calls stay blocked, or, `lifted`, the block was lifted since).
+ * An agent declined the request (request_denied): whose, which and when, the callback before the
+ * decision as the denial recorded it (the agent spoke with the account holder, or called and could not
+ * reach them: lib/requests/denial-callback.ts; nothing for a denial recorded before the choice), the
+ * agent's reason as typed, and what holds now (calls stay blocked, or, `lifted`, the block was lifted
+ * since). No time of the call is said: none is recorded.
  */
 export function requestDenied(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
   const lifted = d.lifted ?? null;
+  const callback = denialCallback({
+    status: d.request.status ?? '',
+    decisionNote: d.request.decisionNote ?? null,
+  });
   return accountMail(
     ctx,
     'requestDenied',
@@ -115,6 +126,7 @@ export function requestDenied(d: RequestData, ctx: MailContext) {
     account,
     [
       { kind: 'p', strong: true, text: t('mail.requestDenied.intro', about(ctx, d, account)) },
+      ...(callback ? [{ kind: 'p' as const, text: t('mail.requestDenied.callback', { callback }) }] : []),
       ...(d.request.denyReason
         ? [
             { kind: 'h' as const, text: t('mail.requestDenied.reasonTitle') },

@@ -63,6 +63,11 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
  * or in force) are listed under "Other requests", each a link to its card on the account page, and
  * while this request waits the approval says what becomes of them once the switch confirms a lift that
  * leaves no block in force (DecisionForms `allowances`).
+ *
+ * An approval the evidence does not support is said at its button (DecisionForms `evidence`): a misdial
+ * request whose customer marked fewer calls than the block has, or whose hint says unlikely (the marked
+ * calls were otherwise said only inside the collapsed "Technical details"). A denial names the callback
+ * (spoke with the account holder, or could not reach them) under "Note" once decided.
  */
 export default async function StaffRequestPage({
   params,
@@ -108,6 +113,21 @@ export default async function StaffRequestPage({
     href: allowanceCardHref(r.account.number, a.id),
     label: al('label', { country: countryName(a.country, locale), code: a.country, hours: a.hours }),
   }));
+  // What the approval weighs (DecisionForms `evidence`): a misdial request's marked calls against all
+  // of the block's, the hint's verdict, and the SIP passwords changed since the block was placed.
+  const placed = shownPlacedAt(b);
+  const evidence =
+    r.kind === 'misdial'
+      ? {
+          marked: b.calls.filter((c) => c.marked).length,
+          calls: b.callCount + b.callsNotKept,
+          unlikely: r.likelihood?.level === 'unlikely',
+          credentials: r.account.credentials.length,
+          changedSince: r.account.credentials.filter(
+            (c) => c.passwordChangedAt && c.passwordChangedAt.getTime() > placed.getTime(),
+          ).length,
+        }
+      : null;
   return (
     <ClientMessages namespaces={STAFF_CLIENT_NAMESPACES}>
       {/* There whatever the status (watching only while the request waits), so the forms below keep
@@ -186,6 +206,7 @@ export default async function StaffRequestPage({
               allowances={allowances}
               liftPending={b.status === 'lift_pending'}
               closed={r.status !== 'pending'}
+              evidence={evidence}
             />
             {r.status !== 'pending' && r.decision ? (
               <div className="rounded-md border border-slate-200 bg-white p-3">
