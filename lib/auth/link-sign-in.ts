@@ -192,7 +192,11 @@ export async function redeemSignInLink(
   }
   const found = await userOfLink(input.token);
   if (found && linkForAnotherUser(found.user.id, input.signedInId)) {
-    await audit({ action: 'sign_in.link_refused', meta, ...refusedLinkOwner(found.user) });
+    // Who tried: the login this browser is signed in as (Tester Q: the row named nobody as actor).
+    const tried = input.signedInId
+      ? await db.user.findUnique({ where: { id: input.signedInId }, select: { id: true, email: true } })
+      : null;
+    await audit({ action: 'sign_in.link_refused', meta, actor: tried, ...refusedLinkOwner(found.user) });
     return { ok: false, reason: 'other_user', maskedEmail: maskEmail(found.user.email) };
   }
   // Single use: of two concurrent POSTs, only the one whose delete removed the row goes on.

@@ -234,7 +234,13 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     const refused = await getDb().auditLog.findFirst({
       where: { action: 'sign_in.link_refused', targetId: user.id },
     });
-    expect(refused).toMatchObject({ targetType: 'user', targetId: user.id });
+    // And who tried: the colleague this browser is signed in as (Tester Q).
+    expect(refused).toMatchObject({
+      targetType: 'user',
+      targetId: user.id,
+      actorId: colleague!.id,
+      actorEmail: colleague!.email,
+    });
     expect(JSON.parse(refused!.detail!)).toEqual({ email: user.email });
     expect(refused!.detail).not.toContain(token);
     // Signed in as the owner (or as nobody, above): the link is used as before.
