@@ -71,6 +71,11 @@ test.describe('the block page while its switch read is out, without JavaScript',
         `Change the SIP password of ${desk!.label} (${desk!.username}) now.`,
       );
       await expect(explanation(page)).toContainText(`${CHECKING} ${RELOAD}`, { useInnerText: true });
+      // The devices list, streamed too, says the same (Tester Q: "Asking…" stayed, with no hint).
+      await expect(page.getByRole('region', { name: en('devices.title'), exact: true })).toContainText(
+        `${en('devices.loading')} ${en('devices.loadingNoScript')}`,
+        { useInnerText: true },
+      );
       await expect(explanation(page)).not.toContainText(PROMISE);
       await expect(page.getByText(PROMISE)).toBeHidden();
       // No axe here: it cannot run in a page whose scripts are off (its run waits on timers that never

@@ -35,7 +35,15 @@ export async function RegisteredDevices({
           sent it after the page's first bytes, in a hidden part only a script reveals ("Asking our
           phone system…" stayed without JavaScript). */}
       {load instanceof Promise ? (
-        <Suspense fallback={<p role="status">{t('loading')}</p>}>
+        <Suspense
+          fallback={
+            <p role="status">
+              {t('loading')}
+              {/* Where no script runs (CSS `scripting: none`) the streamed list never replaces this. */}
+              <span className="hidden noscript:inline"> {t('loadingNoScript')}</span>
+            </p>
+          }
+        >
           <DeviceList load={load} pausedWith={pausedWith} />
         </Suspense>
       ) : load ? (
