@@ -458,6 +458,8 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             createdAt: request.createdAt,
             decidedAt: null,
             denyReason: null,
+            // A denial's callback note (lib/requests/denial-callback.ts), read for the request list.
+            decisionNote: null,
             submittedBy: { is: 'you' },
             withdrawnBy: null,
           },

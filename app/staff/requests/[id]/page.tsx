@@ -33,6 +33,7 @@ import { credentialName } from '@/lib/accounts/credential-name';
 import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
 import { allowanceCardHref } from '@/lib/allowances/href';
 import { shownPlacedAt } from '@/lib/blocks/shown-placed-at';
+import { passwordChangedSince } from '@/lib/blocks/rotation';
 
 /** "Unblock request · ACC-1001 · Tollgate" for staff; the words alone for anyone else (the page answers 404). */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -115,7 +116,6 @@ export default async function StaffRequestPage({
   }));
   // What the approval weighs (DecisionForms `evidence`): a misdial request's marked calls against all
   // of the block's, the hint's verdict, and the SIP passwords changed since the block was placed.
-  const placed = shownPlacedAt(b);
   const evidence =
     r.kind === 'misdial'
       ? {
@@ -123,9 +123,8 @@ export default async function StaffRequestPage({
           calls: b.callCount + b.callsNotKept,
           unlikely: r.likelihood?.level === 'unlikely',
           credentials: r.account.credentials.length,
-          changedSince: r.account.credentials.filter(
-            (c) => c.passwordChangedAt && c.passwordChangedAt.getTime() > placed.getTime(),
-          ).length,
+          // The one reading of "changed since the block" (lib/blocks/rotation.ts), as the lift uses.
+          changedSince: r.account.credentials.filter((c) => passwordChangedSince(c, b)).length,
         }
       : null;
   return (
