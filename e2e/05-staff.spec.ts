@@ -532,14 +532,16 @@ test('the agent who loses a decision sees the request as it now is, still told w
   for (const { page } of [agent, admin]) await page.goto(`/staff/requests/${request.id}`);
   const a = agent.page;
   const b = admin.page;
-  // Each decision button keeps its name (CONTRACTS §6) and is described by the account and the customer.
-  for (const name of ['Approve and lift block', 'Deny']) {
-    await expect(b.getByRole('button', { name, exact: true })).toHaveAccessibleDescription(
-      new RegExp(
-        `^${literally(`These decisions apply to ${labs.name} (${labs.number}), asked by `).source}.*${literally(`(${dana.email}).`).source}$`,
-      ),
-    );
-  }
+  // Each decision button keeps its name (CONTRACTS §6) and is described by the account and the customer;
+  // Approve, here for a request whose customer marked 1 of its calls, then by what the approval
+  // would leave unexplained (B8, 2026-12-08).
+  const subject = `^${literally(`These decisions apply to ${labs.name} (${labs.number}), asked by `).source}.*${literally(`(${dana.email}).`).source}`;
+  await expect(b.getByRole('button', { name: 'Deny', exact: true })).toHaveAccessibleDescription(
+    new RegExp(`${subject}$`),
+  );
+  await expect(
+    b.getByRole('button', { name: 'Approve and lift block', exact: true }),
+  ).toHaveAccessibleDescription(new RegExp(`${subject} The customer marked 1 of the \\d+ calls`));
   await expectAccessible(b);
   const reason = 'We could not confirm this was a misdial on the callback; please rotate the passwords.';
   await b.getByRole('radio', { name: 'I called and spoke with the account holder' }).check();
