@@ -188,8 +188,12 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       createdAt: asDate(r.createdAt),
       decidedAt: r.decidedAt === null ? null : asDate(r.decidedAt),
       denyReason: r.denyReason,
-      /** A denial's callback note (lib/requests/denial-callback.ts; components/block/request-list.tsx reads only that). */
-      decisionNote: r.decisionNote,
+      /**
+       * A denial's callback note (lib/requests/denial-callback.ts; components/block/request-list.tsx
+       * reads only that). Only a denial's: an approval's decisionNote is the agent's own note, which
+       * the customer's view of the block never carries.
+       */
+      decisionNote: r.status === 'denied' ? r.decisionNote : null,
       /** Who sent it: the reader (`you`) or another member of the account. */
       submittedBy: pageActor(r.submittedById, r.submittedBy, userId),
       /** Who withdrew it (a member: the reader or another), for a withdrawn one; else null. */
